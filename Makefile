@@ -1,0 +1,48 @@
+# Keel: a framekernel in C++. See README.md.
+#   make run     build and boot Keel in QEMU (serial console on this terminal)
+#   make test    host tests + safety checks + ktests; ends with "N passed, N failed"
+#   make ktest / iso / gdb / host-test / check-safety / tcb / deps
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+BUILD ?= build
+
+include mk/toolchain.mk
+include mk/kernel.mk
+-include mk/host.mk
+-include mk/safety.mk
+
+QEMU_MACHINE ?= q35
+QEMU_MEM ?= 512M
+QEMU_SMP ?= 1
+QEMU_ACCEL := -accel tcg
+QEMU_COMMON = $(QEMU) -machine $(QEMU_MACHINE) $(QEMU_ACCEL) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
+	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+CMDLINE ?= console=ttyS0
+
+.PHONY: all deps run ktest test iso gdb clean
+all: deps $(BUILD)/keel.elf
+
+deps:
+	@bash tools/install-deps.sh
+
+run: all
+	$(QEMU_COMMON) -kernel $(BUILD)/keel.elf -append "$(CMDLINE)"; \
+	  s=$$?; [ $$s -eq 0 ] || [ $$s -eq 33 ] || { echo "qemu exited with $$s"; exit $$s; }
+
+# KTEST=<glob> selects tests.
+KTEST ?=
+ktest: all
+	bash tests/run-ktests.sh $(BUILD)/keel.elf "$(KTEST)"
+
+iso: deps $(BUILD)/keel.iso
+
+gdb: all
+	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
+	$(QEMU_COMMON) -kernel $(BUILD)/keel.elf -append "$(CMDLINE)" -s -S
+
+test: deps
+	bash tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)

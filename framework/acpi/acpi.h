@@ -1,0 +1,30 @@
+// Minimal ACPI table parsing for the framework: CPU count and local APIC
+// address (MADT), the I/O APIC, the power-management ports (FADT) and the S5
+// sleep type (DSDT). Framework-private.
+#pragma once
+
+#include <klib/types.h>
+
+namespace keel::acpi {
+
+struct Info {
+    bool valid = false;
+    u32 cpu_count = 1;
+    u64 lapic_phys = 0xfee00000;
+    u64 ioapic_phys = 0;
+    u16 pm1a_cnt = 0;
+    u16 pm1b_cnt = 0;
+    u16 slp_typ_s5a = 0;
+    u16 slp_typ_s5b = 0;
+    bool s5_found = false;
+    u64 hpet_phys = 0;
+    u8 acpi_enable = 0;
+    u16 smi_cmd = 0;
+};
+
+// Parses the tables from the RSDP (0 = search the BIOS areas). Never panics:
+// a missing or corrupt table leaves the defaults and logs a warning.
+void init(u64 rsdp_phys);
+const Info& info();
+
+} // namespace keel::acpi

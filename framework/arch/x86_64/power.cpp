@@ -1,0 +1,52 @@
+#include "acpi/acpi.h"
+#include "arch/x86_64/cpu.h"
+#include <keel/log.h>
+#include <keel/power.h>
+
+namespace keel {
+
+namespace {
+constexpr u16 DEBUG_EXIT_PORT = 0xf4;
+
+// QEMU's isa-debug-exit reads as 0; an unclaimed port reads as all ones.
+bool debug_exit_present() { return arch::inb(DEBUG_EXIT_PORT) != 0xff; }
+} // namespace
+
+void poweroff() {
+    const auto& a = acpi::info();
+    arch::cli();
+    if (a.pm1a_cnt != 0 && a.s5_found) {
+        // Switch to ACPI mode if the firmware left it off (SCI_EN clear).
+        if ((arch::inw(a.pm1a_cnt) & 1) == 0 && a.smi_cmd != 0 && a.acpi_enable != 0) {
+            arch::outb(a.smi_cmd, a.acpi_enable);
+            for (int i = 0; i < 1000 && (arch::inw(a.pm1a_cnt) & 1) == 0; ++i) {
+                arch::pause();
+            }
+        }
+        // SAFETY: PM1 control ports come from the FADT; SLP_TYP|SLP_EN
+        // requests S5 (soft off).
+        arch::outw(a.pm1a_cnt, u16((a.slp_typ_s5a << 10) | (1 << 13)));
+        if (a.pm1b_cnt != 0) {
+            arch::outw(a.pm1b_cnt, u16((a.slp_typ_s5b << 10) | (1 << 13)));
+        }
+        for (int i = 0; i < 100000; ++i) {
+            arch::pause();
+        }
+    }
+    log_error("poweroff: ACPI S5 unavailable or ignored; halting");
+    arch::halt_forever();
+}
+
+void exit_qemu(ExitCode code) {
+    if (debug_exit_present()) {
+        // SAFETY: port 0xf4 is QEMU's isa-debug-exit; the write ends QEMU.
+        arch::outl(DEBUG_EXIT_PORT, u32(code));
+    }
+    if (code == ExitCode::Success) {
+        poweroff();
+    }
+    log_error("keel: stopped (exit code {:#x}); halting", u32(code));
+    arch::halt_forever();
+}
+
+} // namespace keel

@@ -1,0 +1,96 @@
+// Physical memory for services: untyped, zero-filled, reference-counted
+// frames (Frame: 4 KiB) and contiguous runs of them (Segment).
+//
+// A Frame is a handle, not a pointer: its bytes are reached only through
+// bounds-checked copies (read_bytes/write_bytes/read_val/write_val), so no
+// C++ reference into physical memory ever exists outside the framework.
+// Only untyped frames exist as handles; the kernel's own typed frames (page
+// tables, heap slabs, stacks) can never be obtained or freed through them.
+// The memory returns to the allocator when the last handle goes away.
+#pragma once
+
+#include <klib/pod.h>
+#include <klib/result.h>
+#include <klib/span.h>
+#include <klib/types.h>
+
+namespace keel {
+
+class Segment;
+
+class Frame {
+public:
+    static constexpr usize SIZE = 4096;
+
+    // A fresh zero-filled frame, or Error::NoMemory.
+    static klib::Result<Frame> alloc();
+
+    Frame(Frame&& o) noexcept : pa_(o.pa_) { o.pa_ = INVALID; }
+    Frame& operator=(Frame&& o) noexcept;
+    Frame(const Frame&) = delete;
+    Frame& operator=(const Frame&) = delete;
+    ~Frame();
+
+    // Another handle to the same frame (reference count + 1).
+    Frame clone() const;
+
+    // Physical address: an opaque number for services (e.g. to program a
+    // device through DMA handles later); it cannot be dereferenced.
+    u64 paddr() const;
+    u32 ref_count() const;
+
+    // Copies between the frame and kernel memory. Fail with OutOfRange when
+    // [offset, offset + len) is not inside the frame.
+    klib::Result<void> read_bytes(usize offset, klib::Span<u8> out) const;
+    klib::Result<void> write_bytes(usize offset, klib::Span<const u8> in);
+    void fill_zero();
+
+    template <klib::Pod T>
+    klib::Result<T> read_val(usize offset) const {
+        T v{};
+        TRY(read_raw(offset, &v, sizeof(T)));
+        return v;
+    }
+    template <klib::Pod T>
+    klib::Result<void> write_val(usize offset, const T& v) {
+        return write_raw(offset, &v, sizeof(T));
+    }
+
+private:
+    friend class Segment;
+    static constexpr u64 INVALID = ~u64(0);
+    explicit Frame(u64 pa) : pa_(pa) {}
+    klib::Result<void> read_raw(usize offset, void* dst, usize len) const;
+    klib::Result<void> write_raw(usize offset, const void* src, usize len);
+    u64 pa_;
+};
+
+// `nframes` physically contiguous frames (allocated as a power-of-two block
+// internally; only nframes are exposed).
+class Segment {
+public:
+    static klib::Result<Segment> alloc(usize nframes);
+
+    Segment(Segment&& o) noexcept : pa_(o.pa_), nframes_(o.nframes_), order_(o.order_) { o.pa_ = Frame::INVALID; }
+    Segment(const Segment&) = delete;
+    Segment& operator=(const Segment&) = delete;
+    Segment& operator=(Segment&&) = delete;
+    ~Segment();
+
+    Segment clone() const;
+    usize nframes() const { return nframes_; }
+    usize size() const { return nframes_ * Frame::SIZE; }
+    u64 paddr() const;
+    u32 ref_count() const;
+
+    klib::Result<void> read_bytes(usize offset, klib::Span<u8> out) const;
+    klib::Result<void> write_bytes(usize offset, klib::Span<const u8> in);
+
+private:
+    Segment(u64 pa, usize n, u32 order) : pa_(pa), nframes_(n), order_(order) {}
+    u64 pa_;
+    usize nframes_;
+    u32 order_;
+};
+
+} // namespace keel

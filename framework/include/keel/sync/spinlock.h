@@ -1,0 +1,103 @@
+// SpinLock<T, Policy>: a spin lock that owns the data it protects.
+//
+// The data is reachable only through a Guard (`auto g = lock.lock(); *g`) or
+// a callback (`lock.with([&](T& v) { ... })`). The interrupt behaviour is part
+// of the type:
+//   SpinLock<T, IrqOff>     disables local interrupts while held: usable from
+//                           IRQ handlers and from normal context;
+//   SpinLock<T, PreemptOff> (default) leaves interrupts on: never take it in
+//                           an IRQ handler.
+// Guards cannot be copied or moved, so a guard stays in the scope (and on the
+// CPU) that took it. Destroying a held lock is a checked error.
+#pragma once
+
+#include <klib/annotations.h>
+#include <klib/assert.h>
+#include <klib/types.h>
+#include <klib/utility.h>
+
+namespace keel {
+
+struct IrqOff {};
+struct PreemptOff {};
+
+namespace detail {
+// Disables interrupts and returns whether they were on. Framework internals.
+KLIB_UNSAFE bool irq_save_disable() noexcept;
+KLIB_UNSAFE void irq_restore(bool were_on) noexcept;
+void preempt_disable() noexcept;
+void preempt_enable() noexcept;
+inline void spin_pause() noexcept { __builtin_ia32_pause(); }
+} // namespace detail
+
+template <typename T, typename Policy = PreemptOff>
+class KL_CAPABILITY("spinlock") SpinLock {
+public:
+    template <typename... Args>
+    constexpr explicit SpinLock(Args&&... args) : data_(klib::forward<Args>(args)...) {}
+    SpinLock(const SpinLock&) = delete;
+    SpinLock& operator=(const SpinLock&) = delete;
+    ~SpinLock() { KLIB_CHECK(!__atomic_load_n(&locked_, __ATOMIC_RELAXED), "SpinLock destroyed while held"); }
+
+    class KL_SCOPED_CAPABILITY Guard {
+    public:
+        explicit Guard(SpinLock& l KL_LIFETIMEBOUND) KL_ACQUIRE(l) : lock_(l) { irq_ = lock_.acquire(); }
+        ~Guard() KL_RELEASE() { lock_.release(irq_); }
+        Guard(const Guard&) = delete;
+        Guard& operator=(const Guard&) = delete;
+        Guard(Guard&&) = delete;
+        Guard& operator=(Guard&&) = delete;
+
+        // The protected data. The reference must not outlive the guard.
+        T& operator*() const KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS { return lock_.data_; }
+        T& get() const KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS { return lock_.data_; }
+
+    private:
+        SpinLock& lock_;
+        bool irq_;
+    };
+
+    // Takes the lock; released when the guard goes out of scope.
+    [[nodiscard]] Guard lock() KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS { return Guard(*this); }
+
+    // Runs f(data) with the lock held and returns its result.
+    template <typename F>
+    decltype(auto) with(F&& f) {
+        Guard g(*this);
+        return f(*g);
+    }
+
+    // True when some CPU holds the lock (for assertions only).
+    bool is_locked() const { return __atomic_load_n(&locked_, __ATOMIC_RELAXED); }
+
+private:
+    bool acquire() KL_NO_THREAD_SAFETY_ANALYSIS {
+        bool irq = false;
+        if constexpr (__is_same(Policy, IrqOff)) {
+            // SAFETY: restored in release() with the saved state.
+            irq = detail::irq_save_disable();
+        } else {
+            detail::preempt_disable();
+        }
+        while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
+            while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) {
+                detail::spin_pause();
+            }
+        }
+        return irq;
+    }
+    void release(bool irq) KL_NO_THREAD_SAFETY_ANALYSIS {
+        __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);
+        if constexpr (__is_same(Policy, IrqOff)) {
+            // SAFETY: `irq` is the state saved by the matching acquire().
+            detail::irq_restore(irq);
+        } else {
+            detail::preempt_enable();
+        }
+    }
+
+    bool locked_ = false;
+    T data_ KL_GUARDED_BY(this);
+};
+
+} // namespace keel

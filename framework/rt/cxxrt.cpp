@@ -1,0 +1,63 @@
+// The freestanding C/C++ runtime the compiler expects: mem* functions (it
+// emits calls to them for struct copies), the stack protector, and C++ ABI
+// hooks. Kept minimal and obviously correct.
+#include <klib/types.h>
+#include <keel/panic.h>
+
+extern "C" {
+
+// SAFETY (mem*): the compiler emits these with valid, non-overlapping (or,
+// for memmove, possibly overlapping) ranges of the given length.
+void* memcpy(void* dst, const void* src, usize n) {
+    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
+    return dst;
+}
+
+void* memset(void* dst, int c, usize n) {
+    void* d = dst;
+    asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    return dst;
+}
+
+void* memmove(void* dst, const void* src, usize n) {
+    auto* d = static_cast<u8*>(dst);
+    const auto* s = static_cast<const u8*>(src);
+    if (d < s || d >= s + n) {
+        return memcpy(dst, src, n);
+    }
+    while (n > 0) {
+        --n;
+        d[n] = s[n];
+    }
+    return dst;
+}
+
+int memcmp(const void* a, const void* b, usize n) {
+    const auto* x = static_cast<const u8*>(a);
+    const auto* y = static_cast<const u8*>(b);
+    for (usize i = 0; i < n; ++i) {
+        if (x[i] != y[i]) {
+            return x[i] < y[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+// -mstack-protector-guard=global: one canary for the kernel, set at boot
+// from the TSC before any protected frame that must survive is live.
+uptr __stack_chk_guard = 0x5c0ffee5deadbeefull;
+
+[[noreturn]] void __stack_chk_fail() { keel::panic("stack protector: stack smashing detected"); }
+
+[[noreturn]] void __cxa_pure_virtual() { keel::panic("pure virtual function called"); }
+
+// Static destructors never run in the kernel.
+int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+void* __dso_handle = nullptr;
+}
+
+// Deleting destructors of polymorphic classes reference operator delete even
+// when no object is ever deleted through them. Kernel heap objects are freed
+// through klib::raw_free by their owners, so reaching these is a bug.
+void operator delete(void*) noexcept { keel::panic("operator delete called"); }
+void operator delete(void*, usize) noexcept { keel::panic("operator delete called"); }

@@ -1,0 +1,167 @@
+// klib/list.h - intrusive doubly linked list.
+//
+// Objects embed their links by deriving from ListLink<T, Tag>, so insertion
+// never allocates and cannot fail (kernel objects are listed in run queues,
+// wait queues... without an allocation on the hot path). One object can be
+// in several lists at once by deriving from several ListLinks with
+// different Tag types.
+//
+//   struct Thread : klib::ListLink<Thread> { ... };
+//   klib::IntrusiveList<Thread> runq;
+//   runq.push_back(t);
+//
+// Checks: linking an already-linked node, unlinking a node that is not in
+// this list, destroying a non-empty list, destroying a linked node, and
+// mutating a list while it is being iterated are check failures.
+//
+// The list does not own its nodes: the caller must keep each node alive
+// while linked (destroying a linked node is a check failure).
+// Not thread-safe: protect with a lock.
+#pragma once
+
+#include <klib/annotations.h>
+#include <klib/assert.h>
+#include <klib/borrow.h>
+#include <klib/types.h>
+
+namespace klib {
+
+struct DefaultListTag {};
+
+template <typename T, typename Tag>
+class IntrusiveList;
+
+// The links embedded in a listed object. Copying an object does not copy its
+// list membership.
+template <typename T, typename Tag = DefaultListTag>
+class ListLink {
+public:
+    constexpr ListLink() noexcept = default;
+    constexpr ListLink(const ListLink&) noexcept {}
+    constexpr ListLink& operator=(const ListLink&) noexcept { return *this; }
+    ~ListLink() { KLIB_CHECK(owner_ == nullptr, "List: node destroyed while linked"); }
+
+    // True while this node is in some list (for this Tag).
+    bool is_linked() const noexcept { return owner_ != nullptr; }
+
+private:
+    friend class IntrusiveList<T, Tag>;
+    ListLink* prev_ = nullptr;
+    ListLink* next_ = nullptr;
+    const IntrusiveList<T, Tag>* owner_ = nullptr;
+};
+
+template <typename T, typename Tag = DefaultListTag>
+class IntrusiveList {
+    using Link = ListLink<T, Tag>;
+
+public:
+    constexpr IntrusiveList() noexcept = default;
+    IntrusiveList(const IntrusiveList&) = delete;
+    IntrusiveList& operator=(const IntrusiveList&) = delete;
+    ~IntrusiveList() { KLIB_CHECK(head_ == nullptr, "List: destroyed while non-empty"); }
+
+    bool empty() const noexcept { return head_ == nullptr; }
+    usize size() const noexcept { return size_; }
+
+    void push_back(T& obj) { insert_between(link_of(obj), tail_, nullptr); }
+    void push_front(T& obj) { insert_between(link_of(obj), nullptr, head_); }
+
+    // Unlinks `obj`, which must be in this list.
+    void remove(T& obj) {
+        Link& l = link_of(obj);
+        KLIB_CHECK(l.owner_ == this, "List: remove of node not in this list");
+        check_unborrowed();
+        (l.prev_ != nullptr ? l.prev_->next_ : head_) = l.next_;
+        (l.next_ != nullptr ? l.next_->prev_ : tail_) = l.prev_;
+        l.prev_ = l.next_ = nullptr;
+        l.owner_ = nullptr;
+        --size_;
+    }
+
+    // Whether `obj` is linked into this list (O(1)).
+    bool contains(const T& obj) const noexcept {
+        return static_cast<const Link&>(obj).owner_ == this;
+    }
+
+    T& front() const KL_LIFETIMEBOUND {
+        KLIB_CHECK(head_ != nullptr, "List: front of empty list");
+        return obj_of(*head_);
+    }
+    T& back() const KL_LIFETIMEBOUND {
+        KLIB_CHECK(tail_ != nullptr, "List: back of empty list");
+        return obj_of(*tail_);
+    }
+
+    // Unlinks and returns the first element; empty list is a check failure.
+    T& pop_front() {
+        T& o = front();
+        remove(o);
+        return o;
+    }
+    T& pop_back() {
+        T& o = back();
+        remove(o);
+        return o;
+    }
+
+    // Iterator holding a borrow of the list: linking/unlinking while any
+    // iterator is alive is a check failure.
+    class Iter {
+    public:
+        Iter(const IntrusiveList& l, Link* at) : list_(&l), at_(at) { l.borrows_.acquire(); }
+        Iter(const Iter& o) : list_(o.list_), at_(o.at_) { list_->borrows_.acquire(); }
+        Iter& operator=(const Iter&) = delete;
+        ~Iter() { list_->borrows_.release(); }
+        T& operator*() const {
+            KLIB_CHECK(at_ != nullptr, "iterator: dereference out of range");
+            return obj_of(*at_);
+        }
+        T* operator->() const { return &**this; }
+        Iter& operator++() {
+            KLIB_CHECK(at_ != nullptr, "iterator: dereference out of range");
+            at_ = at_->next_;
+            return *this;
+        }
+        bool operator==(const Iter& o) const noexcept { return at_ == o.at_; }
+        bool operator!=(const Iter& o) const noexcept { return at_ != o.at_; }
+
+    private:
+        const IntrusiveList* list_;
+        Link* at_;
+    };
+
+    Iter begin() const KL_LIFETIMEBOUND { return Iter(*this, head_); }
+    Iter end() const KL_LIFETIMEBOUND { return Iter(*this, nullptr); }
+
+private:
+    static Link& link_of(T& obj) noexcept { return static_cast<Link&>(obj); }
+    static T& obj_of(Link& l) noexcept {
+        // SAFETY: every Link in a list was linked through link_of(T&), so it
+        // is the ListLink<T, Tag> base subobject of a live T (static_cast
+        // down to the unique derived type is well defined).
+        return static_cast<T&>(l);
+    }
+
+    void check_unborrowed() const {
+        KLIB_CHECK(!borrows_.borrowed(), "List: mutation while borrowed");
+    }
+
+    void insert_between(Link& l, Link* prev, Link* next) {
+        KLIB_CHECK(l.owner_ == nullptr, "List: node already linked");
+        check_unborrowed();
+        l.prev_ = prev;
+        l.next_ = next;
+        l.owner_ = this;
+        (prev != nullptr ? prev->next_ : head_) = &l;
+        (next != nullptr ? next->prev_ : tail_) = &l;
+        ++size_;
+    }
+
+    Link* head_ = nullptr;
+    Link* tail_ = nullptr;
+    usize size_ = 0;
+    BorrowCounter borrows_;
+};
+
+} // namespace klib

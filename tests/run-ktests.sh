@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Boots keel.elf in QEMU with `ktest[=GLOB]`, streams the serial output, and
+# checks both the QEMU exit status (isa-debug-exit) and the summary line.
+# Usage: run-ktests.sh KERNEL [GLOB] [extra qemu args...]
+set -uo pipefail
+kernel=$1
+glob=${2:-}
+shift 2 || shift $#
+log=${KTEST_LOG:-build/ktest.log}
+mkdir -p "$(dirname "$log")"
+param=ktest
+[ -n "$glob" ] && param="ktest=$glob"
+timeout --foreground 600 qemu-system-x86_64 -machine q35 -accel tcg -m 512M -nographic -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -kernel "$kernel" -append "console=ttyS0 $param" "$@" </dev/null | tee "$log"
+status=${PIPESTATUS[0]}
+summary=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r')
+if [ -z "$summary" ]; then
+    echo "ktest: no summary line (QEMU status $status); the kernel crashed or hung" >&2
+    echo "ktest: 0 passed, 1 failed"
+    exit 1
+fi
+failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
+if [ "$status" -ne 33 ] || [ "$failed" -ne 0 ]; then
+    echo "ktest: QEMU exit status $status (33 = success)" >&2
+    echo "$summary"
+    exit 1
+fi
+echo "$summary"
