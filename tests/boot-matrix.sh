@@ -42,6 +42,8 @@ run pvh-q35-128M 0 "$banner" -machine q35 -m 128M $(pvh "")
 run pvh-q35-4G 0 "$banner" -machine q35 -m 4G $(pvh "")
 run pvh-q35-smp2 0 "cpus:   2" -machine q35 -m 512M -smp 2 $(pvh "")
 run pvh-q35-32M 0 "$banner" -machine q35 -m 32M $(pvh "")
+# -cpu max: SMEP, SMAP and UMIP are present and get enabled.
+run pvh-q35-cpu-max 0 "smep smap umip" -machine q35 -m 256M -cpu max $(pvh "")
 # A 4100-byte command line: truncated with a warning, boot continues.
 long=$(head -c 4100 /dev/zero | tr '\0' 'x')
 run pvh-cmdline-4100 0 "command line longer than 4095 bytes; truncated" -machine q35 -m 256M \

@@ -47,20 +47,20 @@ constexpr u64 BOOT_MAPPED_LIMIT = 4ull << 30;
 
 bool readable(u64 pa, u64 len) { return pa != 0 && pa < BOOT_MAPPED_LIMIT && len <= BOOT_MAPPED_LIMIT - pa; }
 
-void note_boot_data(u64 pa, u64 len) {
-    if (pa + len > g_info.boot_data_end) {
-        g_info.boot_data_end = pa + len;
+void note_boot_data(BootInfo& bi, u64 pa, u64 len) {
+    if (pa + len > bi.boot_data_end) {
+        bi.boot_data_end = pa + len;
     }
 }
 
-void add_region(u64 base, u64 size, u32 type) {
+void add_region(BootInfo& bi, u64 base, u64 size, u32 type) {
     if (size == 0 || base + size < base) {
         log_warn("boot: ignoring odd memory-map entry base={:#x} size={:#x} type={}", base, size,
                  type);
         return;
     }
-    if (g_info.region_count == MAX_REGIONS) {
-        g_info.regions_dropped = true;
+    if (bi.region_count == MAX_REGIONS) {
+        bi.regions_dropped = true;
         return;
     }
     RegionKind kind = RegionKind::Reserved;
@@ -71,10 +71,10 @@ void add_region(u64 base, u64 size, u32 type) {
     case 5: kind = RegionKind::Bad; break;
     default: kind = RegionKind::Reserved; break;
     }
-    g_info.regions[g_info.region_count++] = {base, size, kind};
+    bi.regions[bi.region_count++] = {base, size, kind};
 }
 
-void copy_cmdline(u64 pa) {
+void copy_cmdline(BootInfo& bi, u64 pa) {
     if (!readable(pa, 1)) {
         return;
     }
@@ -84,18 +84,18 @@ void copy_cmdline(u64 pa) {
     usize n = 0;
     while (s[n] != '\0') {
         if (n == MAX_CMDLINE - 1) {
-            g_info.cmdline_truncated = true;
+            bi.cmdline_truncated = true;
             break;
         }
-        g_info.cmdline[n] = s[n];
+        bi.cmdline[n] = s[n];
         ++n;
     }
-    g_info.cmdline[n] = '\0';
-    g_info.cmdline_len = n;
-    note_boot_data(pa, n + 1);
+    bi.cmdline[n] = '\0';
+    bi.cmdline_len = n;
+    note_boot_data(bi, pa, n + 1);
 }
 
-void parse_pvh(u64 pa) {
+void parse_pvh(BootInfo& bi, u64 pa) {
     if (!readable(pa, sizeof(HvmStartInfo))) {
         panic("boot: PVH start info at {:#x} is not addressable", pa);
     }
@@ -116,26 +116,26 @@ void parse_pvh(u64 pa) {
         }
         panic("boot: bad PVH start info magic {:#x}", si.magic);
     }
-    note_boot_data(pa, sizeof(HvmStartInfo));
-    copy_cmdline(si.cmdline_paddr);
-    g_info.rsdp_phys = si.rsdp_paddr;
+    note_boot_data(bi, pa, sizeof(HvmStartInfo));
+    copy_cmdline(bi, si.cmdline_paddr);
+    bi.rsdp_phys = si.rsdp_paddr;
     if (si.nr_modules > 0 && readable(si.modlist_paddr, sizeof(HvmModlistEntry))) {
         // SAFETY: bounds checked; only the first module (the initrd) is used.
         const auto& m = *mm::phys_ptr<const HvmModlistEntry>(si.modlist_paddr);
         if (m.size > 0 && readable(m.paddr, m.size)) {
-            g_info.initrd_phys = m.paddr;
-            g_info.initrd_size = m.size;
+            bi.initrd_phys = m.paddr;
+            bi.initrd_size = m.size;
         } else {
             log_warn("boot: ignoring unaddressable initrd at {:#x} size {:#x}", m.paddr, m.size);
         }
     }
     if (si.version >= 1 && si.memmap_entries > 0 &&
         readable(si.memmap_paddr, u64(si.memmap_entries) * sizeof(HvmMemmapEntry))) {
-        note_boot_data(si.memmap_paddr, u64(si.memmap_entries) * sizeof(HvmMemmapEntry));
+        note_boot_data(bi, si.memmap_paddr, u64(si.memmap_entries) * sizeof(HvmMemmapEntry));
         for (u32 i = 0; i < si.memmap_entries; ++i) {
             // SAFETY: the whole table was bounds-checked above.
             const auto& e = mm::phys_ptr<const HvmMemmapEntry>(si.memmap_paddr)[i];
-            add_region(e.addr, e.size, e.type);
+            add_region(bi, e.addr, e.size, e.type);
         }
     }
 }
@@ -145,7 +145,7 @@ struct Mb2Tag {
     u32 size;
 };
 
-void parse_mb2(u64 pa) {
+void parse_mb2(BootInfo& bi, u64 pa) {
     if (!readable(pa, 8)) {
         panic("boot: multiboot2 info at {:#x} is not addressable", pa);
     }
@@ -154,7 +154,7 @@ void parse_mb2(u64 pa) {
     if (total < 16 || total > (1u << 20) || !readable(pa, total)) {
         panic("boot: multiboot2 info has implausible size {}", total);
     }
-    note_boot_data(pa, total);
+    note_boot_data(bi, pa, total);
     u64 off = 8;
     while (off + sizeof(Mb2Tag) <= total) {
         // SAFETY: off + 8 <= total, and [pa, pa+total) is mapped.
@@ -166,16 +166,16 @@ void parse_mb2(u64 pa) {
         u64 body_len = tag.size - 8;
         switch (tag.type) {
         case 1: // command line
-            copy_cmdline(body);
+            copy_cmdline(bi, body);
             break;
         case 3: // module: u32 start, u32 end, string
-            if (body_len >= 8 && g_info.initrd_size == 0) {
+            if (body_len >= 8 && bi.initrd_size == 0) {
                 // SAFETY: body_len >= 8 checked.
                 u32 start = *mm::phys_ptr<const u32>(body);
                 u32 end = *mm::phys_ptr<const u32>(body + 4);
                 if (end > start) {
-                    g_info.initrd_phys = start;
-                    g_info.initrd_size = end - start;
+                    bi.initrd_phys = start;
+                    bi.initrd_size = end - start;
                 }
             }
             break;
@@ -191,14 +191,14 @@ void parse_mb2(u64 pa) {
             for (u64 e = 8; e + esize <= body_len; e += esize) {
                 // SAFETY: the entry lies within the tag, within the info.
                 const auto& ent = *mm::phys_ptr<const HvmMemmapEntry>(body + e);
-                add_region(ent.addr, ent.size, ent.type);
+                add_region(bi, ent.addr, ent.size, ent.type);
             }
             break;
         }
         case 14: // ACPI 1.0 RSDP copy
         case 15: // ACPI 2.0 RSDP copy
-            if (g_info.rsdp_phys == 0 || tag.type == 15) {
-                g_info.rsdp_phys = body;
+            if (bi.rsdp_phys == 0 || tag.type == 15) {
+                bi.rsdp_phys = body;
             }
             break;
         default:
@@ -210,28 +210,31 @@ void parse_mb2(u64 pa) {
 
 } // namespace
 
-void parse(Protocol proto, u64 info_phys) {
-    g_info.protocol = proto;
+void parse_into(BootInfo& bi, Protocol proto, u64 info_phys) {
+    bi = BootInfo{};
+    bi.protocol = proto;
     if (proto == Protocol::Pvh) {
-        parse_pvh(info_phys);
+        parse_pvh(bi, info_phys);
     } else if (proto == Protocol::Multiboot2) {
-        parse_mb2(info_phys);
+        parse_mb2(bi, info_phys);
     } else {
         panic("boot: unknown boot protocol {}", u32(proto));
     }
-    if (g_info.cmdline_truncated) {
+    if (bi.cmdline_truncated) {
         log_warn("boot: command line longer than {} bytes; truncated", MAX_CMDLINE - 1);
     }
-    if (g_info.regions_dropped) {
+    if (bi.regions_dropped) {
         log_warn("boot: more than {} memory-map entries; the rest are ignored", MAX_REGIONS);
     }
-    if (g_info.region_count == 0) {
+    if (bi.region_count == 0) {
         panic("boot: the boot loader gave no memory map; cannot continue");
     }
-    if (g_info.initrd_size != 0) {
-        note_boot_data(g_info.initrd_phys, g_info.initrd_size);
+    if (bi.initrd_size != 0) {
+        note_boot_data(bi, bi.initrd_phys, bi.initrd_size);
     }
 }
+
+void parse(Protocol proto, u64 info_phys) { parse_into(g_info, proto, info_phys); }
 
 const BootInfo& info() { return g_info; }
 

@@ -37,6 +37,9 @@ struct BootInfo {
 // unusable (bad magic, no memory map).
 void parse(Protocol proto, u64 info_phys);
 
+// The same, into `out` (ktests feed it hand-made loader structures).
+void parse_into(BootInfo& out, Protocol proto, u64 info_phys);
+
 const BootInfo& info();
 
 } // namespace keel::boot

@@ -24,7 +24,8 @@ constexpr klib::StringView EXCEPTION_NAMES[32] = {
     "hypervisor injection", "VMM communication", "security exception", "reserved"};
 
 // clang's -fsanitize-trap encodes the check kind (SanitizerHandler) in
-// `ud1l KIND(%eax), %eax`: bytes 67 0f b9 40 KIND.
+// `ud1l KIND(%eax), %eax`: bytes 67 0f b9 40 KIND, or 67 0f b9 00 for kind 0
+// (no displacement byte).
 klib::StringView ubsan_check_name(u8 kind) {
     switch (kind) {
     case 0: return "signed integer overflow in addition";
@@ -78,16 +79,17 @@ void handle_exception(TrapFrame& f) {
     if (f.vector == 6 && kernel_text(f.rip)) {
         // SAFETY: rip is inside kernel .text (checked), readable for 5 bytes.
         const u8* ins = reinterpret_cast<const u8*>(f.rip);
-        if (ins[0] == 0x67 && ins[1] == 0x0f && ins[2] == 0xb9 && ins[3] == 0x40) {
+        if (ins[0] == 0x67 && ins[1] == 0x0f && ins[2] == 0xb9 && (ins[3] == 0x40 || ins[3] == 0x00)) {
+            u8 kind = ins[3] == 0x40 ? ins[4] : 0;
             dump_registers(f);
             debug::print_backtrace(f.rip, f.rbp);
-    debug::trap_backtrace_printed();
-            panic("undefined behaviour trapped: {} at rip={:#x}", ubsan_check_name(ins[4]), f.rip);
+            debug::trap_backtrace_printed();
+            panic("undefined behaviour trapped: {} at rip={:#x}", ubsan_check_name(kind), f.rip);
         }
         if (ins[0] == 0x0f && ins[1] == 0x0b) {
             dump_registers(f);
             debug::print_backtrace(f.rip, f.rbp);
-    debug::trap_backtrace_printed();
+            debug::trap_backtrace_printed();
             panic("trap instruction (ud2: bounds check or __builtin_trap) at rip={:#x}", f.rip);
         }
     }
