@@ -1,8 +1,8 @@
 // The framework's entry from the boot assembly: brings up the machine in a
 // fixed order, then runs ktests or hands over to the services.
+#include "arch/x86_64/init.h"
 #include "acpi/acpi.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/init.h"
 #include "boot/boot_info.h"
 #include "console/serial.h"
 #include "ktest/runner.h"
@@ -34,17 +34,22 @@ void apply_log_level() {
     }
     if (auto lvl = boot_param("loglevel"); lvl.has_value()) {
         klib::StringView v = lvl.value();
-        if (v == "debug") set_log_level(LogLevel::Debug);
-        if (v == "info") set_log_level(LogLevel::Info);
-        if (v == "warn") set_log_level(LogLevel::Warn);
-        if (v == "error") set_log_level(LogLevel::Error);
+        if (v == "debug")
+            set_log_level(LogLevel::Debug);
+        if (v == "info")
+            set_log_level(LogLevel::Info);
+        if (v == "warn")
+            set_log_level(LogLevel::Warn);
+        if (v == "error")
+            set_log_level(LogLevel::Error);
     }
 }
 
 void print_banner() {
     const auto& bi = boot::info();
     log_info("Keel 0.1 (framekernel) booted via {} in {} ms",
-             bi.protocol == boot::Protocol::Pvh ? klib::StringView("PVH") : klib::StringView("multiboot2"),
+             bi.protocol == boot::Protocol::Pvh ? klib::StringView("PVH")
+                                                : klib::StringView("multiboot2"),
              monotonic_ns() / 1000000);
     log_info("  memory: {} MiB usable, {} MiB free for allocation", boot_usable_memory() >> 20,
              mm::free_bytes() >> 20);
@@ -66,10 +71,10 @@ extern "C" [[noreturn]] void keel_arch_entry(u32 protocol, u32 info_phys) {
     __stack_chk_guard ^= arch::rdtsc() << 17;
     boot::parse(boot::Protocol(protocol), info_phys);
     apply_log_level();
-    arch::init_cpu();       // features, GDT/TSS, IDT, control-register hardening
+    arch::init_cpu(); // features, GDT/TSS, IDT, control-register hardening
     acpi::init(boot::info().rsdp_phys);
     time::calibrate_tsc();
-    mm::init();             // frames, page tables (W^X), heap
+    mm::init();              // frames, page tables (W^X), heap
     arch::init_interrupts(); // local APIC, timer, interrupts on
     print_banner();
 

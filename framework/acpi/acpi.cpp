@@ -37,7 +37,9 @@ struct [[gnu::packed]] SdtHeader {
     u32 creator_rev;
 };
 
-bool in_range(u64 pa, u64 len) { return pa != 0 && pa < LIMIT && len <= LIMIT - pa; }
+bool in_range(u64 pa, u64 len) {
+    return pa != 0 && pa < LIMIT && len <= LIMIT - pa;
+}
 
 const u8* bytes(u64 pa) {
     // SAFETY: callers check in_range() first; the range is direct-mapped.
@@ -94,11 +96,20 @@ u64 search_rsdp() {
 // package; returns the number of bytes consumed, 0 if unknown.
 usize aml_int(const u8* p, u16& out) {
     switch (p[0]) {
-    case 0x00: out = 0; return 1;
-    case 0x01: out = 1; return 1;
-    case 0x0a: out = p[1]; return 2;
-    case 0x0b: out = u16(p[1] | (p[2] << 8)); return 3;
-    default: return 0;
+    case 0x00:
+        out = 0;
+        return 1;
+    case 0x01:
+        out = 1;
+        return 1;
+    case 0x0a:
+        out = p[1];
+        return 2;
+    case 0x0b:
+        out = u16(p[1] | (p[2] << 8));
+        return 3;
+    default:
+        return 0;
     }
 }
 
@@ -135,7 +146,9 @@ void parse_dsdt(u64 pa) {
 void parse_fadt(u64 pa, u32 len) {
     const u8* f = bytes(pa);
     auto u32_at = [&](u32 off) -> u32 {
-        return off + 4 <= len ? u32(f[off] | (f[off + 1] << 8) | (f[off + 2] << 16) | (u32(f[off + 3]) << 24)) : 0;
+        return off + 4 <= len
+                   ? u32(f[off] | (f[off + 1] << 8) | (f[off + 2] << 16) | (u32(f[off + 3]) << 24))
+                   : 0;
     };
     u64 dsdt = u32_at(40);
     g_info.smi_cmd = u16(u32_at(48));
@@ -163,7 +176,8 @@ void parse_madt(u64 pa, u32 len) {
         if (type == 0 && elen >= 8 && (m[off + 4] & 3) != 0) {
             ++cpus; // processor local APIC, enabled or online-capable
         } else if (type == 1 && elen >= 12 && g_info.ioapic_phys == 0) {
-            g_info.ioapic_phys = u32(m[off + 4] | (m[off + 5] << 8) | (m[off + 6] << 16) | (u32(m[off + 7]) << 24));
+            g_info.ioapic_phys =
+                u32(m[off + 4] | (m[off + 5] << 8) | (m[off + 6] << 16) | (u32(m[off + 7]) << 24));
         } else if (type == 9 && elen >= 16 && (m[off + 8] & 3) != 0) {
             ++cpus; // x2APIC entry
         }
@@ -223,6 +237,8 @@ void init(u64 rsdp) {
     g_info.valid = true;
 }
 
-const Info& info() { return g_info; }
+const Info& info() {
+    return g_info;
+}
 
 } // namespace keel::acpi

@@ -45,7 +45,9 @@ constexpr u32 HVM_START_MAGIC = 0x336ec578;
 // exactly that, so anything beyond is refused rather than dereferenced.
 constexpr u64 BOOT_MAPPED_LIMIT = 4ull << 30;
 
-bool readable(u64 pa, u64 len) { return pa != 0 && pa < BOOT_MAPPED_LIMIT && len <= BOOT_MAPPED_LIMIT - pa; }
+bool readable(u64 pa, u64 len) {
+    return pa != 0 && pa < BOOT_MAPPED_LIMIT && len <= BOOT_MAPPED_LIMIT - pa;
+}
 
 void note_boot_data(BootInfo& bi, u64 pa, u64 len) {
     if (pa + len > bi.boot_data_end) {
@@ -65,11 +67,21 @@ void add_region(BootInfo& bi, u64 base, u64 size, u32 type) {
     }
     RegionKind kind = RegionKind::Reserved;
     switch (type) {
-    case 1: kind = RegionKind::Usable; break;
-    case 3: kind = RegionKind::AcpiReclaim; break;
-    case 4: kind = RegionKind::AcpiNvs; break;
-    case 5: kind = RegionKind::Bad; break;
-    default: kind = RegionKind::Reserved; break;
+    case 1:
+        kind = RegionKind::Usable;
+        break;
+    case 3:
+        kind = RegionKind::AcpiReclaim;
+        break;
+    case 4:
+        kind = RegionKind::AcpiNvs;
+        break;
+    case 5:
+        kind = RegionKind::Bad;
+        break;
+    default:
+        kind = RegionKind::Reserved;
+        break;
     }
     bi.regions[bi.region_count++] = {base, size, kind};
 }
@@ -234,9 +246,13 @@ void parse_into(BootInfo& bi, Protocol proto, u64 info_phys) {
     }
 }
 
-void parse(Protocol proto, u64 info_phys) { parse_into(g_info, proto, info_phys); }
+void parse(Protocol proto, u64 info_phys) {
+    parse_into(g_info, proto, info_phys);
+}
 
-const BootInfo& info() { return g_info; }
+const BootInfo& info() {
+    return g_info;
+}
 
 } // namespace keel::boot
 

@@ -29,7 +29,7 @@ struct BootInfo {
     bool cmdline_truncated;
     u64 initrd_phys;
     u64 initrd_size;
-    u64 rsdp_phys; // 0 when the loader gave none
+    u64 rsdp_phys;     // 0 when the loader gave none
     u64 boot_data_end; // highest physical byte of loader structures seen
 };
 

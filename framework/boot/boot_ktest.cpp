@@ -47,11 +47,11 @@ void fill_pvh(Scratch& s, u32 entries) {
 KTEST(boot_pvh_odd_memory_map_entries_are_dropped) {
     Scratch s;
     fill_pvh(s, 5);
-    s.at<MemEntry>(0x100) = {0x100000, 0x1000000, 1, 0};        // fine
-    s.at<MemEntry>(0x118) = {0x2000000, 0, 1, 0};               // zero size
-    s.at<MemEntry>(0x130) = {~u64(0) - 0xfff, 0x2000, 1, 0};    // wraps around
-    s.at<MemEntry>(0x148) = {0x3000000, 0x1000, 77, 0};         // unknown type
-    s.at<MemEntry>(0x160) = {0xe0000, 0x20000, 2, 0};           // reserved
+    s.at<MemEntry>(0x100) = {0x100000, 0x1000000, 1, 0};     // fine
+    s.at<MemEntry>(0x118) = {0x2000000, 0, 1, 0};            // zero size
+    s.at<MemEntry>(0x130) = {~u64(0) - 0xfff, 0x2000, 1, 0}; // wraps around
+    s.at<MemEntry>(0x148) = {0x3000000, 0x1000, 77, 0};      // unknown type
+    s.at<MemEntry>(0x160) = {0xe0000, 0x20000, 2, 0};        // reserved
     parse_into(g_scratch_info, Protocol::Pvh, s.pa);
     KEXPECT_EQ(g_scratch_info.region_count, usize(3));
     KEXPECT(g_scratch_info.regions[0].kind == RegionKind::Usable);

@@ -45,8 +45,12 @@ void write(klib::StringView s) {
     emit(g_capture, s);
 }
 
-void enter_panic_mode() { __atomic_store_n(&g_panicking, true, __ATOMIC_RELAXED); }
-void leave_panic_mode() { __atomic_store_n(&g_panicking, false, __ATOMIC_RELAXED); }
+void enter_panic_mode() {
+    __atomic_store_n(&g_panicking, true, __ATOMIC_RELAXED);
+}
+void leave_panic_mode() {
+    __atomic_store_n(&g_panicking, false, __ATOMIC_RELAXED);
+}
 
 void capture_start() {
     auto guard = g_lock.lock();
@@ -69,5 +73,7 @@ klib::StringView captured() {
 } // namespace keel::console
 
 namespace keel::console {
-void serial_write_raw(klib::StringView s) { serial_write(s); }
+void serial_write_raw(klib::StringView s) {
+    serial_write(s);
+}
 } // namespace keel::console

@@ -168,6 +168,8 @@ void log_write(LogLevel level, klib::StringView fmt, klib::Span<const FmtArg> ar
 
 } // namespace detail
 
-void set_log_level(LogLevel level) { g_min_level = level; }
+void set_log_level(LogLevel level) {
+    g_min_level = level;
+}
 
 } // namespace keel

@@ -60,7 +60,8 @@ bool symbolize(u64 addr, Symbol& out) {
         return false;
     }
     out.addr = e.addr;
-    out.name = klib::StringView::from_raw(reinterpret_cast<const char*>(strtab + e.name_off), e.name_len);
+    out.name =
+        klib::StringView::from_raw(reinterpret_cast<const char*>(strtab + e.name_off), e.name_len);
     return true;
 }
 

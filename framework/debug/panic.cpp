@@ -13,7 +13,9 @@ bool g_trap_backtrace_printed = false;
 } // namespace
 
 namespace debug {
-void trap_backtrace_printed() { g_trap_backtrace_printed = true; }
+void trap_backtrace_printed() {
+    g_trap_backtrace_printed = true;
+}
 
 void panic_recovered() {
     g_panic_depth = 0;

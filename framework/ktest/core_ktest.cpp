@@ -3,12 +3,12 @@
 #include "acpi/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "debug/panic_state.h"
-#include <klib/optional.h>
-#include <klib/vec.h>
 #include <keel/boot.h>
 #include <keel/ktest.h>
 #include <keel/sync/spinlock.h>
 #include <keel/time.h>
+#include <klib/optional.h>
+#include <klib/vec.h>
 
 namespace keel {
 namespace {
@@ -22,11 +22,14 @@ klib::StringView fmt(klib::Span<char> buf, klib::StringView f, klib::Span<const 
 
 KTEST(format_integers_hex_width_and_text) {
     char buf[96];
-    const detail::FmtArg args[] = {detail::fmt_arg(-42), detail::fmt_arg(255u), detail::fmt_arg(255u),
-                                   detail::fmt_arg(7u), detail::fmt_arg("str"), detail::fmt_arg(true)};
-    klib::StringView s = fmt(klib::Span<char>(buf), "{} {:x} {:#x} {:04} {} {} {{}}", klib::Span<const detail::FmtArg>(args));
+    const detail::FmtArg args[] = {detail::fmt_arg(-42),   detail::fmt_arg(255u),
+                                   detail::fmt_arg(255u),  detail::fmt_arg(7u),
+                                   detail::fmt_arg("str"), detail::fmt_arg(true)};
+    klib::StringView s = fmt(klib::Span<char>(buf), "{} {:x} {:#x} {:04} {} {} {{}}",
+                             klib::Span<const detail::FmtArg>(args));
     KEXPECT(s == "-42 ff 0xff 0007 str true {}");
-    const detail::FmtArg big[] = {detail::fmt_arg(u64(0xffffffffffffffffull)), detail::fmt_arg(i64(-9223372036854775807ll - 1))};
+    const detail::FmtArg big[] = {detail::fmt_arg(u64(0xffffffffffffffffull)),
+                                  detail::fmt_arg(i64(-9223372036854775807ll - 1))};
     KEXPECT(fmt(klib::Span<char>(buf), "{} {}", klib::Span<const detail::FmtArg>(big)) ==
             "18446744073709551615 -9223372036854775808");
     // Missing arguments and truncation are handled, not overrun.

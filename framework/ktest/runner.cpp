@@ -82,7 +82,8 @@ bool run_one(const Entry& e) {
     bool ok = false;
     if (expect_panic) {
         if (g_cur.outcome != Outcome::Panicked) {
-            log_error("    expected a panic containing \"{}\", but the test returned", cstr(e.expect_panic));
+            log_error("    expected a panic containing \"{}\", but the test returned",
+                      cstr(e.expect_panic));
         } else if (!console::captured().contains(cstr(e.expect_panic))) {
             log_error("    panicked, but the output lacks \"{}\"", cstr(e.expect_panic));
         } else {
@@ -94,8 +95,8 @@ bool run_one(const Entry& e) {
             log_error("    unexpected panic");
         }
     }
-    log_info("ktest {} ... {} ({} us)", cstr(e.name), ok ? klib::StringView("ok") : klib::StringView("FAILED"),
-             took_us);
+    log_info("ktest {} ... {} ({} us)", cstr(e.name),
+             ok ? klib::StringView("ok") : klib::StringView("FAILED"), took_us);
     return ok;
 }
 

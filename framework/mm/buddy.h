@@ -15,13 +15,13 @@ namespace keel::mm {
 enum class FrameUse : u8 { Free = 0, Reserved, Untyped, PageTable, Heap, KernelStack, Meta };
 
 struct FrameMeta {
-    u32 next;          // free-list links (frame numbers), valid while free
+    u32 next; // free-list links (frame numbers), valid while free
     u32 prev;
-    u8 order;          // block order, valid for the head frame of a block
-    FrameUse use;      // owner state; one at a time
-    u8 is_head;        // 1 for the first frame of a free or allocated block
+    u8 order;     // block order, valid for the head frame of a block
+    FrameUse use; // owner state; one at a time
+    u8 is_head;   // 1 for the first frame of a free or allocated block
     u8 reserved0;
-    u32 refcount;      // for Untyped frames handed out as keel::Frame/Segment
+    u32 refcount; // for Untyped frames handed out as keel::Frame/Segment
 };
 static_assert(sizeof(FrameMeta) == 16);
 

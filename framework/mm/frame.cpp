@@ -9,7 +9,9 @@ namespace keel {
 
 namespace {
 
-bool range_ok(usize offset, usize len, usize size) { return offset <= size && len <= size - offset; }
+bool range_ok(usize offset, usize len, usize size) {
+    return offset <= size && len <= size - offset;
+}
 
 void release(u64 pa, u32 order) {
     if (mm::frame_ref_dec(pa)) {

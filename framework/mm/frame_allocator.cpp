@@ -21,16 +21,21 @@ constexpr u64 MIN_USABLE = 24ull << 20;
 // The boot page tables only map the first 4 GiB.
 constexpr u64 BOOT_MAPPED = 4ull << 30;
 
-u64 align_up(u64 v, u64 a) { return (v + a - 1) & ~(a - 1); }
-u64 align_down(u64 v, u64 a) { return v & ~(a - 1); }
+u64 align_up(u64 v, u64 a) {
+    return (v + a - 1) & ~(a - 1);
+}
+u64 align_down(u64 v, u64 a) {
+    return v & ~(a - 1);
+}
 
-bool overlaps(u64 a0, u64 a1, u64 b0, u64 b1) { return a0 < b1 && b0 < a1; }
+bool overlaps(u64 a0, u64 a1, u64 b0, u64 b1) {
+    return a0 < b1 && b0 < a1;
+}
 
 // Ranges that must never be handed out.
 struct Range {
     u64 start, end;
 };
-
 
 Range g_bad[3 + 1 + boot::MAX_REGIONS];
 usize g_nbad = 0;
@@ -94,7 +99,8 @@ void frames_init() {
     Range reserved[3] = {
         {0, LOW_RESERVED},
         {align_down(u64(__boot_start), PAGE_SIZE), align_up(kernel_phys_end(), PAGE_SIZE)},
-        {align_down(bi.initrd_phys, PAGE_SIZE), align_up(bi.initrd_phys + bi.initrd_size, PAGE_SIZE)},
+        {align_down(bi.initrd_phys, PAGE_SIZE),
+         align_up(bi.initrd_phys + bi.initrd_size, PAGE_SIZE)},
     };
     auto is_reserved = [&](u64 s, u64 e) {
         for (const Range& r : reserved) {
@@ -113,8 +119,8 @@ void frames_init() {
         if (r.kind != boot::RegionKind::Usable) {
             continue;
         }
-        for (u64 s = align_up(r.base, PAGE_SIZE); s + meta_bytes <= r.base + r.size && s + meta_bytes <= BOOT_MAPPED;
-             s += PAGE_SIZE) {
+        for (u64 s = align_up(r.base, PAGE_SIZE);
+             s + meta_bytes <= r.base + r.size && s + meta_bytes <= BOOT_MAPPED; s += PAGE_SIZE) {
             if (!is_reserved(s, s + meta_bytes)) {
                 meta_phys = s;
                 break;
@@ -212,7 +218,9 @@ u64 free_bytes() {
     return g_buddy.with([](BuddyAllocator& b) { return b.free_frames() * PAGE_SIZE; });
 }
 
-u64 max_phys() { return g_max_phys; }
+u64 max_phys() {
+    return g_max_phys;
+}
 
 void inject_frame_failures(u32 n) {
     g_buddy.with([&](BuddyAllocator&) { g_inject = n; });

@@ -5,9 +5,9 @@
 
 #include "mm/frame_allocator.h"
 #include "mm/phys.h"
-#include <klib/alloc.h>
 #include <keel/panic.h>
 #include <keel/sync/spinlock.h>
+#include <klib/alloc.h>
 
 namespace keel::mm {
 
@@ -150,5 +150,9 @@ void heap_free(void* p, usize size, usize align) {
 } // namespace keel::mm
 
 // klib's allocation hooks: the only way containers get memory.
-void* klib::raw_alloc(usize size, usize align) noexcept { return keel::mm::heap_alloc(size, align); }
-void klib::raw_free(void* p, usize size, usize align) noexcept { keel::mm::heap_free(p, size, align); }
+void* klib::raw_alloc(usize size, usize align) noexcept {
+    return keel::mm::heap_alloc(size, align);
+}
+void klib::raw_free(void* p, usize size, usize align) noexcept {
+    keel::mm::heap_free(p, size, align);
+}

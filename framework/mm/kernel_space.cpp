@@ -32,8 +32,12 @@ struct KernelSpace {
 SpinLock<KernelSpace, IrqOff> g_space;
 KernelMem g_mem;
 
-u64 global_bit() { return arch::features().pge ? pte::GLOBAL : 0; }
-u64 nx_bit() { return arch::features().nx ? pte::NX : 0; }
+u64 global_bit() {
+    return arch::features().pge ? pte::GLOBAL : 0;
+}
+u64 nx_bit() {
+    return arch::features().nx ? pte::NX : 0;
+}
 
 void must_map(PageTableOps<KernelMem>& ops, u64 root, u64 va, u64 pa, u64 flags, PageSize s) {
     auto r = ops.map(root, va, pa, flags, s);
@@ -51,7 +55,9 @@ void map_image_range(PageTableOps<KernelMem>& ops, u64 root, char* start, char* 
     }
 }
 
-void flush_page(u64 va) { arch::invlpg(va); }
+void flush_page(u64 va) {
+    arch::invlpg(va);
+}
 
 } // namespace
 
@@ -71,7 +77,8 @@ void kernel_space_init() {
     for (usize i = 0; i < bi.region_count; ++i) {
         const auto& r = bi.regions[i];
         u64 s = r.base & ~(page_bytes(PageSize::Size2M) - 1);
-        u64 e = (r.base + r.size + page_bytes(PageSize::Size2M) - 1) & ~(page_bytes(PageSize::Size2M) - 1);
+        u64 e = (r.base + r.size + page_bytes(PageSize::Size2M) - 1) &
+                ~(page_bytes(PageSize::Size2M) - 1);
         for (u64 pa = s; pa < e; pa += page_bytes(PageSize::Size2M)) {
             if (ops.query(root, phys_to_virt(pa)).has_value()) {
                 continue; // regions may share a 2 MiB page
@@ -112,8 +119,8 @@ klib::Result<u64> map_mmio(u64 phys, u64 size) {
         PageTableOps<KernelMem> ops(g_mem);
         u64 base = s.mmio_next;
         for (u64 pa = first; pa < last; pa += PAGE_SIZE) {
-            TRY(ops.map(s.root, base + (pa - first), pa, pte::WRITE | pte::PCD | pte::PWT | nx_bit(),
-                        PageSize::Size4K));
+            TRY(ops.map(s.root, base + (pa - first), pa,
+                        pte::WRITE | pte::PCD | pte::PWT | nx_bit(), PageSize::Size4K));
         }
         s.mmio_next = base + (last - first) + PAGE_SIZE; // a hole between windows
         return base + (phys - first);
@@ -137,7 +144,8 @@ klib::Result<u64> alloc_kernel_stack(usize pages) {
                 }
                 return klib::Err(klib::Error::NoMemory);
             }
-            TRY(ops.map(s.root, bottom + i * PAGE_SIZE, f.value(), pte::WRITE | nx_bit(), PageSize::Size4K));
+            TRY(ops.map(s.root, bottom + i * PAGE_SIZE, f.value(), pte::WRITE | nx_bit(),
+                        PageSize::Size4K));
         }
         s.stack_next = bottom + pages * PAGE_SIZE;
         return bottom + pages * PAGE_SIZE;

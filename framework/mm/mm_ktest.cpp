@@ -4,11 +4,11 @@
 #include "mm/heap.h"
 #include "mm/kernel_space.h"
 #include "mm/phys.h"
-#include <klib/alloc.h>
-#include <klib/vec.h>
 #include <keel/ktest.h>
 #include <keel/mm/frame.h>
 #include <keel/panic.h>
+#include <klib/alloc.h>
+#include <klib/vec.h>
 
 namespace keel::mm {
 namespace {
@@ -310,7 +310,8 @@ KTEST(null_page_and_low_memory_unmapped) {
     (void)*p;
 }
 
-KTEST_SHOULD_PANIC(unmapped_access_panics_with_symbolized_backtrace, "ktest_fault_victim_reads_null") {
+KTEST_SHOULD_PANIC(unmapped_access_panics_with_symbolized_backtrace,
+                   "ktest_fault_victim_reads_null") {
     ktest_fault_victim_reads_null();
 }
 

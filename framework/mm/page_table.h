@@ -36,8 +36,8 @@ constexpr u64 page_bytes(PageSize s) {
 }
 
 struct Mapping {
-    u64 phys;     // physical address of the page frame (page-aligned)
-    u64 flags;    // leaf entry flags (HUGE stripped)
+    u64 phys;  // physical address of the page frame (page-aligned)
+    u64 flags; // leaf entry flags (HUGE stripped)
     PageSize size;
 };
 
@@ -56,7 +56,8 @@ public:
     // non-canonical, NoMemory if an intermediate table cannot be allocated.
     klib::Result<void> map(u64 root, u64 va, u64 pa, u64 flags, PageSize size) {
         const u64 bytes = page_bytes(size);
-        if (!is_canonical(va) || (va & (bytes - 1)) || (pa & (bytes - 1)) || (pa & ~pte::ADDR_MASK)) {
+        if (!is_canonical(va) || (va & (bytes - 1)) || (pa & (bytes - 1)) ||
+            (pa & ~pte::ADDR_MASK)) {
             return klib::Err(klib::Error::InvalidArgument);
         }
         const int leaf_level = int(size); // 0 = PT, 1 = PD, 2 = PDPT
@@ -101,7 +102,8 @@ public:
             if (level == 0 || (level <= 2 && (e & pte::HUGE))) {
                 PageSize s = PageSize(level);
                 u64 off_mask = page_bytes(s) - 1;
-                return Mapping{(e & pte::ADDR_MASK) & ~off_mask, e & pte::FLAG_MASK & ~pte::HUGE, s};
+                return Mapping{(e & pte::ADDR_MASK) & ~off_mask, e & pte::FLAG_MASK & ~pte::HUGE,
+                               s};
             }
             table = e & pte::ADDR_MASK;
         }
@@ -154,7 +156,8 @@ public:
             }
             if (level == 0 || (level <= 2 && (e & pte::HUGE))) {
                 u64 huge = e & pte::HUGE;
-                e = (e & pte::ADDR_MASK) | (flags & pte::FLAG_MASK & ~pte::HUGE) | pte::PRESENT | huge;
+                e = (e & pte::ADDR_MASK) | (flags & pte::FLAG_MASK & ~pte::HUGE) | pte::PRESENT |
+                    huge;
                 return {};
             }
             table = e & pte::ADDR_MASK;

@@ -10,8 +10,12 @@ constexpr u64 PAGE_SIZE = 4096;
 constexpr u64 direct_map_base = DIRECT_MAP_BASE;
 constexpr u64 kernel_vma = KERNEL_VMA;
 
-inline u64 phys_to_virt(u64 pa) { return direct_map_base + pa; }
-inline u64 virt_to_phys_direct(u64 va) { return va - direct_map_base; }
+inline u64 phys_to_virt(u64 pa) {
+    return direct_map_base + pa;
+}
+inline u64 virt_to_phys_direct(u64 va) {
+    return va - direct_map_base;
+}
 
 // SAFETY contract for callers: `pa` must be mapped in the direct map (RAM or
 // an ACPI/loader range) and the returned pointer used within that range.
@@ -25,7 +29,11 @@ extern "C" char __kernel_start[], __kernel_end[], __text_start[], __text_end[], 
     __boot_end[], __ksyms_start[], __ksyms_end[], boot_stack_guard[], boot_stack_bottom[],
     boot_stack_top[];
 
-inline u64 kernel_phys_start() { return u64(__kernel_start) - kernel_vma; }
-inline u64 kernel_phys_end() { return u64(__kernel_end) - kernel_vma; }
+inline u64 kernel_phys_start() {
+    return u64(__kernel_start) - kernel_vma;
+}
+inline u64 kernel_phys_end() {
+    return u64(__kernel_end) - kernel_vma;
+}
 
 } // namespace keel::mm

@@ -1,8 +1,8 @@
 // The freestanding C/C++ runtime the compiler expects: mem* functions (it
 // emits calls to them for struct copies), the stack protector, and C++ ABI
 // hooks. Kept minimal and obviously correct.
-#include <klib/types.h>
 #include <keel/panic.h>
+#include <klib/types.h>
 
 extern "C" {
 
@@ -47,17 +47,27 @@ int memcmp(const void* a, const void* b, usize n) {
 // from the TSC before any protected frame that must survive is live.
 uptr __stack_chk_guard = 0x5c0ffee5deadbeefull;
 
-[[noreturn]] void __stack_chk_fail() { keel::panic("stack protector: stack smashing detected"); }
+[[noreturn]] void __stack_chk_fail() {
+    keel::panic("stack protector: stack smashing detected");
+}
 
-[[noreturn]] void __cxa_pure_virtual() { keel::panic("pure virtual function called"); }
+[[noreturn]] void __cxa_pure_virtual() {
+    keel::panic("pure virtual function called");
+}
 
 // Static destructors never run in the kernel.
-int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+int __cxa_atexit(void (*)(void*), void*, void*) {
+    return 0;
+}
 void* __dso_handle = nullptr;
 }
 
 // Deleting destructors of polymorphic classes reference operator delete even
 // when no object is ever deleted through them. Kernel heap objects are freed
 // through klib::raw_free by their owners, so reaching these is a bug.
-void operator delete(void*) noexcept { keel::panic("operator delete called"); }
-void operator delete(void*, usize) noexcept { keel::panic("operator delete called"); }
+void operator delete(void*) noexcept {
+    keel::panic("operator delete called");
+}
+void operator delete(void*, usize) noexcept {
+    keel::panic("operator delete called");
+}

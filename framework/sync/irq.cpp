@@ -21,7 +21,11 @@ void irq_restore(bool were_on) noexcept {
 namespace {
 u32 g_preempt_count = 0;
 }
-void preempt_disable() noexcept { __atomic_fetch_add(&g_preempt_count, 1, __ATOMIC_RELAXED); }
-void preempt_enable() noexcept { __atomic_fetch_sub(&g_preempt_count, 1, __ATOMIC_RELAXED); }
+void preempt_disable() noexcept {
+    __atomic_fetch_add(&g_preempt_count, 1, __ATOMIC_RELAXED);
+}
+void preempt_enable() noexcept {
+    __atomic_fetch_sub(&g_preempt_count, 1, __ATOMIC_RELAXED);
+}
 
 } // namespace keel::detail

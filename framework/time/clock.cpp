@@ -53,9 +53,13 @@ void calibrate_tsc() {
     g_tsc_base = arch::rdtsc();
 }
 
-u64 tsc_hz() { return g_tsc_hz; }
+u64 tsc_hz() {
+    return g_tsc_hz;
+}
 
-void on_tick() { __atomic_fetch_add(&g_ticks, 1, __ATOMIC_RELAXED); }
+void on_tick() {
+    __atomic_fetch_add(&g_ticks, 1, __ATOMIC_RELAXED);
+}
 
 } // namespace keel::time
 
@@ -72,7 +76,9 @@ u64 monotonic_ns() {
     return sec * 1000000000ull + rem * 1000000000ull / time::g_tsc_hz;
 }
 
-u64 timer_ticks() { return __atomic_load_n(&time::g_ticks, __ATOMIC_RELAXED); }
+u64 timer_ticks() {
+    return __atomic_load_n(&time::g_ticks, __ATOMIC_RELAXED);
+}
 
 void delay_ns(u64 ns) {
     u64 end = monotonic_ns() + ns;

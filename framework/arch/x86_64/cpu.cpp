@@ -33,7 +33,9 @@ constexpr u64 CR4_SMAP = 1u << 21;
 constexpr u64 EFER_NXE = 1u << 11;
 } // namespace
 
-const Features& features() { return g_features; }
+const Features& features() {
+    return g_features;
+}
 
 klib::StringView cpu_features_string() {
     // SAFETY: static buffer, written once during init_cpu().
@@ -82,10 +84,14 @@ void init_cpu() {
     }
     write_cr0(read_cr0() | CR0_WP);
     u64 cr4 = read_cr4();
-    if (g_features.pge) cr4 |= CR4_PGE;
-    if (g_features.smep) cr4 |= CR4_SMEP;
-    if (g_features.smap) cr4 |= CR4_SMAP;
-    if (g_features.umip) cr4 |= CR4_UMIP;
+    if (g_features.pge)
+        cr4 |= CR4_PGE;
+    if (g_features.smep)
+        cr4 |= CR4_SMEP;
+    if (g_features.smap)
+        cr4 |= CR4_SMAP;
+    if (g_features.umip)
+        cr4 |= CR4_UMIP;
     write_cr4(cr4);
 }
 

@@ -9,9 +9,15 @@ namespace keel::arch {
 // effect is described by its name; callers in the framework are responsible
 // for the architectural consequences (documented at each call site).
 
-inline void outb(u16 port, u8 v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-inline void outw(u16 port, u16 v) { asm volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-inline void outl(u16 port, u32 v) { asm volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+inline void outb(u16 port, u8 v) {
+    asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+inline void outw(u16 port, u16 v) {
+    asm volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+inline void outl(u16 port, u32 v) {
+    asm volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
 inline u8 inb(u16 port) {
     u8 v;
     asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
@@ -42,7 +48,9 @@ struct CpuidResult {
 };
 inline CpuidResult cpuid(u32 leaf, u32 sub = 0) {
     CpuidResult r;
-    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(sub));
+    asm volatile("cpuid"
+                 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                 : "a"(leaf), "c"(sub));
     return r;
 }
 
@@ -52,7 +60,9 @@ inline CpuidResult cpuid(u32 leaf, u32 sub = 0) {
         asm volatile("mov %%cr" #n ", %0" : "=r"(v));                                              \
         return v;                                                                                  \
     }                                                                                              \
-    inline void write_cr##n(u64 v) { asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); }
+    inline void write_cr##n(u64 v) {                                                               \
+        asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory");                                       \
+    }
 KEEL_CR_ACCESSORS(0)
 KEEL_CR_ACCESSORS(2)
 KEEL_CR_ACCESSORS(3)
@@ -64,18 +74,32 @@ inline u64 read_rflags() {
     asm volatile("pushfq; popq %0" : "=r"(f));
     return f;
 }
-inline void cli() { asm volatile("cli" ::: "memory"); }
-inline void sti() { asm volatile("sti" ::: "memory"); }
-inline void hlt() { asm volatile("hlt" ::: "memory"); }
-inline void pause() { asm volatile("pause"); }
+inline void cli() {
+    asm volatile("cli" ::: "memory");
+}
+inline void sti() {
+    asm volatile("sti" ::: "memory");
+}
+inline void hlt() {
+    asm volatile("hlt" ::: "memory");
+}
+inline void pause() {
+    asm volatile("pause");
+}
 inline u64 rdtsc() {
     u32 lo, hi;
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return (u64(hi) << 32) | lo;
 }
-inline void invlpg(u64 va) { asm volatile("invlpg (%0)" ::"r"(va) : "memory"); }
-inline void stac() { asm volatile("stac" ::: "memory", "cc"); }
-inline void clac() { asm volatile("clac" ::: "memory", "cc"); }
+inline void invlpg(u64 va) {
+    asm volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+inline void stac() {
+    asm volatile("stac" ::: "memory", "cc");
+}
+inline void clac() {
+    asm volatile("clac" ::: "memory", "cc");
+}
 
 constexpr u64 RFLAGS_IF = 1u << 9;
 constexpr u32 MSR_EFER = 0xc0000080;

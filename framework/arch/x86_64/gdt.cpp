@@ -56,8 +56,12 @@ void set_gate(u8 vec, u64 handler, u8 ist, u8 dpl) {
 
 } // namespace
 
-void set_ist_stack(u8 ist, u64 top) { g_tss.ist[ist - 1] = top; }
-void set_kernel_stack(u64 top) { g_tss.rsp[0] = top; }
+void set_ist_stack(u8 ist, u64 top) {
+    g_tss.ist[ist - 1] = top;
+}
+void set_kernel_stack(u64 top) {
+    g_tss.rsp[0] = top;
+}
 
 void init_descriptors() {
     g_gdt[0] = 0;
@@ -68,8 +72,8 @@ void init_descriptors() {
     g_gdt[5] = 0x00affa000000ffff; // 0x28 user code, 64-bit
     u64 tss = u64(&g_tss);
     u64 lim = sizeof(Tss) - 1;
-    g_gdt[6] = (lim & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) | (((lim >> 16) & 0xf) << 48) |
-               (((tss >> 24) & 0xff) << 56);
+    g_gdt[6] = (lim & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+               (((lim >> 16) & 0xf) << 48) | (((tss >> 24) & 0xff) << 56);
     g_gdt[7] = tss >> 32;
     g_tss.iomap_base = sizeof(Tss); // no I/O permission bitmap: user port access faults
     for (int i = 0; i < 3; ++i) {
@@ -95,9 +99,12 @@ void init_descriptors() {
 
     for (int v = 0; v < 256; ++v) {
         u8 ist = 0;
-        if (v == 8) ist = IST_DOUBLE_FAULT;
-        if (v == 2) ist = IST_NMI;
-        if (v == 18) ist = IST_MACHINE_CHECK;
+        if (v == 8)
+            ist = IST_DOUBLE_FAULT;
+        if (v == 2)
+            ist = IST_NMI;
+        if (v == 18)
+            ist = IST_MACHINE_CHECK;
         set_gate(u8(v), keel_trap_stub_table[v], ist, 0);
     }
     DescriptorPtr idtr{sizeof(g_idt) - 1, u64(&g_idt)};

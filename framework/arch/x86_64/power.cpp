@@ -9,7 +9,9 @@ namespace {
 constexpr u16 DEBUG_EXIT_PORT = 0xf4;
 
 // QEMU's isa-debug-exit reads as 0; an unclaimed port reads as all ones.
-bool debug_exit_present() { return arch::inb(DEBUG_EXIT_PORT) != 0xff; }
+bool debug_exit_present() {
+    return arch::inb(DEBUG_EXIT_PORT) != 0xff;
+}
 } // namespace
 
 void poweroff() {

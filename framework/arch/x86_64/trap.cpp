@@ -14,42 +14,88 @@ namespace keel::arch {
 
 namespace {
 
-constexpr klib::StringView EXCEPTION_NAMES[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
-    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
-    "page fault", "reserved", "x87 floating-point error", "alignment check", "machine check",
-    "SIMD floating-point error", "virtualization exception", "control protection exception",
-    "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
-    "hypervisor injection", "VMM communication", "security exception", "reserved"};
+constexpr klib::StringView EXCEPTION_NAMES[32] = {"divide error",
+                                                  "debug",
+                                                  "NMI",
+                                                  "breakpoint",
+                                                  "overflow",
+                                                  "bound range exceeded",
+                                                  "invalid opcode",
+                                                  "device not available",
+                                                  "double fault",
+                                                  "coprocessor segment overrun",
+                                                  "invalid TSS",
+                                                  "segment not present",
+                                                  "stack-segment fault",
+                                                  "general protection fault",
+                                                  "page fault",
+                                                  "reserved",
+                                                  "x87 floating-point error",
+                                                  "alignment check",
+                                                  "machine check",
+                                                  "SIMD floating-point error",
+                                                  "virtualization exception",
+                                                  "control protection exception",
+                                                  "reserved",
+                                                  "reserved",
+                                                  "reserved",
+                                                  "reserved",
+                                                  "reserved",
+                                                  "reserved",
+                                                  "hypervisor injection",
+                                                  "VMM communication",
+                                                  "security exception",
+                                                  "reserved"};
 
 // clang's -fsanitize-trap encodes the check kind (SanitizerHandler) in
 // `ud1l KIND(%eax), %eax`: bytes 67 0f b9 40 KIND, or 67 0f b9 00 for kind 0
 // (no displacement byte).
 klib::StringView ubsan_check_name(u8 kind) {
     switch (kind) {
-    case 0: return "signed integer overflow in addition";
-    case 1: return "reached __builtin_unreachable";
-    case 2: return "control-flow integrity check";
-    case 3: return "integer division overflow or division by zero";
-    case 5: return "float cast overflow";
-    case 6: return "function type mismatch";
-    case 7: return "implicit conversion";
-    case 8: return "invalid builtin use";
-    case 10: return "load of invalid value (bool or enum)";
-    case 11: return "missing return value";
-    case 12: return "signed integer overflow in multiplication";
-    case 13: return "signed integer overflow in negation";
-    case 16: return "null passed as nonnull argument";
-    case 17: return "null returned from nonnull function";
-    case 18: return "array index out of bounds";
-    case 19: return "pointer overflow";
-    case 20: return "shift out of bounds";
-    case 21: return "signed integer overflow in subtraction";
-    case 22: return "misaligned or null pointer use, or object too small";
-    case 23: return "alignment assumption violated";
-    case 24: return "variable-length array bound not positive";
-    default: return "undefined behaviour check";
+    case 0:
+        return "signed integer overflow in addition";
+    case 1:
+        return "reached __builtin_unreachable";
+    case 2:
+        return "control-flow integrity check";
+    case 3:
+        return "integer division overflow or division by zero";
+    case 5:
+        return "float cast overflow";
+    case 6:
+        return "function type mismatch";
+    case 7:
+        return "implicit conversion";
+    case 8:
+        return "invalid builtin use";
+    case 10:
+        return "load of invalid value (bool or enum)";
+    case 11:
+        return "missing return value";
+    case 12:
+        return "signed integer overflow in multiplication";
+    case 13:
+        return "signed integer overflow in negation";
+    case 16:
+        return "null passed as nonnull argument";
+    case 17:
+        return "null returned from nonnull function";
+    case 18:
+        return "array index out of bounds";
+    case 19:
+        return "pointer overflow";
+    case 20:
+        return "shift out of bounds";
+    case 21:
+        return "signed integer overflow in subtraction";
+    case 22:
+        return "misaligned or null pointer use, or object too small";
+    case 23:
+        return "alignment assumption violated";
+    case 24:
+        return "variable-length array bound not positive";
+    default:
+        return "undefined behaviour check";
     }
 }
 
@@ -69,7 +115,8 @@ bool kernel_text(u64 rip) {
                                   : (f.error & 0x2) ? klib::StringView("write")
                                                     : klib::StringView("read");
         panic("page fault: {} at {:#x} ({}, {}) rip={:#x}", access, cr2,
-              (f.error & 1) ? klib::StringView("protection violation") : klib::StringView("not present"),
+              (f.error & 1) ? klib::StringView("protection violation")
+                            : klib::StringView("not present"),
               (f.error & 4) ? klib::StringView("user") : klib::StringView("kernel"), f.rip);
     }
     panic("{} (vector {}, error {:#x}) at rip={:#x}", what, f.vector, f.error, f.rip);
@@ -79,7 +126,8 @@ void handle_exception(TrapFrame& f) {
     if (f.vector == 6 && kernel_text(f.rip)) {
         // SAFETY: rip is inside kernel .text (checked), readable for 5 bytes.
         const u8* ins = reinterpret_cast<const u8*>(f.rip);
-        if (ins[0] == 0x67 && ins[1] == 0x0f && ins[2] == 0xb9 && (ins[3] == 0x40 || ins[3] == 0x00)) {
+        if (ins[0] == 0x67 && ins[1] == 0x0f && ins[2] == 0xb9 &&
+            (ins[3] == 0x40 || ins[3] == 0x00)) {
             u8 kind = ins[3] == 0x40 ? ins[4] : 0;
             dump_registers(f);
             debug::print_backtrace(f.rip, f.rbp);
@@ -99,8 +147,8 @@ void handle_exception(TrapFrame& f) {
 } // namespace
 
 void dump_registers(const TrapFrame& f) {
-    log_error("trap {} error {:#x} at {:#018x} cs={:#x} rflags={:#x}", f.vector, f.error, f.rip, f.cs,
-              f.rflags);
+    log_error("trap {} error {:#x} at {:#018x} cs={:#x} rflags={:#x}", f.vector, f.error, f.rip,
+              f.cs, f.rflags);
     log_error("  rax={:#018x} rbx={:#018x} rcx={:#018x} rdx={:#018x}", f.rax, f.rbx, f.rcx, f.rdx);
     log_error("  rsi={:#018x} rdi={:#018x} rbp={:#018x} rsp={:#018x}", f.rsi, f.rdi, f.rbp, f.rsp);
     log_error("  r8 ={:#018x} r9 ={:#018x} r10={:#018x} r11={:#018x}", f.r8, f.r9, f.r10, f.r11);

@@ -31,13 +31,19 @@ struct FmtArg {
     klib::StringView str;
 };
 
-inline FmtArg fmt_arg(klib::StringView v) { return {FmtArg::Kind::Str, 0, 0, v}; }
+inline FmtArg fmt_arg(klib::StringView v) {
+    return {FmtArg::Kind::Str, 0, 0, v};
+}
 template <usize N>
 inline FmtArg fmt_arg(const char (&v)[N]) {
     return {FmtArg::Kind::Str, 0, 0, klib::StringView(v)};
 }
-inline FmtArg fmt_arg(char v) { return {FmtArg::Kind::Char, 0, u64(u8(v)), {}}; }
-inline FmtArg fmt_arg(bool v) { return {FmtArg::Kind::Bool, 0, v ? 1u : 0u, {}}; }
+inline FmtArg fmt_arg(char v) {
+    return {FmtArg::Kind::Char, 0, u64(u8(v)), {}};
+}
+inline FmtArg fmt_arg(bool v) {
+    return {FmtArg::Kind::Bool, 0, v ? 1u : 0u, {}};
+}
 template <typename T>
     requires(__is_integral(T) && !__is_same(T, bool) && !__is_same(T, char))
 inline FmtArg fmt_arg(T v) {
@@ -48,8 +54,8 @@ inline FmtArg fmt_arg(T v) {
     }
 }
 template <typename T>
-    requires __is_enum(T)
-inline FmtArg fmt_arg(T v) {
+    requires __is_enum
+(T) inline FmtArg fmt_arg(T v) {
     using U = __underlying_type(T);
     return fmt_arg(static_cast<U>(v));
 }

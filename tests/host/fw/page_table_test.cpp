@@ -74,11 +74,14 @@ TEST_F(PT, MapQueryUnmap4K) {
 }
 
 TEST_F(PT, RejectsBadArgumentsAndDoubleMaps) {
-    EXPECT_EQ(ops.map(root, 0x1001, 0x2000, 0, PageSize::Size4K).error(), klib::Error::InvalidArgument);
-    EXPECT_EQ(ops.map(root, 0x1000, 0x2001, 0, PageSize::Size4K).error(), klib::Error::InvalidArgument);
+    EXPECT_EQ(ops.map(root, 0x1001, 0x2000, 0, PageSize::Size4K).error(),
+              klib::Error::InvalidArgument);
+    EXPECT_EQ(ops.map(root, 0x1000, 0x2001, 0, PageSize::Size4K).error(),
+              klib::Error::InvalidArgument);
     EXPECT_EQ(ops.map(root, 0x0000800000000000ull, 0x2000, 0, PageSize::Size4K).error(),
               klib::Error::InvalidArgument); // non-canonical
-    EXPECT_EQ(ops.map(root, 0x200000, 0x1000, 0, PageSize::Size2M).error(), klib::Error::InvalidArgument);
+    EXPECT_EQ(ops.map(root, 0x200000, 0x1000, 0, PageSize::Size2M).error(),
+              klib::Error::InvalidArgument);
     ASSERT_TRUE(ops.map(root, 0x200000, 0x400000, 0, PageSize::Size2M).is_ok());
     EXPECT_EQ(ops.map(root, 0x201000, 0x3000, 0, PageSize::Size4K).error(), klib::Error::Exists);
     EXPECT_EQ(ops.map(root, 0x200000, 0x600000, 0, PageSize::Size2M).error(), klib::Error::Exists);

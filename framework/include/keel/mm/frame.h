@@ -71,7 +71,9 @@ class Segment {
 public:
     static klib::Result<Segment> alloc(usize nframes);
 
-    Segment(Segment&& o) noexcept : pa_(o.pa_), nframes_(o.nframes_), order_(o.order_) { o.pa_ = Frame::INVALID; }
+    Segment(Segment&& o) noexcept : pa_(o.pa_), nframes_(o.nframes_), order_(o.order_) {
+        o.pa_ = Frame::INVALID;
+    }
     Segment(const Segment&) = delete;
     Segment& operator=(const Segment&) = delete;
     Segment& operator=(Segment&&) = delete;

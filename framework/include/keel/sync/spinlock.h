@@ -27,7 +27,9 @@ KLIB_UNSAFE bool irq_save_disable() noexcept;
 KLIB_UNSAFE void irq_restore(bool were_on) noexcept;
 void preempt_disable() noexcept;
 void preempt_enable() noexcept;
-inline void spin_pause() noexcept { __builtin_ia32_pause(); }
+inline void spin_pause() noexcept {
+    __builtin_ia32_pause();
+}
 } // namespace detail
 
 template <typename T, typename Policy = PreemptOff>
@@ -37,11 +39,15 @@ public:
     constexpr explicit SpinLock(Args&&... args) : data_(klib::forward<Args>(args)...) {}
     SpinLock(const SpinLock&) = delete;
     SpinLock& operator=(const SpinLock&) = delete;
-    ~SpinLock() { KLIB_CHECK(!__atomic_load_n(&locked_, __ATOMIC_RELAXED), "SpinLock destroyed while held"); }
+    ~SpinLock() {
+        KLIB_CHECK(!__atomic_load_n(&locked_, __ATOMIC_RELAXED), "SpinLock destroyed while held");
+    }
 
     class KL_SCOPED_CAPABILITY Guard {
     public:
-        explicit Guard(SpinLock& l KL_LIFETIMEBOUND) KL_ACQUIRE(l) : lock_(l) { irq_ = lock_.acquire(); }
+        explicit Guard(SpinLock& l KL_LIFETIMEBOUND) KL_ACQUIRE(l) : lock_(l) {
+            irq_ = lock_.acquire();
+        }
         ~Guard() KL_RELEASE() { lock_.release(irq_); }
         Guard(const Guard&) = delete;
         Guard& operator=(const Guard&) = delete;
@@ -58,7 +64,9 @@ public:
     };
 
     // Takes the lock; released when the guard goes out of scope.
-    [[nodiscard]] Guard lock() KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS { return Guard(*this); }
+    [[nodiscard]] Guard lock() KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS {
+        return Guard(*this);
+    }
 
     // Runs f(data) with the lock held and returns its result.
     template <typename F>
