@@ -10,6 +10,7 @@
 #include "time/clock.h"
 #include <keel/boot.h>
 #include <keel/log.h>
+#include <keel/main.h>
 #include <keel/panic.h>
 #include <keel/power.h>
 #include <keel/time.h>
@@ -87,7 +88,8 @@ extern "C" [[noreturn]] void keel_arch_entry(u32 protocol, u32 info_phys) {
             arch::hlt();
         }
     }
-    log_info("no services to run yet; powering off");
+    services::kernel_main();
+    log_info("services returned; powering off");
     poweroff();
 }
 

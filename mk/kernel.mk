@@ -33,7 +33,7 @@ $(BUILD)/framework.o: $(FRAMEWORK_OBJS) tools/localize-framework.sh
 KERNEL_LDFLAGS := -T $(LINKER_SCRIPT) -nostdlib -static -z max-page-size=4096 --no-relax
 
 $(BUILD)/keel.pass1.elf: $(BUILD)/framework.o $(SERVICE_OBJS) $(LINKER_SCRIPT)
-	$(if $(SERVICE_OBJS),tools/safety/verify-objects.sh $(READELF) $(SERVICE_OBJS))
+	$(if $(SERVICE_OBJS),$(SAFETY_VERIFY_OBJECTS) --check-undefined $(SERVICE_OBJS))
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(BUILD)/framework.o $(SERVICE_OBJS)
 
 $(BUILD)/ksyms.S: $(BUILD)/keel.pass1.elf tools/gen-ksyms.py

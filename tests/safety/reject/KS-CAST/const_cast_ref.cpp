@@ -1,0 +1,4 @@
+// expect: KS-CAST
+namespace svc {
+void poke(const int& x) { const_cast<int&>(x) = 1; }
+}

@@ -1,0 +1,4 @@
+// expect: KS-HW
+namespace svc {
+void halt() { asm volatile("hlt"); }
+}

@@ -1,0 +1,6 @@
+// expect: KS-PTR
+// A pointer hidden behind a type alias.
+namespace svc {
+using IntPtr = int*;
+int read(IntPtr p) { return p == nullptr ? 0 : 1; }
+}

@@ -1,0 +1,4 @@
+// expect: KS-STACK
+namespace svc {
+int count(int n, ...) { return n; }
+}

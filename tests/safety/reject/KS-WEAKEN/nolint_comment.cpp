@@ -1,0 +1,4 @@
+// expect: KS-WEAKEN
+namespace svc {
+int f() { return 0; } // NOLINT
+}

@@ -1,0 +1,5 @@
+// expect: KS-WEAKEN
+#pragma clang diagnostic ignored "-Wunsafe-buffer-usage"
+namespace svc {
+int f() { return 0; }
+}
