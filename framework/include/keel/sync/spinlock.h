@@ -25,8 +25,8 @@ namespace detail {
 // Disables interrupts and returns whether they were on. Framework internals.
 KLIB_UNSAFE bool irq_save_disable() noexcept;
 KLIB_UNSAFE void irq_restore(bool were_on) noexcept;
-void preempt_disable() noexcept;
-void preempt_enable() noexcept;
+KLIB_UNSAFE void preempt_disable() noexcept;
+KLIB_UNSAFE void preempt_enable() noexcept;
 inline void spin_pause() noexcept {
     __builtin_ia32_pause();
 }
