@@ -48,10 +48,10 @@ void apply_log_level() {
 
 void print_banner() {
     const auto& bi = boot::info();
-    log_info("Keel 0.1 (framekernel) booted via {} in {} ms",
+    log_info("Keel 0.1 (framekernel) booted via {}, {} ms after CPU reset",
              bi.protocol == boot::Protocol::Pvh ? klib::StringView("PVH")
                                                 : klib::StringView("multiboot2"),
-             monotonic_ns() / 1000000);
+             time::ns_since_reset() / 1000000);
     log_info("  memory: {} MiB usable, {} MiB free for allocation", boot_usable_memory() >> 20,
              mm::free_bytes() >> 20);
     log_info("  cpus:   {} (the boot CPU runs; others stay parked)", acpi::info().cpu_count);

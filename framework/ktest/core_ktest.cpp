@@ -148,3 +148,20 @@ KTEST_MANUAL(ktest_selftest_must_fail) {
 }
 
 } // namespace keel
+
+namespace keel {
+
+[[gnu::noinline]] void ktest_smash_own_stack(u64 n) {
+    char buf[16];
+    // SAFETY: deliberately not: writes past `buf` to hit the canary.
+    volatile char* p = buf;
+    for (u64 i = 0; i < n; ++i) {
+        p[i] = 'x';
+    }
+}
+
+KTEST_SHOULD_PANIC(stack_protector_catches_smashing, "stack smashing detected") {
+    ktest_smash_own_stack(ktest::opaque(40));
+}
+
+} // namespace keel

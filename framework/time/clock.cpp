@@ -57,6 +57,14 @@ u64 tsc_hz() {
     return g_tsc_hz;
 }
 
+u64 ns_since_reset() {
+    if (g_tsc_hz == 0) {
+        return 0;
+    }
+    u64 t = arch::rdtsc();
+    return t / g_tsc_hz * 1000000000ull + t % g_tsc_hz * 1000000000ull / g_tsc_hz;
+}
+
 void on_tick() {
     __atomic_fetch_add(&g_ticks, 1, __ATOMIC_RELAXED);
 }
