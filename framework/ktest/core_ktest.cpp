@@ -84,6 +84,11 @@ KTEST_SHOULD_PANIC(spinlock_destroyed_while_held_is_caught, "SpinLock destroyed 
     lock->~SpinLock();
 }
 
+KTEST_SHOULD_PANIC(spinlock_recursive_acquire_is_caught, "recursive acquire on the same CPU") {
+    SpinLock<int, IrqOff> lock(0);
+    lock.with([&](int&) { lock.with([](int&) {}); });
+}
+
 KTEST(timer_ticks_advance_with_interrupts_on) {
     KASSERT((arch::read_rflags() & arch::RFLAGS_IF) != 0);
     u64 t0 = timer_ticks();

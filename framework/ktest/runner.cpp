@@ -2,6 +2,7 @@
 
 #include "console/console.h"
 #include "debug/panic_state.h"
+#include "mm/kernel_space.h"
 #include <keel/ktest.h>
 #include <keel/panic.h>
 #include <keel/power.h>
@@ -19,8 +20,28 @@ struct JumpBuf {
 
 extern "C" int keel_context_save(JumpBuf* buf) __attribute__((returns_twice));
 extern "C" [[noreturn]] void keel_context_resume(const JumpBuf* buf);
+extern "C" void keel_run_on_stack(void (*fn)(), u64 stack_top);
 
-enum class Outcome { Running, Panicked, Aborted };
+// Tests run on their own guarded kernel stack. When a test panics, the
+// runner resumes its own context and abandons that stack for good (a fresh
+// one is allocated for the next test): the frames left on it, with whatever
+// they owned, are never returned to, so no destructor of theirs is skipped
+// and then "resumed" — they simply leak, which is all a panic promises.
+constexpr usize TEST_STACK_PAGES = 8;
+u64 g_test_stack = 0;
+
+void ensure_test_stack() {
+    if (g_test_stack != 0) {
+        return;
+    }
+    auto top = mm::alloc_kernel_stack(TEST_STACK_PAGES);
+    if (top.is_err()) {
+        panic("ktest: no memory for a test stack");
+    }
+    g_test_stack = top.value();
+}
+
+enum class Outcome { Running, Panicked };
 
 struct Current {
     const Entry* entry = nullptr;
@@ -69,10 +90,13 @@ bool run_one(const Entry& e) {
         console::capture_start();
     }
     u64 start = monotonic_ns();
-    // SAFETY: the context is resumed only from on_panic()/abort_test() while
-    // this frame is still live (the test runs below it on the same stack).
+    ensure_test_stack();
+    // SAFETY: the context is resumed only from on_panic() while this frame
+    // is live; the test runs on a separate stack, which is then abandoned.
     if (keel_context_save(&g_cur.jump) == 0) {
-        e.fn();
+        keel_run_on_stack(e.fn, g_test_stack);
+    } else {
+        g_test_stack = 0;
     }
     u64 took_us = (monotonic_ns() - start) / 1000;
     if (expect_panic) {
@@ -105,15 +129,6 @@ bool run_one(const Entry& e) {
 void record_failure(klib::StringView what, klib::StringView file, int line) {
     log_error("    check failed: {} at {}:{}", what, file, line);
     ++g_cur.failures;
-}
-
-void abort_test(klib::StringView what, klib::StringView file, int line) {
-    record_failure(what, file, line);
-    if (g_cur.entry == nullptr) {
-        panic("KASSERT outside a ktest: {}", what);
-    }
-    g_cur.outcome = Outcome::Aborted;
-    keel_context_resume(&g_cur.jump);
 }
 
 [[gnu::noinline]] u64 opaque(u64 v) {

@@ -195,7 +195,12 @@ void free_frames(u64 phys, u32 order) {
 }
 
 void frame_ref_inc(u64 phys) {
-    g_buddy.with([&](BuddyAllocator& b) { ++b.meta(phys / PAGE_SIZE).refcount; });
+    g_buddy.with([&](BuddyAllocator& b) {
+        FrameMeta& m = b.meta(phys / PAGE_SIZE);
+        // A wrapped count would free a frame still in use.
+        KLIB_CHECK(m.refcount != ~u32(0), "Frame: refcount overflow");
+        ++m.refcount;
+    });
 }
 
 bool frame_ref_dec(u64 phys) {

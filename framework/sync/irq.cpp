@@ -28,4 +28,22 @@ void preempt_enable() noexcept {
     __atomic_fetch_sub(&g_preempt_count, 1, __ATOMIC_RELAXED);
 }
 
+// Only the boot CPU runs today; with SMP this becomes the per-CPU id.
+u32 cpu_tag() noexcept {
+    return 1;
+}
+
+namespace {
+u32 g_irq_depth = 0;
+}
+bool in_irq() noexcept {
+    return __atomic_load_n(&g_irq_depth, __ATOMIC_RELAXED) != 0;
+}
+void irq_enter() noexcept {
+    __atomic_fetch_add(&g_irq_depth, 1, __ATOMIC_RELAXED);
+}
+void irq_exit() noexcept {
+    __atomic_fetch_sub(&g_irq_depth, 1, __ATOMIC_RELAXED);
+}
+
 } // namespace keel::detail

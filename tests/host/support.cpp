@@ -49,6 +49,11 @@ void* raw_alloc(usize size, usize align) noexcept {
             return nullptr;
         }
     }
+    // Like the kernel heap, refuse absurd sizes (and keep the rounding
+    // below from wrapping around to a tiny block).
+    if (size > (usize(1) << 32)) {
+        return nullptr;
+    }
     if (align < sizeof(void*)) {
         align = sizeof(void*);
     }

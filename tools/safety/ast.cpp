@@ -247,16 +247,23 @@ public:
         // class: check their bodies too (a trusted caller may have passed
         // a pointer to `auto`).
         if (FunctionTemplateDecl* ft = e->getDependentCallOperator())
-            for (FunctionDecl* spec : ft->specializations())
+            for (FunctionDecl* spec : ft->specializations()) {
+                // The return type of a generic lambda is deduced per
+                // instantiation (`[](auto& v) -> auto& { return v; }`).
+                QualType r = spec->getReturnType();
+                if (c_.checked(e->getBeginLoc()) && !r->isDependentType() &&
+                    !r->isUndeducedType() && types_.is_borrow(r))
+                    c_.report(e->getBeginLoc(), "KS-RETREF",
+                              "generic lambda returns a reference or view ('" + r.getAsString() +
+                                  "') when instantiated");
                 if (spec->hasBody() && !TraverseStmt(spec->getBody()))
                     return false;
+            }
         return true;
     }
 
     // ---- declarations ----------------------------------------------------
-    bool VisitDecl(Decl* d) {
-        if (d->isImplicit() || !c_.checked(d->getLocation()))
-            return true;
+    void check_attrs(const Decl* d) {
         for (const Attr* a : d->attrs()) {
             if (a->isImplicit() || a->isInherited() || !c_.checked(a->getLocation()))
                 continue;
@@ -270,6 +277,21 @@ public:
                           Twine("attribute '") + a->getSpelling() +
                               "' is not allowed in checked code");
         }
+    }
+
+    bool VisitDecl(Decl* d) {
+        if (d->isImplicit() || !c_.checked(d->getLocation()))
+            return true;
+        check_attrs(d);
+        // Trusted templates recognise raw-access hooks by name (klib's
+        // SpanSource concept calls `c.unsafe_data()` on any container): a
+        // checked `unsafe_data()` returning nullptr_t with a huge size()
+        // would make a Span over address 0.
+        if (const auto* nd = dyn_cast<NamedDecl>(d);
+            nd && nd->getIdentifier() && nd->getName().starts_with("unsafe_"))
+            c_.report(d->getLocation(), "KS-UNSAFE-CALL",
+                      "the 'unsafe_' name prefix is reserved to trusted code (trusted templates "
+                      "treat 'unsafe_*' members as raw-access hooks)");
         if (isa<LinkageSpecDecl>(d))
             c_.report(d->getLocation(), "KS-NS", "extern \"C\"/linkage blocks are not allowed");
         if (isa<FileScopeAsmDecl>(d))
@@ -304,6 +326,15 @@ public:
         unsigned f = types_.walk(t);
         if (isa<ParmVarDecl>(d))
             f &= ~unsigned(TF_Array); // reported on the written type; decays anyway
+        if ((f & TF_ViewArg) && local_view_wrapper(d)) {
+            // `auto p = keel::boot_param("root")` (Optional<StringView>): a
+            // local or parameter that is itself a view, so the view rules
+            // (no assignment, no rebinding, no storing, no returning) apply.
+            f &= ~unsigned(TF_ViewArg);
+            if (const auto* dd = dyn_cast<DeclaratorDecl>(d))
+                if (TypeSourceInfo* tsi = dd->getTypeSourceInfo())
+                    wrapper_tls_.push_back({tsi->getTypeLoc().getSourceRange(), wrapper_key(t)});
+        }
         if (f)
             types_.report(d->getLocation(), f, t, "declaration of '" + d->getName() + "'");
         return true;
@@ -342,7 +373,7 @@ public:
             check_global(v);
         } else if (v->isLocalVarDecl() && !v->isCXXForRangeDecl() && types_.is_borrow(t) &&
                    v->hasInit()) {
-            if (const Expr* tmp = dangling_temporary(v->getInit()))
+            if (const Expr* tmp = dangling_temporary(v->getInit(), !t->isReferenceType()))
                 c_.report(tmp->getExprLoc(), "KS-BORROW",
                           "reference/view '" + v->getName() +
                               "' would borrow a temporary that dies at the end of the "
@@ -454,7 +485,16 @@ public:
         default:
             break;
         }
-        if (unsigned f = types_.walk(t, sugar))
+        unsigned f = types_.walk(t, sugar);
+        if (f & TF_ViewArg)
+            for (const auto& [range, key] : wrapper_tls_)
+                if (key == wrapper_key(t) &&
+                    !c_.sm().isBeforeInTranslationUnit(loc, range.getBegin()) &&
+                    !c_.sm().isBeforeInTranslationUnit(range.getEnd(), loc)) {
+                    f &= ~unsigned(TF_ViewArg);
+                    break;
+                }
+        if (f)
             types_.report(loc, f, t, "written type");
         return true;
     }
@@ -534,17 +574,32 @@ public:
                 const auto* v = dyn_cast<VarDecl>(d);
                 if (!v || !v->hasInit() || !types_.is_borrow(v->getType()))
                     continue;
-                const VarDecl* owner = root_var(v->getInit());
-                if (!owner || owner == v)
+                const VarDecl* first = root_var(v->getInit());
+                if (!first || first == v)
                     continue;
-                for (auto rest = std::next(it); rest != body.end(); ++rest)
-                    if (const Expr* m = find_mutation(*rest, owner)) {
-                        c_.report(m->getExprLoc(), "KS-CONTAINER",
-                                  "'" + owner->getName() + "' is mutated while '" + v->getName() +
-                                      "' (declared at " + v->getLocation().printToString(c_.sm()) +
-                                      ") still borrows from it");
+                // The borrow's owner and, through local reference aliases,
+                // what that owner is itself borrowed from.
+                llvm::SmallVector<const VarDecl*, 4> owners{first};
+                for (const VarDecl* o = first; o->getType()->isReferenceType() &&
+                                               o->isLocalVarDecl() && o->hasInit() &&
+                                               owners.size() < 16;) {
+                    o = root_var(o->getInit());
+                    if (!o || llvm::is_contained(owners, o))
                         break;
-                    }
+                    owners.push_back(o);
+                }
+                bool found = false;
+                for (auto rest = std::next(it); rest != body.end() && !found; ++rest)
+                    for (const VarDecl* owner : owners)
+                        if (const Expr* m = find_mutation(*rest, owner, true)) {
+                            c_.report(m->getExprLoc(), "KS-CONTAINER",
+                                      "'" + owner->getName() + "' is mutated while '" +
+                                          v->getName() + "' (declared at " +
+                                          v->getLocation().printToString(c_.sm()) +
+                                          ") still borrows from it");
+                            found = true;
+                            break;
+                        }
             }
         }
         return true;
@@ -631,6 +686,9 @@ public:
         SourceLocation loc = call->getExprLoc();
         if (!c_.checked(loc))
             return true;
+        if (fd)
+            check_view_args(fd, llvm::ArrayRef<const Expr*>(call->getArgs(), call->getNumArgs()),
+                            offset, object_of(call));
         if (!fd) {
             if (!call->getType()->isDependentType() &&
                 !isa<CXXPseudoDestructorExpr>(call->getCallee()) && !call->isTypeDependent() &&
@@ -681,8 +739,10 @@ public:
     bool VisitCXXConstructExpr(CXXConstructExpr* e) {
         const CXXConstructorDecl* ctor = e->getConstructor();
         bless_args(ctor, llvm::ArrayRef<const Expr*>(e->getArgs(), e->getNumArgs()), 0);
-        if (c_.checked(e->getExprLoc()))
+        if (c_.checked(e->getExprLoc())) {
             check_unsafe_decl(ctor, e->getExprLoc());
+            check_view_args(ctor, llvm::ArrayRef<const Expr*>(e->getArgs(), e->getNumArgs()), 0);
+        }
         return true;
     }
 
@@ -701,6 +761,22 @@ public:
         }
         if (closure && types_.is_view(QualType(closure->getTypeForDecl(), 0)))
             borrows = true;
+        // The capture of `this` is itself a `this` expression; whether the
+        // lambda may borrow it is decided here.
+        for (const Expr* init : e->capture_inits())
+            if (init && isa<CXXThisExpr>(init->IgnoreParenImpCasts()))
+                exempt_this(init);
+        if (const CXXMethodDecl* op = e->getCallOperator()) {
+            // Attributes written on the lambda's call operator
+            // (`[] [[clang::no_sanitize("undefined")]] (int y) {...}`).
+            check_attrs(op);
+            // A borrowing closure that can name itself (`this auto self`)
+            // can copy itself out of the expression that blessed it.
+            if (borrows && op->isExplicitObjectMemberFunction())
+                c_.report(e->getBeginLoc(), "KS-BORROW",
+                          "a lambda that captures by reference, 'this' or a view may not have an "
+                          "explicit object parameter (it could copy itself and escape)");
+        }
         if (borrows && !lambdas_ok_.count(e))
             c_.report(e->getBeginLoc(), "KS-BORROW",
                       "lambda capturing by reference, 'this' or a view may only be passed "
@@ -787,7 +863,8 @@ private:
         if (from->isVoidPointerType() || (from->isPointerType() && to->isPointerType()))
             c_.report(e->getBeginLoc(), "KS-CAST", what + " between pointer types");
         if (const auto* et = to.getCanonicalType()->getAs<EnumType>())
-            if (!et->getDecl()->isFixed() && !from->isEnumeralType())
+            if (!et->getDecl()->isFixed() && to.getCanonicalType().getUnqualifiedType() !=
+                                                 from.getCanonicalType().getUnqualifiedType())
                 c_.report(e->getBeginLoc(), "KS-CAST",
                           what + " to an enum without a fixed underlying type (out-of-range "
                                  "values are undefined)");
@@ -835,7 +912,30 @@ private:
     // to `const char*`, and a borrowing lambda may be passed directly to a
     // [[clang::noescape]] parameter or a FunctionRef/view parameter.
     void bless_args(const FunctionDecl* fd, llvm::ArrayRef<const Expr*> args, unsigned offset) {
-        if (!fd || c_.zone(fd->getLocation()) != Zone::Trusted)
+        if (!fd)
+            return;
+        if (c_.zone(fd->getLocation()) == Zone::Checked) {
+            // A checked callee's view parameter (`klib::FunctionRef<void(int)> f`
+            // written as such, not a deduced template parameter) follows the
+            // view rules: it cannot be stored, returned, rebound or handed
+            // to a trusted function that keeps it. So a borrowing lambda may
+            // be passed to it, as to a trusted FunctionRef parameter.
+            const FunctionDecl* pat = fd->getTemplateInstantiationPattern();
+            for (unsigned i = offset; i < args.size(); ++i) {
+                unsigned pi = i - offset;
+                if (pi >= fd->getNumParams())
+                    break;
+                QualType pt = fd->getParamDecl(pi)->getType();
+                const ParmVarDecl* pp = pattern_param(pat, pi);
+                if (pt->isReferenceType() || !types_.is_view(pt) ||
+                    (pp && pp->getType()->isDependentType()))
+                    continue;
+                if (const LambdaExpr* le = direct_lambda(args[i]))
+                    lambdas_ok_.insert(le);
+            }
+            return;
+        }
+        if (c_.zone(fd->getLocation()) != Zone::Trusted)
             return;
         const FunctionDecl* pattern = fd->getTemplateInstantiationPattern();
         for (unsigned i = offset; i < args.size(); ++i) {
@@ -868,6 +968,145 @@ private:
                 continue;
             if (const LambdaExpr* le = direct_lambda(args[i]))
                 lambdas_ok_.insert(le);
+        }
+    }
+
+    // Span, StringView, or klib::Optional/Result of only those and of
+    // borrow-free types: copying one out of a temporary is a plain copy.
+    bool plain_view_value(QualType t, int depth = 0) {
+        const auto* rd = t.getCanonicalType()->getAsCXXRecordDecl();
+        if (!rd || depth > 4 || c_.checked(rd->getLocation()) || !in_keel_or_klib(rd))
+            return false;
+        if (name_in(rd->getName(), {"Span", "StringView"}))
+            return true;
+        const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd);
+        if (!spec || !name_in(rd->getName(), {"Optional", "Result"}))
+            return false;
+        for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
+            if (a.getKind() != TemplateArgument::Type)
+                return false;
+            QualType at = a.getAsType();
+            if (at->isReferenceType() || types_.walk(at) != 0)
+                return false;
+            if (types_.is_view(at) && !plain_view_value(at, depth + 1))
+                return false;
+        }
+        return true;
+    }
+
+    static const Type* wrapper_key(QualType t) {
+        return t.getCanonicalType().getNonReferenceType().getUnqualifiedType().getTypePtr();
+    }
+
+    // A parameter or automatic local whose type is klib::Optional<V> or
+    // klib::Result<V> of a view V: the way trusted APIs return views
+    // (`keel::boot_param`). The wrapper is then a view itself.
+    bool local_view_wrapper(const ValueDecl* d) {
+        const auto* vd = dyn_cast<VarDecl>(d);
+        if (!vd || (!isa<ParmVarDecl>(vd) && !(vd->isLocalVarDecl() && !vd->isStaticLocal())))
+            return false;
+        QualType t = vd->getType().getNonReferenceType();
+        const auto* spec =
+            dyn_cast_or_null<ClassTemplateSpecializationDecl>(t->getAsCXXRecordDecl());
+        if (!spec || c_.checked(spec->getSpecializedTemplate()->getLocation()) ||
+            !name_in(spec->getName(), {"Optional", "Result"}) || !in_keel_or_klib(spec))
+            return false;
+        for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
+            if (a.getKind() != TemplateArgument::Type)
+                return false;
+            QualType at = a.getAsType();
+            if (at->isReferenceType() || (types_.walk(at) & ~unsigned(TF_ViewArg)))
+                return false;
+            // The view itself, not a container of views (Optional<Vec<Span>>).
+            if (types_.walk(at) & TF_ViewArg)
+                return false;
+        }
+        return true;
+    }
+
+    // The parameter of a template pattern that argument `pi` of an
+    // instantiation binds to (an expanded pack maps to the pack parameter).
+    static const ParmVarDecl* pattern_param(const FunctionDecl* pattern, unsigned pi) {
+        if (!pattern)
+            return nullptr;
+        unsigned n = pattern->getNumParams();
+        for (unsigned k = 0; k < n; ++k) {
+            const ParmVarDecl* p = pattern->getParamDecl(k);
+            if (p->isParameterPack())
+                return k <= pi ? p : nullptr;
+            if (k == pi)
+                return p;
+        }
+        return nullptr;
+    }
+
+    // KS-BORROW: a view (or borrowing closure) handed to a trusted function
+    // that could keep it or rebind it: a non-const lvalue reference
+    // parameter (`klib::swap(outer, inner)`, `exchange`) or a parameter
+    // whose type is a template parameter (`Function::make(F&&)` erases the
+    // type and stores a FunctionRef on the heap; `Vec<T>::try_push(T)`).
+    // Not refused: const references (`log_info(fmt, const Args&...)`),
+    // identity utilities (move/forward), constructors of view types (the
+    // result is a view and follows the view rules), and [[clang::noescape]]
+    // or only-invoked callback parameters.
+    static const Expr* object_of(const CallExpr* call) {
+        if (const auto* mc = dyn_cast<CXXMemberCallExpr>(call))
+            return mc->getImplicitObjectArgument();
+        if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(call);
+            oc && isa_and_nonnull<CXXMethodDecl>(oc->getDirectCallee()) && oc->getNumArgs() > 0)
+            return oc->getArg(0);
+        return nullptr;
+    }
+
+    void check_view_args(const FunctionDecl* fd, llvm::ArrayRef<const Expr*> args, unsigned offset,
+                         const Expr* object = nullptr) {
+        if (!fd || c_.zone(fd->getLocation()) != Zone::Trusted)
+            return;
+        if (fd->getIdentifier() && name_in(fd->getName(), {"move", "forward", "as_const",
+                                                           "forward_like", "move_if_noexcept"}))
+            return;
+        if (const auto* ctor = dyn_cast<CXXConstructorDecl>(fd))
+            if (types_.is_view(ctx_.getRecordType(ctor->getParent())))
+                return;
+        // A member function can keep an argument only in its object: not
+        // if it is const, nor if the object is a temporary.
+        bool may_keep = true;
+        if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->isInstance())
+            may_keep = !md->isConst() &&
+                       !(object && (object->isPRValue() ||
+                                    isa<MaterializeTemporaryExpr>(object->IgnoreParens())));
+        const FunctionDecl* pattern = fd->getTemplateInstantiationPattern();
+        for (unsigned i = offset; i < args.size(); ++i) {
+            unsigned pi = i - offset;
+            if (pi >= fd->getNumParams())
+                break;
+            const Expr* a = args[i];
+            if (!a || a->isTypeDependent() || !types_.is_view(a->getType()))
+                continue;
+            if (const LambdaExpr* le = direct_lambda(a); le && lambdas_ok_.count(le))
+                continue;
+            const ParmVarDecl* p = fd->getParamDecl(pi);
+            const ParmVarDecl* pp = pattern_param(pattern, pi);
+            if (p->hasAttr<NoEscapeAttr>() || (pp && pp->hasAttr<NoEscapeAttr>()) ||
+                only_invoked(pp ? pp : p, pattern ? pattern : fd))
+                continue;
+            QualType pt = p->getType();
+            bool rebind = pt->isLValueReferenceType() && !pt->getPointeeType().isConstQualified();
+            bool keep = false;
+            if (pp && may_keep) {
+                QualType ppt = pp->getType();
+                if (const auto* pe = ppt->getAs<PackExpansionType>())
+                    ppt = pe->getPattern();
+                QualType base = ppt.getNonReferenceType();
+                keep = base->getAs<TemplateTypeParmType>() && !base.isConstQualified() &&
+                       !(ppt->isLValueReferenceType() && base.isConstQualified());
+            }
+            if (rebind || keep)
+                c_.report(a->getExprLoc(), "KS-BORROW",
+                          "view of type '" + a->getType().getAsString() + "' passed to '" +
+                              fd->getQualifiedNameAsString() + "', which " +
+                              (rebind ? "may rebind it (non-const reference)"
+                                      : "may store it (template-typed parameter)"));
         }
     }
 
@@ -938,6 +1177,13 @@ private:
             c_.report(v->getLocation(), "KS-BORROW", "global or static reference");
             return;
         }
+        if (const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+            rd && rd->hasDefinition() && rd->hasMutableFields() && !types_.is_sync(t)) {
+            c_.report(v->getLocation(), "KS-GLOBAL",
+                      "global or static of a type with 'mutable' members is shared mutable "
+                      "state, even when const or constexpr");
+            return;
+        }
         if (v->isConstexpr())
             return; // constant, and constant expressions only point to static storage
         if (types_.is_view(t)) {
@@ -970,14 +1216,19 @@ private:
     }
 
     // A temporary materialised inside `init` that is not lifetime-extended.
-    static const Expr* dangling_temporary(const Expr* init) {
+    // `copy`: the variable is a view object (not a reference), so a temporary
+    // that is itself a plain view value (Span, StringView, or an Optional/
+    // Result of those, e.g. `boot_param("x").value_or("/")`) may die: the
+    // copy does not point into it. Guards (Borrowed, SpinLock's Guard) and
+    // owners (String, Vec, closures) still count.
+    const Expr* dangling_temporary(const Expr* init, bool copy) {
         llvm::SmallVector<const Stmt*, 16> work{init};
         while (!work.empty()) {
             const Stmt* s = work.pop_back_val();
             if (!s || isa<LambdaExpr>(s))
                 continue;
             if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(s))
-                if (!m->getExtendingDecl())
+                if (!m->getExtendingDecl() && !(copy && plain_view_value(m->getType())))
                     return m;
             for (const Stmt* ch : s->children())
                 work.push_back(ch);
@@ -1111,15 +1362,65 @@ private:
                n == "operator+=";
     }
 
+    // True if `x` is `v` or a local reference bound (possibly through other
+    // local references) to `v` or to a data member of it: `auto& w = v;`,
+    // `auto& items = s.items;`. Element references (`auto& e = v[0]`) are
+    // borrows, not aliases: writing through them is not a structural
+    // mutation of `v`.
+    static bool aliases(const VarDecl* x, const VarDecl* v) {
+        for (int depth = 0; x && depth < 16; ++depth) {
+            if (x == v)
+                return true;
+            if (!x->getType()->isReferenceType() || !x->isLocalVarDecl() || !x->hasInit())
+                return false;
+            const Expr* e = x->getInit()->IgnoreParenImpCasts();
+            while (const auto* me = dyn_cast<MemberExpr>(e))
+                e = me->getBase()->IgnoreParenImpCasts();
+            const auto* dr = dyn_cast<DeclRefExpr>(e);
+            const auto* next = dr ? dyn_cast<VarDecl>(dr->getDecl()) : nullptr;
+            if (next == x)
+                return false;
+            x = next;
+        }
+        return false;
+    }
+
+    // The variable whose owned contents `e` designates: through data
+    // members and argument-less accessors (`b->next`, `(*b).next`,
+    // `o.value().items`), but not through indexing (`v[1]` is another
+    // element, not the container).
+    static const VarDecl* mutation_root(const Expr* e) {
+        for (int depth = 0; e && depth < 32; ++depth) {
+            e = e->IgnoreParenImpCasts();
+            if (const auto* me = dyn_cast<MemberExpr>(e)) {
+                e = me->getBase();
+            } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e);
+                       oc && oc->getNumArgs() == 1 &&
+                       (oc->getOperator() == OO_Arrow || oc->getOperator() == OO_Star)) {
+                e = oc->getArg(0);
+            } else if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e);
+                       mc && mc->getNumArgs() == 0) {
+                e = mc->getImplicitObjectArgument();
+            } else if (const auto* dr = dyn_cast<DeclRefExpr>(e)) {
+                return dyn_cast<VarDecl>(dr->getDecl());
+            } else {
+                return nullptr;
+            }
+        }
+        return nullptr;
+    }
+
     static bool refers_to(const Expr* e, const VarDecl* v) {
-        e = e ? e->IgnoreParenImpCasts() : nullptr;
-        const auto* dr = dyn_cast_or_null<DeclRefExpr>(e);
-        return dr && dr->getDecl() == v;
+        return e && aliases(mutation_root(e), v);
     }
 
     // A structural mutation of `v` (mutating method, assignment, move, or
     // passing it by non-const reference) inside `s`.
-    const Expr* find_mutation(const Stmt* s, const VarDecl* v) {
+    // `any_checked_method`: also count every non-const method of a checked
+    // class as a mutation. Used for element references and views (which
+    // klib does not count at run time); range-for loops are covered at run
+    // time by the iterators' borrow, so there only mutator names count.
+    const Expr* find_mutation(const Stmt* s, const VarDecl* v, bool any_checked_method = false) {
         llvm::SmallVector<const Stmt*, 32> work{s};
         while (!work.empty()) {
             const Stmt* cur = work.pop_back_val();
@@ -1127,8 +1428,11 @@ private:
                 continue;
             if (const auto* mc = dyn_cast<CXXMemberCallExpr>(cur)) {
                 const CXXMethodDecl* md = mc->getMethodDecl();
+                // Any non-const method of a checked class may mutate the
+                // containers it holds (`s.grow()` pushing into `s.items`).
                 if (md && !md->isConst() && refers_to(mc->getImplicitObjectArgument(), v) &&
-                    mutator_name(md->getNameAsString()))
+                    (mutator_name(md->getNameAsString()) ||
+                     (any_checked_method && c_.checked(md->getLocation()))))
                     return mc;
             }
             if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(cur))
@@ -1175,6 +1479,7 @@ private:
     llvm::DenseSet<const Expr*> exempt_;
     llvm::DenseSet<const LambdaExpr*> lambdas_ok_;
     llvm::DenseMap<const ParmVarDecl*, bool> invoked_memo_;
+    llvm::SmallVector<std::pair<SourceRange, const Type*>, 8> wrapper_tls_;
 };
 
 class AstChecker : public ASTConsumer {

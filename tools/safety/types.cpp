@@ -101,6 +101,8 @@ unsigned TypeRules::walk(QualType q, bool deep) {
         if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd))
             for (const TemplateArgument& a : spec->getTemplateArgs().asArray())
                 f |= walk_arg(a, deep);
+    } else if (t->isNullPtrType()) {
+        f |= TF_NullPtr;
     } else if (const auto* at = dyn_cast<AtomicType>(t)) {
         f |= walk(at->getValueType(), deep);
     } else if (const auto* ct = dyn_cast<ComplexType>(t)) {
@@ -139,6 +141,8 @@ void TypeRules::report(SourceLocation loc, unsigned f, QualType t, const Twine& 
         say("KS-BORROW", "reference or view as a template argument (a stored borrow)");
     if (f & TF_Unsafe)
         say("KS-UNSAFE-CALL", "type annotated keel_unsafe");
+    if (f & TF_NullPtr)
+        say("KS-PTR", "nullptr_t (a null pointer in disguise: trusted templates convert it to T*)");
 }
 
 namespace {

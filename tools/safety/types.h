@@ -18,6 +18,8 @@ enum TypeFlag : unsigned {
     TF_Varargs = 1u << 6,   // KS-STACK: C variadic function type, va_list
     TF_ViewArg = 1u << 7,   // KS-BORROW: reference or view as a template argument
     TF_Unsafe = 1u << 8,    // KS-UNSAFE-CALL: type annotated keel_unsafe
+    TF_NullPtr = 1u << 9,   // KS-PTR: std::nullptr_t in a declaration (a null pointer value
+                            // that converts to any T* inside trusted templates)
 };
 
 class TypeRules {

@@ -8,6 +8,7 @@
 #include "time/clock.h"
 #include <keel/log.h>
 #include <keel/panic.h>
+#include <keel/sync/spinlock.h>
 #include <keel/time.h>
 
 namespace keel::arch {
@@ -50,6 +51,8 @@ void mask_legacy_pics() {
 
 } // namespace
 
+void dispatch_interrupt(TrapFrame& f);
+
 void init_interrupts() {
     mask_legacy_pics();
     u64 base = rdmsr(MSR_APIC_BASE);
@@ -88,6 +91,12 @@ void init_interrupts() {
 }
 
 void handle_interrupt(TrapFrame& f) {
+    detail::irq_enter();
+    dispatch_interrupt(f);
+    detail::irq_exit();
+}
+
+void dispatch_interrupt(TrapFrame& f) {
     if (f.vector == VEC_SPURIOUS) {
         ++g_spurious;
         return; // no EOI for spurious interrupts

@@ -36,3 +36,17 @@ keel_context_resume:
     popfq                           // restores IF as it was when saved
     mov $1, %eax
     jmp *0x38(%rdi)
+
+    .global keel_run_on_stack
+// void keel_run_on_stack(void (*fn)(), u64 stack_top): calls fn on another
+// stack and returns on this one. The frame-pointer chain links back to the
+// caller, so backtraces from inside fn continue into it.
+keel_run_on_stack:
+    push %rbp
+    mov %rsp, %rbp
+    and $~15, %rsi
+    mov %rsi, %rsp
+    call *%rdi
+    mov %rbp, %rsp
+    pop %rbp
+    ret

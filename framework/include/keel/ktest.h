@@ -32,8 +32,6 @@ u64 opaque(u64 v);
 
 // Records a failed expectation in the current test.
 void record_failure(klib::StringView what, klib::StringView file, int line);
-// Records a failure and ends the current test.
-[[noreturn]] void abort_test(klib::StringView what, klib::StringView file, int line);
 
 template <typename A, typename B>
 void report_ne(klib::StringView expr, const A& a, const B& b, klib::StringView file, int line) {
@@ -62,10 +60,13 @@ void report_ne(klib::StringView expr, const A& a, const B& b, klib::StringView f
         }                                                                                          \
     } while (0)
 
+// Ends the test by returning from the enclosing function (use it in the
+// test body or in a void helper): no non-local jump skips destructors.
 #define KASSERT(cond)                                                                              \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            ::keel::ktest::abort_test(#cond, __FILE__, __LINE__);                                  \
+            ::keel::ktest::record_failure(#cond, __FILE__, __LINE__);                              \
+            return;                                                                                \
         }                                                                                          \
     } while (0)
 

@@ -43,16 +43,17 @@ public:
     }
 
     Arc(Arc&& o) noexcept : block_(exchange(o.block_, nullptr)) {}
+    // `o` may live inside our own object (`a = move(a->next)`): take its
+    // block first, drop the old one afterwards.
     Arc& operator=(Arc&& o) noexcept {
         if (this != &o) {
-            drop();
-            block_ = exchange(o.block_, nullptr);
+            drop(exchange(block_, exchange(o.block_, nullptr)));
         }
         return *this;
     }
     Arc(const Arc&) = delete; // use clone()
     Arc& operator=(const Arc&) = delete;
-    ~Arc() { drop(); }
+    ~Arc() { drop(exchange(block_, nullptr)); }
 
     // A new owner of the same object. Cannot fail (no allocation).
     Arc clone() const {
@@ -72,11 +73,14 @@ public:
     bool has_value() const noexcept { return block_ != nullptr; }
     explicit operator bool() const noexcept { return block_ != nullptr; }
 
-    T& operator*() const KL_LIFETIMEBOUND {
+    // Shared access is read-only, as with Rust's Arc: several owners (and,
+    // with SMP, several CPUs) may reach the object at once, so mutation must
+    // go through a lock or atomics inside it (e.g. Arc<SpinLock<T>>).
+    const T& operator*() const KL_LIFETIMEBOUND {
         KLIB_CHECK(block_ != nullptr, "Arc: access to empty Arc");
         return block_->value;
     }
-    T* operator->() const KL_LIFETIMEBOUND {
+    const T* operator->() const KL_LIFETIMEBOUND {
         KLIB_CHECK(block_ != nullptr, "Arc: access to empty Arc");
         return &block_->value;
     }
@@ -87,20 +91,21 @@ public:
 private:
     explicit Arc(Block* b) noexcept : block_(b) {}
 
-    void drop() noexcept {
-        if (block_ == nullptr) {
+    // Drops a reference this Arc no longer holds (detached first, so T's
+    // destructor reaching the Arc again cannot drop it a second time).
+    static void drop(Block* b) noexcept {
+        if (b == nullptr) {
             return;
         }
         // AcqRel: the release half publishes our writes to the thread that
         // frees the object; the acquire half (for the last owner) sees the
         // writes of all other owners before destroying.
-        if (__atomic_fetch_sub(&block_->refs, 1, __ATOMIC_ACQ_REL) == 1) {
-            // SAFETY: refs reached zero, so no other Arc refers to block_;
-            // it was constructed by make() in a raw_alloc'd Block.
-            block_->~Block();
-            raw_free(block_, sizeof(Block), alignof(Block));
+        if (__atomic_fetch_sub(&b->refs, 1, __ATOMIC_ACQ_REL) == 1) {
+            // SAFETY: refs reached zero, so no Arc refers to b; it was
+            // constructed by make() in a raw_alloc'd Block.
+            b->~Block();
+            raw_free(b, sizeof(Block), alignof(Block));
         }
-        block_ = nullptr;
     }
 
     Block* block_;

@@ -21,8 +21,9 @@ inline void atomic_fence(MemoryOrder o) noexcept {
     __atomic_thread_fence(static_cast<int>(o));
 }
 
+// keel_sync: a global Atomic is allowed in services (KS-GLOBAL).
 template <typename T>
-class Atomic {
+class [[clang::annotate("keel_sync")]] Atomic {
     static_assert(is_integral_v<T> || is_pointer_v<T>, "Atomic<T>: integers, bool, pointers");
     static_assert(sizeof(T) <= 8, "Atomic<T>: at most 8 bytes (lock-free)");
 

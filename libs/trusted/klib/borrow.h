@@ -48,7 +48,7 @@ private:
 // cannot be structurally mutated (check failure). Elements themselves may be
 // modified through a Borrowed<T> with non-const T.
 template <typename T>
-class Borrowed {
+class [[clang::annotate("keel_view")]] Borrowed {
 public:
     Borrowed(const BorrowCounter& c, Span<T> s) : counter_(&c), span_(s) { c.acquire(); }
     Borrowed(const Borrowed& o) : counter_(o.counter_), span_(o.span_) {
@@ -76,10 +76,12 @@ public:
     // for passing down, as in `f(v.span())` (the guard lives until the end
     // of the full expression).
     Span<T> span() const KL_LIFETIMEBOUND { return span_; }
-    operator Span<T>() const { return span_; }
+    // lifetimebound: `Span<T> s = v.span();` (the guard dies at once, the
+    // span stays untracked) is a -Wdangling error; `f(v.span())` is fine.
+    operator Span<T>() const KL_LIFETIMEBOUND { return span_; }
     template <typename U = T>
         requires(!is_const_v<U>)
-    operator Span<const T>() const {
+    operator Span<const T>() const KL_LIFETIMEBOUND {
         return span_;
     }
 

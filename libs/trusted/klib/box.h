@@ -31,16 +31,17 @@ public:
     }
 
     Box(Box&& o) noexcept : ptr_(exchange(o.ptr_, nullptr)) {}
+    // `o` may live inside our own object (`b = move(b->child)`): take its
+    // pointer first, destroy the old object afterwards.
     Box& operator=(Box&& o) noexcept {
         if (this != &o) {
-            destroy();
-            ptr_ = exchange(o.ptr_, nullptr);
+            destroy(exchange(ptr_, exchange(o.ptr_, nullptr)));
         }
         return *this;
     }
     Box(const Box&) = delete;
     Box& operator=(const Box&) = delete;
-    ~Box() { destroy(); }
+    ~Box() { destroy(exchange(ptr_, nullptr)); }
 
     // False only for a moved-from Box.
     bool has_value() const noexcept { return ptr_ != nullptr; }
@@ -64,13 +65,16 @@ public:
 private:
     explicit Box(T* p) noexcept : ptr_(p) {}
 
-    void destroy() noexcept {
-        if (ptr_ != nullptr) {
-            // SAFETY: ptr_ came from make()/from_raw(), so it owns a live T
-            // in a raw_alloc(sizeof(T), alignof(T)) block; nulled afterwards.
-            ptr_->~T();
-            raw_free(ptr_, sizeof(T), alignof(T));
-            ptr_ = nullptr;
+    // Destroys an object this Box no longer refers to, so T's destructor
+    // reaching the Box again (through an Arc alias) sees it empty or holding
+    // its new value, never the object being destroyed.
+    static void destroy(T* p) noexcept {
+        if (p != nullptr) {
+            // SAFETY: p came from make()/from_raw(), so it owns a live T in a
+            // raw_alloc(sizeof(T), alignof(T)) block, and was detached from
+            // its Box: destroyed and freed exactly once.
+            p->~T();
+            raw_free(p, sizeof(T), alignof(T));
         }
     }
 

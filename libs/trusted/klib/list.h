@@ -12,7 +12,8 @@
 //
 // Checks: linking an already-linked node, unlinking a node that is not in
 // this list, destroying a non-empty list, destroying a linked node, and
-// mutating a list while it is being iterated are check failures.
+// destroying a list while an iterator is alive and mutating a list while it
+// is being iterated are check failures.
 //
 // The list does not own its nodes: the caller must keep each node alive
 // while linked (destroying a linked node is a check failure).
@@ -59,7 +60,12 @@ public:
     constexpr IntrusiveList() noexcept = default;
     IntrusiveList(const IntrusiveList&) = delete;
     IntrusiveList& operator=(const IntrusiveList&) = delete;
-    ~IntrusiveList() { KLIB_CHECK(head_ == nullptr, "List: destroyed while non-empty"); }
+    // Iterators point back at the list (to release their borrow), so the
+    // list must outlive them even when it is empty.
+    ~IntrusiveList() {
+        KLIB_CHECK(!borrows_.borrowed(), "List: destroyed while borrowed");
+        KLIB_CHECK(head_ == nullptr, "List: destroyed while non-empty");
+    }
 
     bool empty() const noexcept { return head_ == nullptr; }
     usize size() const noexcept { return size_; }

@@ -54,9 +54,11 @@ Optional<T> from_bytes(Span<const u8> bytes) {
 }
 
 // The object representation of `v` as a byte array (a copy). Padding bytes
-// would leak stack contents, so T must be Pod (opt-in structs promise to
-// have no padding, or to zero it).
+// are indeterminate (reading them is undefined, and they would leak stack
+// contents), so T must be Pod and have no padding (checked by the compiler:
+// unique object representations).
 template <Pod T>
+    requires(__has_unique_object_representations(T))
 Array<u8, sizeof(T)> as_bytes(const T& v) {
     Array<u8, sizeof(T)> out{};
     // SAFETY: out has exactly sizeof(T) bytes; T is trivially copyable.

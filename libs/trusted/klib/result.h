@@ -67,6 +67,8 @@ constexpr ErrTag<E> Err(E e) noexcept {
 template <typename T, typename E = Error>
 class [[nodiscard]] Result {
     static_assert(!is_reference_v<T>, "Result<T&> is not supported");
+    static_assert(is_trivially_copyable_v<E> && is_trivially_destructible_v<E>,
+                  "Result<T, E>: E must be a plain error code");
 
 public:
     using value_type = T;
@@ -76,34 +78,25 @@ public:
     template <typename U = T>
         requires(is_constructible_v<T, U &&> && !is_same_v<remove_cvref_t<U>, Result> &&
                  !is_same_v<remove_cvref_t<U>, E> && !is_same_v<remove_cvref_t<U>, ErrTag<E>>)
-    constexpr Result(U&& v) : value_(klib::forward<U>(v)), ok_(true) {}
+    constexpr Result(U&& v) : value_(klib::forward<U>(v)), state_(Ok) {}
 
     // Failure (implicit so `return Error::NotFound;` works).
     constexpr Result(E e) noexcept
         requires(!is_constructible_v<T, E>)
-        : error_(e), ok_(false) {}
+        : error_(e), state_(Err) {}
     template <typename F>
         requires is_convertible_v<F, E>
-    constexpr Result(ErrTag<F> e) noexcept : error_(E(e.error)), ok_(false) {}
+    constexpr Result(ErrTag<F> e) noexcept : error_(E(e.error)), state_(Err) {}
 
-    constexpr Result(Result&& o) noexcept : ok_(o.ok_) {
-        if (ok_) {
-            // SAFETY: value_ is the inactive, uninitialised member here.
-            ::new (static_cast<void*>(&value_)) T(klib::move(o.value_));
-        } else {
-            ::new (static_cast<void*>(&error_)) E(o.error_);
-        }
-    }
+    constexpr Result(Result&& o) noexcept : error_(), state_(Err) { take(o); }
+    // `o` may live inside our own value (`r = move(r->inner)`): it is moved
+    // into a temporary before the old value is destroyed.
     constexpr Result& operator=(Result&& o) noexcept {
         if (this != &o) {
+            check_not_busy();
+            Result fresh(klib::move(o));
             destroy();
-            ok_ = o.ok_;
-            if (ok_) {
-                // SAFETY: destroy() ended the lifetime of the old member.
-                ::new (static_cast<void*>(&value_)) T(klib::move(o.value_));
-            } else {
-                ::new (static_cast<void*>(&error_)) E(o.error_);
-            }
+            take(fresh);
         }
         return *this;
     }
@@ -112,52 +105,82 @@ public:
 
     constexpr ~Result() { destroy(); }
 
-    constexpr bool is_ok() const noexcept { return ok_; }
-    constexpr bool is_err() const noexcept { return !ok_; }
+    constexpr bool is_ok() const noexcept { return state_ == Ok; }
+    constexpr bool is_err() const noexcept { return state_ == Err; }
 
     constexpr T& value() & KL_LIFETIMEBOUND {
-        KLIB_CHECK(ok_, "Result: value() on error");
+        KLIB_CHECK(state_ == Ok, "Result: value() on error");
         return value_;
     }
     constexpr const T& value() const& KL_LIFETIMEBOUND {
-        KLIB_CHECK(ok_, "Result: value() on error");
+        KLIB_CHECK(state_ == Ok, "Result: value() on error");
         return value_;
     }
     constexpr T value() && { return release_value(); }
     // Moves the value out (the Result keeps a moved-from T).
     constexpr T release_value() {
-        KLIB_CHECK(ok_, "Result: value() on error");
+        KLIB_CHECK(state_ == Ok, "Result: value() on error");
         return klib::move(value_);
     }
     constexpr E error() const {
-        KLIB_CHECK(!ok_, "Result: error() on success");
+        KLIB_CHECK(state_ == Err, "Result: error() on success");
         return error_;
     }
 
     constexpr T* operator->() KL_LIFETIMEBOUND { return &value(); }
     constexpr T& operator*() & KL_LIFETIMEBOUND { return value(); }
 
+    // The fallback must convert implicitly (no explicit cast in trusted
+    // code on the caller's behalf, e.g. int -> enum).
     template <typename U>
+        requires is_convertible_v<U&&, T>
     constexpr T value_or(U&& fallback) && {
-        return ok_ ? klib::move(value_) : static_cast<T>(klib::forward<U>(fallback));
+        return is_ok() ? klib::move(value_) : static_cast<T>(klib::forward<U>(fallback));
     }
 
 private:
+    enum State : u8 { Err, Ok, Busy };
+
+    constexpr void check_not_busy() const {
+        KLIB_CHECK(state_ != Busy, "Result: modified while its value is built or destroyed");
+    }
+
+    // Precondition: no member alive (state_ is Err with a trivially
+    // destructible E, or right after destroy()). Moves o's member in.
+    constexpr void take(Result& o) {
+        o.check_not_busy();
+        if (o.state_ == Ok) {
+            // SAFETY: value_ is the inactive, uninitialised member here;
+            // Busy while T's move constructor runs.
+            state_ = Busy;
+            ::new (static_cast<void*>(&value_)) T(klib::move(o.value_));
+            state_ = Ok;
+        } else {
+            ::new (static_cast<void*>(&error_)) E(o.error_);
+            state_ = Err;
+        }
+    }
+
+    // Ends the live member's lifetime; leaves state_ Err with error_ not
+    // alive (only take() or the end of the object's lifetime follow).
     constexpr void destroy() noexcept {
-        if (ok_) {
+        check_not_busy();
+        if (state_ == Ok) {
+            state_ = Busy; // a reentrant access during ~T is a check failure
             value_.~T();
         } else {
             error_.~E();
         }
+        state_ = Err;
     }
 
-    // SAFETY: exactly one member is alive, selected by ok_; every accessor
-    // checks ok_ before touching a member.
+    // SAFETY: exactly one member is alive, selected by state_ (none while
+    // Busy); every accessor checks state_ before touching a member.
     union {
         T value_;
         E error_;
     };
-    bool ok_;
+    State state_;
 };
 
 // Result without a value: success or an error. `return {};` is success.

@@ -30,12 +30,23 @@ template <typename T>
 inline constexpr bool is_span<Span<T>> = true;
 
 // A container that can lend a span of T: exposes unsafe_data() and size().
-// Spans themselves are excluded (they use the copy/const constructors).
+// Spans themselves are excluded (they use the copy/const constructors), and
+// so are borrow-tracked containers (those with borrow_count(), i.e. Vec):
+// they lend spans only through a guard (`f(v.span())`), which keeps them
+// from being mutated while the callee uses the span (`f(v, v)` with
+// f(Span<int>, Vec<int>&) would otherwise read freed memory).
 template <typename C, typename T>
-concept SpanSource = !is_span<remove_cv_t<C>> && requires(C& c) {
-    c.unsafe_data();
-    c.size();
-} && is_convertible_v<decltype(declval<C&>().unsafe_data()), T*>;
+concept SpanSource =
+    !is_span<remove_cv_t<C>> &&
+    requires(C& c) {
+        c.unsafe_data();
+        c.size();
+    } && !requires(C& c) { c.borrow_count(); } &&
+    is_convertible_v<decltype(declval<C&>().unsafe_data()), T*> &&
+    // Exactly a pointer to (const) T: not nullptr_t or any other
+    // type that merely converts to T*.
+    (is_same_v<decltype(declval<C&>().unsafe_data()), T*> ||
+     is_same_v<decltype(declval<C&>().unsafe_data()), typename remove_const<T>::type*>);
 } // namespace detail
 
 // Pointer + length view with checked access. Copying a Span is cheap and

@@ -12,6 +12,12 @@
 // the counter cannot see. Keep element references short-lived, or hold a
 // borrow() guard while using them.
 //
+// Element code (constructors, assignments, destructors of T) may reach this
+// Vec again through shared ownership (an Arc alias). While klib runs such
+// code inside a structural mutation it holds a borrow, so a reentrant
+// mutation is a check failure, and data_[0, size_) always holds live
+// elements, so reentrant reads see only live objects.
+//
 // Not thread-safe (the borrow counter is a plain u32): protect with a lock.
 #pragma once
 
@@ -43,13 +49,14 @@ public:
         o.check_unborrowed();
         steal(o);
     }
+    // `o` may live inside one of our elements (`v = move(v[0].kids)`): take
+    // its buffer first, destroy our old elements afterwards.
     Vec& operator=(Vec&& o) noexcept {
         if (this != &o) {
-            check_unborrowed();
+            Vec old(klib::move(*this)); // checks that *this is unborrowed
             o.check_unborrowed();
-            release_storage();
             steal(o);
-        }
+        } // old elements are destroyed here, *this already holds o's
         return *this;
     }
     ~Vec() {
@@ -70,6 +77,7 @@ public:
     {
         Vec v;
         TRY(v.try_reserve(size_));
+        MutationGuard g(borrows_); // T's copy constructor must not mutate us
         for (usize i = 0; i < size_; ++i) {
             // SAFETY: capacity >= size_, slot i is uninitialised.
             ::new (static_cast<void*>(v.data_ + i)) T(data_[i]);
@@ -120,6 +128,7 @@ public:
     template <typename... Args>
     Result<void> try_emplace(Args&&... args) {
         check_unborrowed();
+        MutationGuard g(borrows_);
         if (size_ < cap_) {
             // SAFETY: size_ < cap_, slot size_ is uninitialised storage.
             ::new (static_cast<void*>(data_ + size_)) T(klib::forward<Args>(args)...);
@@ -141,6 +150,7 @@ public:
         check_unborrowed();
         KLIB_CHECK(i <= size_, "Vec: index out of bounds");
         TRY(try_push(klib::move(v)));
+        MutationGuard g(borrows_);
         // Rotate the new last element down to position i.
         for (usize j = size_ - 1; j > i; --j) {
             klib::swap(data_[j], data_[j - 1]);
@@ -154,6 +164,7 @@ public:
     T remove(usize i) {
         check_unborrowed();
         KLIB_CHECK(i < size_, "Vec: index out of bounds");
+        MutationGuard g(borrows_);
         T out = klib::move(data_[i]);
         for (usize j = i; j + 1 < size_; ++j) {
             data_[j] = klib::move(data_[j + 1]);
@@ -167,6 +178,7 @@ public:
     T pop() {
         check_unborrowed();
         KLIB_CHECK(size_ > 0, "Vec: pop on empty");
+        MutationGuard g(borrows_);
         --size_;
         T out = klib::move(data_[size_]);
         data_[size_].~T();
@@ -189,6 +201,7 @@ public:
     // Destroys elements [n, size()).
     void truncate(usize n) {
         check_unborrowed();
+        MutationGuard g(borrows_);
         while (size_ > n) {
             --size_;
             data_[size_].~T();
@@ -236,6 +249,19 @@ private:
         KLIB_CHECK(!borrows_.borrowed(), "Vec: mutation while borrowed");
     }
 
+    // Held while element code runs inside a structural mutation: a
+    // reentrant mutation of this Vec is then a check failure.
+    class MutationGuard {
+    public:
+        explicit MutationGuard(const BorrowCounter& c) : c_(c) { c_.acquire(); }
+        MutationGuard(const MutationGuard&) = delete;
+        MutationGuard& operator=(const MutationGuard&) = delete;
+        ~MutationGuard() { c_.release(); }
+
+    private:
+        const BorrowCounter& c_;
+    };
+
     Span<T> raw_span() const { return Span<T>::from_raw(data_, size_); }
 
     // Geometric growth (x2, at least 4) so pushes are amortised O(1).
@@ -263,27 +289,35 @@ private:
 
     Result<void> grow_to(usize n) {
         T* fresh = TRY(allocate(n));
+        MutationGuard g(borrows_);
         relocate_into(fresh, n);
         return {};
     }
 
     // Moves the live elements into `fresh` (capacity n) and frees the old
-    // storage. Cannot fail.
+    // storage. Cannot fail. Caller holds a MutationGuard. Two phases, so
+    // that data_[0, size_) holds live elements whenever T's code runs: move
+    // everything, switch to the new buffer, then destroy the old elements.
     void relocate_into(T* fresh, usize n) {
         for (usize i = 0; i < size_; ++i) {
-            // SAFETY: fresh has room for n >= size_ elements; data_[i] is
-            // live and is destroyed right after being moved from.
+            // SAFETY: fresh has room for n >= size_ elements; slot i of
+            // fresh is uninitialised, data_[i] is live.
             ::new (static_cast<void*>(fresh + i)) T(klib::move(data_[i]));
-            data_[i].~T();
         }
-        if (data_ != nullptr) {
-            raw_free(data_, cap_ * sizeof(T), alignof(T));
+        T* old = exchange(data_, fresh);
+        usize old_cap = exchange(cap_, n);
+        for (usize i = 0; i < size_; ++i) {
+            // SAFETY: old[i] is a live, moved-from element no longer
+            // reachable through the Vec; destroyed exactly once.
+            old[i].~T();
         }
-        data_ = fresh;
-        cap_ = n;
+        if (old != nullptr) {
+            raw_free(old, old_cap * sizeof(T), alignof(T));
+        }
     }
 
     void destroy_all() {
+        MutationGuard g(borrows_);
         while (size_ > 0) {
             --size_;
             data_[size_].~T();

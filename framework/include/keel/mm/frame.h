@@ -51,7 +51,10 @@ public:
         TRY(read_raw(offset, &v, sizeof(T)));
         return v;
     }
+    // T must have no padding: padding bytes have no defined value and would
+    // leak kernel stack contents into the frame.
     template <klib::Pod T>
+        requires(__has_unique_object_representations(T))
     klib::Result<void> write_val(usize offset, const T& v) {
         return write_raw(offset, &v, sizeof(T));
     }

@@ -27,6 +27,10 @@ KLIB_UNSAFE bool irq_save_disable() noexcept;
 KLIB_UNSAFE void irq_restore(bool were_on) noexcept;
 KLIB_UNSAFE void preempt_disable() noexcept;
 KLIB_UNSAFE void preempt_enable() noexcept;
+// This CPU's number + 1 (0 means "no CPU"), for lock ownership checks.
+u32 cpu_tag() noexcept;
+// True while this CPU runs an interrupt handler.
+bool in_irq() noexcept;
 inline void spin_pause() noexcept {
     __builtin_ia32_pause();
 }
@@ -35,7 +39,10 @@ inline void spin_pause() noexcept {
 template <typename T, typename Policy = PreemptOff>
 class KL_CAPABILITY("spinlock") SpinLock {
 public:
+    // Constructs the data in place. (Never a copy of another SpinLock.)
     template <typename... Args>
+        requires(!(sizeof...(Args) == 1 &&
+                   (__is_same(klib::remove_cvref_t<Args>, SpinLock) || ...)))
     constexpr explicit SpinLock(Args&&... args) : data_(klib::forward<Args>(args)...) {}
     SpinLock(const SpinLock&) = delete;
     SpinLock& operator=(const SpinLock&) = delete;
@@ -45,7 +52,7 @@ public:
 
     class KL_SCOPED_CAPABILITY Guard {
     public:
-        explicit Guard(SpinLock& l KL_LIFETIMEBOUND) KL_ACQUIRE(l) : lock_(l) {
+        explicit Guard(const SpinLock& l KL_LIFETIMEBOUND) KL_ACQUIRE(l) : lock_(l) {
             irq_ = lock_.acquire();
         }
         ~Guard() KL_RELEASE() { lock_.release(irq_); }
@@ -59,7 +66,7 @@ public:
         T& get() const KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS { return lock_.data_; }
 
     private:
-        SpinLock& lock_;
+        const SpinLock& lock_;
         bool irq_;
     };
 
@@ -68,9 +75,12 @@ public:
         return Guard(*this);
     }
 
-    // Runs f(data) with the lock held and returns its result.
+    // Runs f(data) with the lock held and returns its result, which must
+    // be a value: a reference would outlive the lock.
     template <typename F>
-    decltype(auto) with(F&& f) {
+    decltype(auto) with(F&& f) const {
+        static_assert(!klib::is_reference_v<decltype(f(klib::declval<T&>()))>,
+                      "SpinLock::with: the callback must not return a reference");
         Guard g(*this);
         return f(*g);
     }
@@ -79,22 +89,30 @@ public:
     bool is_locked() const { return __atomic_load_n(&locked_, __ATOMIC_RELAXED); }
 
 private:
-    bool acquire() KL_NO_THREAD_SAFETY_ANALYSIS {
+    bool acquire() const KL_NO_THREAD_SAFETY_ANALYSIS {
         bool irq = false;
         if constexpr (__is_same(Policy, IrqOff)) {
             // SAFETY: restored in release() with the saved state.
             irq = detail::irq_save_disable();
         } else {
+            KLIB_CHECK(!detail::in_irq(),
+                       "SpinLock: PreemptOff lock taken in an interrupt handler");
             detail::preempt_disable();
         }
+        const u32 me = detail::cpu_tag();
+        // Taking a lock this CPU already holds would spin forever.
+        KLIB_CHECK(__atomic_load_n(&owner_, __ATOMIC_RELAXED) != me,
+                   "SpinLock: recursive acquire on the same CPU");
         while (__atomic_exchange_n(&locked_, true, __ATOMIC_ACQUIRE)) {
             while (__atomic_load_n(&locked_, __ATOMIC_RELAXED)) {
                 detail::spin_pause();
             }
         }
+        __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
         return irq;
     }
-    void release(bool irq) KL_NO_THREAD_SAFETY_ANALYSIS {
+    void release(bool irq) const KL_NO_THREAD_SAFETY_ANALYSIS {
+        __atomic_store_n(&owner_, 0u, __ATOMIC_RELAXED);
         __atomic_store_n(&locked_, false, __ATOMIC_RELEASE);
         if constexpr (__is_same(Policy, IrqOff)) {
             // SAFETY: `irq` is the state saved by the matching acquire().
@@ -104,8 +122,9 @@ private:
         }
     }
 
-    bool locked_ = false;
-    T data_ KL_GUARDED_BY(this);
+    mutable bool locked_ = false;
+    mutable u32 owner_ = 0; // detail::cpu_tag() of the holder, 0 when free
+    mutable T data_ KL_GUARDED_BY(this);
 };
 
 } // namespace keel

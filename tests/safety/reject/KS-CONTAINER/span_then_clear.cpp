@@ -1,10 +1,10 @@
 // expect: KS-CONTAINER
-#include <klib/vec.h>
 #include <klib/span.h>
+#include <klib/vec.h>
 namespace svc {
 unsigned long f(klib::Vec<int>& v) {
-    klib::Span<int> s(v);
+    auto s = v.borrow();
     v.clear();
     return s.size();
 }
-}
+} // namespace svc

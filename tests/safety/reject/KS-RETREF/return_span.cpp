@@ -1,7 +1,9 @@
 // expect: KS-RETREF
 // Returning a view.
+#include <klib/array.h>
 #include <klib/span.h>
-#include <klib/vec.h>
 namespace svc {
-klib::Span<int> items(klib::Vec<int>& v) { return klib::Span<int>(v); }
+klib::Span<int> items(klib::Array<int, 4>& a) {
+    return a.span();
 }
+} // namespace svc
