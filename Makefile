@@ -46,3 +46,10 @@ test: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# Benchmarks: the safe subset's cost (service flags vs framework flags vs raw
+# pointers), measured in one boot. BENCH=<glob> selects.
+BENCH ?=
+.PHONY: bench
+bench: all
+	bash tests/run-bench.sh $(BUILD)/keel.elf "$(BENCH)"

@@ -82,6 +82,9 @@ extern "C" [[noreturn]] void keel_arch_entry(u32 protocol, u32 info_phys) {
     if (auto filter = boot_param("ktest"); filter.has_value()) {
         ktest::run_all(filter.value());
     }
+    if (auto filter = boot_param("bench"); filter.has_value()) {
+        ktest::run_benches(filter.value());
+    }
     if (boot_param("idle").has_value()) {
         log_info("idle: halting with interrupts on (Ctrl-A x quits QEMU)");
         for (;;) {

@@ -9,18 +9,18 @@ FRAMEWORK_OBJS := $(FRAMEWORK_CPP:%.cpp=$(BUILD)/obj/%.o) $(FRAMEWORK_ASM:%.S=$(
 SERVICE_OBJS   := $(SERVICE_CPP:%.cpp=$(BUILD)/obj/%.o)
 LINKER_SCRIPT  := framework/arch/x86_64/linker.ld
 
-$(BUILD)/obj/framework/%.o: framework/%.cpp
+$(BUILD)/obj/framework/%.o: framework/%.cpp mk/toolchain.mk
 	@mkdir -p $(@D)
 	@echo "  CXX   $<"
 	@$(CXX) $(FRAMEWORK_CXXFLAGS) -c $< -o $@
 
-$(BUILD)/obj/framework/%.o: framework/%.S
+$(BUILD)/obj/framework/%.o: framework/%.S mk/toolchain.mk
 	@mkdir -p $(@D)
 	@echo "  AS    $<"
 	@$(CC) $(FRAMEWORK_ASFLAGS) -c $< -o $@
 
 # Services: always with the safety plugin and the mandatory flags.
-$(BUILD)/obj/services/%.o: services/%.cpp $(SAFETY_PLUGIN)
+$(BUILD)/obj/services/%.o: services/%.cpp $(SAFETY_PLUGIN) mk/toolchain.mk
 	@mkdir -p $(@D)
 	@echo "  CXX/S $<"
 	@$(CXX) $(SERVICE_CXXFLAGS) -c $< -o $@

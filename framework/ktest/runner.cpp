@@ -131,6 +131,33 @@ void record_failure(klib::StringView what, klib::StringView file, int line) {
     ++g_cur.failures;
 }
 
+void bench_report(klib::StringView label, klib::Span<u64> samples) {
+    // Insertion sort: a handful of samples.
+    for (usize i = 1; i < samples.size(); ++i) {
+        for (usize j = i; j > 0 && samples[j] < samples[j - 1]; --j) {
+            u64 t = samples[j];
+            samples[j] = samples[j - 1];
+            samples[j - 1] = t;
+        }
+    }
+    log_info("bench {}: median {} ns (min {}, max {}) over {} rounds", label,
+             samples[samples.size() / 2], samples[0], samples[samples.size() - 1], samples.size());
+}
+
+void run_benches(klib::StringView filter) {
+    usize ran = 0;
+    for (const Entry* e = __ktests_start; e != __ktests_end; ++e) {
+        if (e->kind != KIND_BENCH || (!filter.empty() && !glob_match(filter, cstr(e->name)))) {
+            continue;
+        }
+        ensure_test_stack();
+        keel_run_on_stack(e->fn, g_test_stack);
+        ++ran;
+    }
+    log_info("bench: {} benchmarks run", ran);
+    exit_qemu(ran > 0 ? ExitCode::Success : ExitCode::Failure);
+}
+
 [[gnu::noinline]] u64 opaque(u64 v) {
     asm volatile("" : "+r"(v));
     return v;
@@ -150,8 +177,11 @@ void run_all(klib::StringView filter) {
     const usize total = usize(__ktests_end - __ktests_start);
     log_info("ktest: {} tests registered, filter \"{}\"", total, filter);
     for (const Entry* e = __ktests_start; e != __ktests_end; ++e) {
-        if (e->manual ? !(filter == cstr(e->name))
-                      : (!filter.empty() && !glob_match(filter, cstr(e->name)))) {
+        if (e->kind == KIND_BENCH) {
+            continue;
+        }
+        if (e->kind == KIND_MANUAL ? !(filter == cstr(e->name))
+                                   : (!filter.empty() && !glob_match(filter, cstr(e->name)))) {
             continue;
         }
         if (run_one(*e)) {

@@ -9,6 +9,9 @@ namespace keel::ktest {
 // summary and exits QEMU with success or failure. Never returns.
 [[noreturn]] void run_all(klib::StringView filter);
 
+// Runs the KBENCH entries matching `filter`, then exits QEMU. Never returns.
+[[noreturn]] void run_benches(klib::StringView filter);
+
 // Called by panic(): if a test is running, ends it (recovering the runner's
 // context) instead of stopping the machine. Returns only when no test runs.
 void on_panic();

@@ -7,6 +7,8 @@
 
 namespace keel {
 
+static_assert(detail::DIRECT_MAP == DIRECT_MAP_BASE, "keel/mm/frame.h and layout.h disagree");
+
 namespace {
 
 bool range_ok(usize offset, usize len, usize size) {
@@ -69,8 +71,7 @@ klib::Result<void> Frame::read_raw(usize offset, void* dst, usize len) const {
         return klib::Err(klib::Error::OutOfRange);
     }
     // SAFETY: the frame is Untyped and alive (we hold a reference), the
-    // range is inside it, and dst has len bytes (caller's contract: a Pod
-    // value or a Span's storage).
+    // range is inside it, and dst has len bytes (a Span's storage).
     __builtin_memcpy(dst, mm::phys_ptr<const u8>(pa_) + offset, len);
     return {};
 }

@@ -81,6 +81,7 @@ void frames_init() {
     u64 usable = 0;
     for (usize i = 0; i < bi.region_count; ++i) {
         const auto& r = bi.regions[i];
+        log_debug("mm: region {:#014x}-{:#014x} kind {}", r.base, r.base + r.size, u32(r.kind));
         if (r.kind == boot::RegionKind::Usable) {
             usable += r.size;
             if (r.base + r.size > g_max_phys) {

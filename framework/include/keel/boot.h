@@ -4,6 +4,9 @@
 #include <klib/optional.h>
 #include <klib/span.h>
 #include <klib/string_view.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
@@ -23,3 +26,5 @@ klib::Span<const u8> boot_initrd();
 u64 boot_usable_memory();
 
 } // namespace keel
+
+KLIB_TRUSTED_END

@@ -12,7 +12,12 @@
 // contains the expected text.
 #pragma once
 
+#include <klib/array.h>
 #include <keel/log.h>
+#include <keel/time.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace keel::ktest {
 
@@ -22,13 +27,36 @@ struct Entry {
     const char* expect_panic; // null for a normal test
     const char* file;
     int line;
-    bool manual; // runs only when the filter names it exactly
+    u8 kind; // Kind below
 };
+
+enum Kind : u8 {
+    KIND_TEST = 0,
+    KIND_MANUAL = 1, // runs only when the ktest filter names it exactly
+    KIND_BENCH = 2,  // runs only with `bench[=glob]` on the command line
+};
+
+// Benchmarks: runs f() `rounds` times, timing each round with the monotonic
+// clock, and prints "bench LABEL: median N ns (min, max) over R rounds".
+void bench_report(klib::StringView label, klib::Span<u64> samples_ns);
+template <typename F>
+void bench(klib::StringView label, F&& f) {
+    constexpr usize ROUNDS = 7;
+    klib::Array<u64, ROUNDS> samples{};
+    f(); // warm up (page-table, heap and cache state)
+    for (usize i = 0; i < ROUNDS; ++i) {
+        u64 t0 = ::keel::monotonic_ns();
+        f();
+        samples[i] = ::keel::monotonic_ns() - t0;
+    }
+    bench_report(label, samples.span());
+}
 
 // Returns its argument through a call the optimizer cannot see into, so
 // tests can make values "unknown" at compile time (e.g. to reach a runtime
 // check instead of a constant-folded one).
 u64 opaque(u64 v);
+
 
 // Records a failed expectation in the current test.
 void record_failure(klib::StringView what, klib::StringView file, int line);
@@ -41,17 +69,19 @@ void report_ne(klib::StringView expr, const A& a, const B& b, klib::StringView f
 
 } // namespace keel::ktest
 
-#define KEEL_KTEST_ENTRY(name, expect, manual)                                                     \
+#define KEEL_KTEST_ENTRY(name, expect, kind)                                                     \
     static void ktest_fn_##name();                                                                 \
     [[gnu::used, gnu::section(".ktests")]] static const ::keel::ktest::Entry ktest_entry_##name{   \
-        #name, ktest_fn_##name, expect, __FILE__, __LINE__, manual};                               \
+        #name, ktest_fn_##name, expect, __FILE__, __LINE__, kind};                               \
     static void ktest_fn_##name()
 
-#define KTEST(name) KEEL_KTEST_ENTRY(name, nullptr, false)
-#define KTEST_SHOULD_PANIC(name, expected) KEEL_KTEST_ENTRY(name, expected, false)
+#define KTEST(name) KEEL_KTEST_ENTRY(name, nullptr, ::keel::ktest::KIND_TEST)
+#define KTEST_SHOULD_PANIC(name, expected) KEEL_KTEST_ENTRY(name, expected, ::keel::ktest::KIND_TEST)
+// A benchmark: runs with `bench[=glob]` (make bench), calls ktest::bench().
+#define KBENCH(name) KEEL_KTEST_ENTRY(name, nullptr, ::keel::ktest::KIND_BENCH)
 // A test that runs only when selected by its exact name (e.g. the runner's
 // own deliberately failing self-test).
-#define KTEST_MANUAL(name) KEEL_KTEST_ENTRY(name, nullptr, true)
+#define KTEST_MANUAL(name) KEEL_KTEST_ENTRY(name, nullptr, ::keel::ktest::KIND_MANUAL)
 
 #define KEXPECT(cond)                                                                              \
     do {                                                                                           \
@@ -85,3 +115,5 @@ void report_ne(klib::StringView expr, const A& a, const B& b, klib::StringView f
 #define KEXPECT_LE(a, b) KEEL_KEXPECT_OP(a, <=, b)
 #define KEXPECT_GT(a, b) KEEL_KEXPECT_OP(a, >, b)
 #define KEXPECT_GE(a, b) KEEL_KEXPECT_OP(a, >=, b)
+
+KLIB_TRUSTED_END

@@ -17,6 +17,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace keel {
 
 enum class LogLevel : u8 { Debug = 0, Info = 1, Warn = 2, Error = 3 };
@@ -100,3 +102,5 @@ inline void log_error(klib::StringView fmt, const Args&... args) {
 void set_log_level(LogLevel level);
 
 } // namespace keel
+
+KLIB_TRUSTED_END

@@ -11,6 +11,9 @@
 // functions the framework declares — that is how internals would be
 // redeclared — so the one definition is spelled here.)
 #pragma once
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace services {
 void kernel_main();
@@ -20,3 +23,5 @@ void kernel_main();
     void services::kernel_main() {                                                                 \
         fn();                                                                                      \
     }
+
+KLIB_TRUSTED_END

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <keel/log.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
@@ -39,3 +42,5 @@ template <typename... Args>
             ::keel::panic("assertion failed: {} ({}) at {}:{}", #cond, msg, __FILE__, __LINE__);   \
         }                                                                                          \
     } while (0)
+
+KLIB_TRUSTED_END

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <klib/types.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
@@ -18,3 +21,5 @@ enum class ExitCode : u32 { Success = 0x10, Failure = 0x11, Panic = 0x12 };
 [[noreturn]] void exit_qemu(ExitCode code);
 
 } // namespace keel
+
+KLIB_TRUSTED_END

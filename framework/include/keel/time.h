@@ -2,6 +2,9 @@
 #pragma once
 
 #include <klib/types.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
@@ -19,3 +22,5 @@ constexpr u64 TIMER_HZ = 100;
 void delay_ns(u64 ns);
 
 } // namespace keel
+
+KLIB_TRUSTED_END

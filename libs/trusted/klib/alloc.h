@@ -7,6 +7,8 @@
 #include <klib/annotations.h>
 #include <klib/types.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 // Allocates `size` bytes aligned to `align` (a power of two). Returns nullptr
@@ -19,3 +21,5 @@ KLIB_UNSAFE void* raw_alloc(usize size, usize align) noexcept;
 KLIB_UNSAFE void raw_free(void* p, usize size, usize align) noexcept;
 
 } // namespace klib
+
+KLIB_TRUSTED_END

@@ -18,6 +18,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 template <typename T>
@@ -112,3 +114,5 @@ private:
 };
 
 } // namespace klib
+
+KLIB_TRUSTED_END

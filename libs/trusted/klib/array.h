@@ -8,6 +8,8 @@
 #include <klib/span.h>
 #include <klib/types.h>
 
+KLIB_TRUSTED_BEGIN
+
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage begin
 #endif
@@ -72,3 +74,5 @@ Array(T, U...) -> Array<T, 1 + sizeof...(U)>;
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage end
 #endif
+
+KLIB_TRUSTED_END

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <klib/types.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace klib {
 
@@ -24,3 +27,5 @@ namespace klib {
             ::klib::fail(msg, __FILE__, __LINE__);                                                 \
         }                                                                                          \
     } while (0)
+
+KLIB_TRUSTED_END

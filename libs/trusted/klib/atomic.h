@@ -5,6 +5,9 @@
 
 #include <klib/types.h>
 #include <klib/utility.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace klib {
 
@@ -86,3 +89,5 @@ private:
 };
 
 } // namespace klib
+
+KLIB_TRUSTED_END

@@ -14,6 +14,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 template <typename T>
@@ -82,3 +84,5 @@ private:
 };
 
 } // namespace klib
+
+KLIB_TRUSTED_END

@@ -18,6 +18,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 template <typename Sig>
@@ -168,3 +170,5 @@ private:
 };
 
 } // namespace klib
+
+KLIB_TRUSTED_END

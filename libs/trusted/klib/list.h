@@ -25,6 +25,8 @@
 #include <klib/borrow.h>
 #include <klib/types.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 struct DefaultListTag {};
@@ -171,3 +173,5 @@ private:
 };
 
 } // namespace klib
+
+KLIB_TRUSTED_END

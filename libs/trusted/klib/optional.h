@@ -9,6 +9,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 // The "no value" tag: `Optional<int> o = klib::none;`.
@@ -209,3 +211,5 @@ template <typename T>
 Optional(T) -> Optional<T>;
 
 } // namespace klib
+
+KLIB_TRUSTED_END

@@ -16,6 +16,9 @@
 #include <klib/span.h>
 #include <klib/types.h>
 #include <klib/utility.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace klib {
 
@@ -67,3 +70,5 @@ Array<u8, sizeof(T)> as_bytes(const T& v) {
 }
 
 } // namespace klib
+
+KLIB_TRUSTED_END

@@ -11,6 +11,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace klib {
 
 // The framework's small error vocabulary; services map it to errno once.
@@ -238,3 +240,5 @@ constexpr Result<void> ok() noexcept {
         KLIB_CHECK(_klib_must_r.is_ok(), "MUST: expression failed");                               \
         ::klib::move(_klib_must_r).release_value();                                                \
     })
+
+KLIB_TRUSTED_END

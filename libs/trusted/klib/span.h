@@ -12,6 +12,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 // Pointer arithmetic below is confined to this trusted header; every element
 // access is preceded by a bounds check.
 #if defined(__clang__)
@@ -154,3 +156,5 @@ constexpr usize copy(Span<T> dst, Span<const T> src) noexcept {
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage end
 #endif
+
+KLIB_TRUSTED_END

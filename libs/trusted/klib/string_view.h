@@ -10,6 +10,8 @@
 #include <klib/span.h>
 #include <klib/types.h>
 
+KLIB_TRUSTED_BEGIN
+
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage begin
 #endif
@@ -128,3 +130,5 @@ private:
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage end
 #endif
+
+KLIB_TRUSTED_END

@@ -5,6 +5,7 @@
 // every kernel file uses them.
 #pragma once
 
+
 namespace klib {
 
 using u8 = __UINT8_TYPE__;

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <klib/types.h>
+#include <klib/annotations.h>
+
+KLIB_TRUSTED_BEGIN
 
 namespace klib {
 
@@ -249,3 +252,5 @@ template <typename T>
 inline constexpr T max_value = is_signed_v<T> ? T((u64(1) << (sizeof(T) * 8 - 1)) - 1) : T(~T(0));
 
 } // namespace klib
+
+KLIB_TRUSTED_END

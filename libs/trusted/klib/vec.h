@@ -32,6 +32,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage begin
 #endif
@@ -350,3 +352,5 @@ private:
 #if defined(__clang__)
 #pragma clang unsafe_buffer_usage end
 #endif
+
+KLIB_TRUSTED_END

@@ -16,6 +16,8 @@
 #include <klib/types.h>
 #include <klib/utility.h>
 
+KLIB_TRUSTED_BEGIN
+
 namespace keel {
 
 struct IrqOff {};
@@ -128,3 +130,5 @@ private:
 };
 
 } // namespace keel
+
+KLIB_TRUSTED_END
