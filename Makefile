@@ -11,6 +11,7 @@ include mk/toolchain.mk
 include mk/kernel.mk
 -include mk/host.mk
 -include mk/safety.mk
+include mk/user.mk
 
 QEMU_MACHINE ?= q35
 QEMU_MEM ?= 512M
@@ -26,8 +27,8 @@ all: deps $(BUILD)/keel.elf
 deps:
 	@bash tools/install-deps.sh
 
-run: all
-	$(QEMU_COMMON) -kernel $(BUILD)/keel.elf -append "$(CMDLINE)"; \
+run: all $(BUILD)/initramfs.cpio.gz
+	$(QEMU_COMMON) -kernel $(BUILD)/keel.elf -initrd $(BUILD)/initramfs.cpio.gz -append "$(CMDLINE)"; \
 	  s=$$?; [ $$s -eq 0 ] || [ $$s -eq 33 ] || { echo "qemu exited with $$s"; exit $$s; }
 
 # KTEST=<glob> selects tests.

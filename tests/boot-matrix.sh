@@ -56,6 +56,12 @@ run pvh-cmdline-5000 37 "the command line is too long for the boot loader" -mach
 # An initrd is found and reported.
 printf 'keel-initrd-test-payload' >"$outdir/initrd.bin"
 run pvh-initrd 0 "initrd: 24 bytes" -machine q35 -m 256M $(pvh "") -initrd "$outdir/initrd.bin"
+# The direct map (RAM only, no device window, RAM above 4 GiB) on other
+# memory maps than the ktest default (q35, 512 MiB).
+run ktest-directmap-q35-4G 33 "ktest: 5 passed, 0 failed" -machine q35 -m 4G \
+    -kernel "$kernel" -append "console=ttyS0 ktest=direct_map_*"
+run ktest-directmap-pc-3G 33 "ktest: 5 passed, 0 failed" -machine pc -m 3G \
+    -kernel "$kernel" -append "console=ttyS0 ktest=direct_map_*"
 # Too little memory: a clear message and a clean stop (panic exit status).
 run pvh-16M 37 "Keel needs at least" -machine q35 -m 16M $(pvh "")
 if [ -f "$iso" ]; then

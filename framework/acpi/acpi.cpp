@@ -1,5 +1,6 @@
 #include "acpi/acpi.h"
 
+#include "acpi/aml_s5.h"
 #include "mm/phys.h"
 #include <keel/log.h>
 
@@ -92,54 +93,18 @@ u64 search_rsdp() {
     return find_rsdp_in(0xe0000, 0x20000);
 }
 
-// Decodes an AML integer at p (ByteConst/WordConst/Zero/One) for the \_S5
-// package; returns the number of bytes consumed, 0 if unknown.
-usize aml_int(const u8* p, u16& out) {
-    switch (p[0]) {
-    case 0x00:
-        out = 0;
-        return 1;
-    case 0x01:
-        out = 1;
-        return 1;
-    case 0x0a:
-        out = p[1];
-        return 2;
-    case 0x0b:
-        out = u16(p[1] | (p[2] << 8));
-        return 3;
-    default:
-        return 0;
-    }
-}
-
 void parse_dsdt(u64 pa) {
     u32 len = table_len(pa);
     if (len == 0) {
         log_warn("acpi: DSDT at {:#x} is invalid", pa);
         return;
     }
-    const u8* d = bytes(pa);
-    for (u32 i = sizeof(SdtHeader); i + 12 < len; ++i) {
-        // NameOp "_S5_" PackageOp PkgLength NumElements elements...
-        if (d[i] == '_' && d[i + 1] == 'S' && d[i + 2] == '5' && d[i + 3] == '_' &&
-            d[i + 4] == 0x12) {
-            u32 j = i + 5;
-            j += ((d[j] >> 6) & 3) + 1; // PkgLength encoding
-            j += 1;                     // NumElements
-            if (j + 6 >= len) {
-                return;
-            }
-            usize n = aml_int(d + j, g_info.slp_typ_s5a);
-            if (n == 0) {
-                return;
-            }
-            if (aml_int(d + j + n, g_info.slp_typ_s5b) == 0) {
-                g_info.slp_typ_s5b = 0;
-            }
-            g_info.s5_found = true;
-            return;
-        }
+    S5 s5{};
+    // SAFETY: table_len() checked [pa, pa + len) in range; find_s5 stays in it.
+    if (find_s5(bytes(pa), len, sizeof(SdtHeader), s5)) {
+        g_info.slp_typ_s5a = s5.slp_typ_a;
+        g_info.slp_typ_s5b = s5.slp_typ_b;
+        g_info.s5_found = true;
     }
 }
 
@@ -165,6 +130,9 @@ void parse_fadt(u64 pa, u32 len) {
 }
 
 void parse_madt(u64 pa, u32 len) {
+    if (len < 44) {
+        return; // no room for the local APIC address and flags
+    }
     const u8* m = bytes(pa);
     g_info.lapic_phys = u32(m[36] | (m[37] << 8) | (m[38] << 16) | (u32(m[39]) << 24));
     u32 cpus = 0;

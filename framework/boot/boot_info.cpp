@@ -90,11 +90,12 @@ void copy_cmdline(BootInfo& bi, u64 pa) {
     if (!readable(pa, 1)) {
         return;
     }
-    // SAFETY: pa is below 4 GiB (direct-mapped by the boot tables); we read
-    // byte by byte and stop at the NUL or at the bound.
+    // SAFETY: [pa, pa + avail) is below 4 GiB (direct-mapped by the boot
+    // tables); we read byte by byte and stop at the NUL or at either bound.
     const char* s = mm::phys_ptr<const char>(pa);
+    const u64 avail = BOOT_MAPPED_LIMIT - pa;
     usize n = 0;
-    while (s[n] != '\0') {
+    while (n < avail && s[n] != '\0') {
         if (n == MAX_CMDLINE - 1) {
             bi.cmdline_truncated = true;
             break;

@@ -1,6 +1,7 @@
 #include "console/console.h"
 
 #include "console/serial.h"
+#include <keel/console.h>
 #include <keel/sync/spinlock.h>
 
 namespace keel::console {
@@ -77,3 +78,14 @@ void serial_write_raw(klib::StringView s) {
     serial_write(s);
 }
 } // namespace keel::console
+
+namespace keel {
+
+void console_write(klib::Span<const u8> bytes) {
+    // SAFETY: a view of the caller's bytes for the duration of the call; u8
+    // and char have the same representation.
+    console::write(klib::StringView::from_raw(reinterpret_cast<const char*>(bytes.unsafe_data()),
+                                              bytes.size()));
+}
+
+} // namespace keel

@@ -1,6 +1,8 @@
 // Frame-pointer backtraces symbolized with the kernel's own symbol table,
 // which the build embeds in the .ksyms section (tools/gen-ksyms.py).
+#include "arch/x86_64/cpu.h"
 #include "debug/panic_state.h"
+#include "mm/page_table.h"
 #include "mm/phys.h"
 #include <keel/log.h>
 
@@ -19,10 +21,34 @@ struct KsymEntry {
 };
 constexpr u64 KSYM_MAGIC = 0x31534d59534c454bull; // "KELSYMS1"
 
+// Page tables reached through the direct map, read-only, without the
+// kernel-space lock (the panicking CPU may hold it).
+struct PanicMem {
+    u64* table(u64 phys) {
+        // SAFETY: `phys` comes from CR3 or from a present entry of the live
+        // tables, which are RAM (boot tables: the image; later: PageTable
+        // frames) and direct-mapped; the walk only reads.
+        return mm::phys_ptr<u64>(phys);
+    }
+    klib::Optional<u64> alloc_table() { return klib::none; }
+    void free_table(u64) {}
+};
+
+bool mapped(u64 va) {
+    PanicMem mem;
+    mm::PageTableOps<PanicMem> ops(mem);
+    return ops.query(arch::read_cr3() & mm::pte::ADDR_MASK, va).has_value();
+}
+
 bool plausible_frame(u64 rbp) {
     // Kernel stacks live in the image (.bss boot stack) or the stack area;
-    // both are in the upper half. Anything else ends the walk.
-    return rbp >= DIRECT_MAP_BASE && (rbp & 7) == 0 && rbp < ~u64(0) - 16;
+    // both are in the upper half. Anything else, or a frame that is not
+    // mapped (a corrupt chain), ends the walk instead of faulting.
+    if (rbp < DIRECT_MAP_BASE || (rbp & 7) != 0 || rbp >= ~u64(0) - 16) {
+        return false;
+    }
+    // The frame is two words, [rbp, rbp + 16): possibly on two pages.
+    return mapped(rbp) && mapped(rbp + 8);
 }
 
 } // namespace
@@ -81,9 +107,9 @@ void print_backtrace(u64 rip, u64 rbp) {
         print_frame(i++, rip);
     }
     while (i < 32 && plausible_frame(rbp)) {
-        // SAFETY: rbp is a frame pointer of a kernel stack (frame pointers
-        // are on everywhere); plausible_frame() keeps the walk in the kernel
-        // half. A corrupt chain faults into a recursive panic, which halts.
+        // SAFETY: plausible_frame() checked that [rbp, rbp + 16) is mapped
+        // kernel-half memory; the walk only reads it. A corrupt chain at
+        // worst prints garbage addresses (the walk is bounded).
         const u64* frame = reinterpret_cast<const u64*>(rbp);
         u64 ret = frame[1];
         if (ret == 0) {

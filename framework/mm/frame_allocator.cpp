@@ -1,6 +1,7 @@
 #include "mm/frame_allocator.h"
 
 #include "boot/boot_info.h"
+#include "mm/direct_map.h"
 #include "mm/phys.h"
 #include <keel/log.h>
 #include <keel/panic.h>
@@ -13,6 +14,7 @@ namespace {
 SpinLock<BuddyAllocator, IrqOff> g_buddy;
 u64 g_max_phys = 0;
 u32 g_inject = 0;
+u32 g_inject_after = 0; // successful allocations before the injected failures
 
 // Frames below 1 MiB hold BIOS data, the EBDA and real-mode structures.
 constexpr u64 LOW_RESERVED = 0x100000;
@@ -82,10 +84,12 @@ void frames_init() {
     for (usize i = 0; i < bi.region_count; ++i) {
         const auto& r = bi.regions[i];
         log_debug("mm: region {:#014x}-{:#014x} kind {}", r.base, r.base + r.size, u32(r.kind));
-        if (r.kind == boot::RegionKind::Usable) {
-            usable += r.size;
-            if (r.base + r.size > g_max_phys) {
-                g_max_phys = r.base + r.size;
+        if (r.kind == boot::RegionKind::Usable && r.base < DIRECT_MAP_LIMIT) {
+            // Memory beyond the direct map's reach is never handed out.
+            u64 end = r.size > DIRECT_MAP_LIMIT - r.base ? DIRECT_MAP_LIMIT : r.base + r.size;
+            usable += end - r.base;
+            if (end > g_max_phys) {
+                g_max_phys = end;
             }
         }
     }
@@ -170,8 +174,12 @@ void frames_init() {
 klib::Optional<u64> alloc_frames(u32 order, FrameUse use) {
     klib::Optional<u64> pfn = g_buddy.with([&](BuddyAllocator& b) -> klib::Optional<u64> {
         if (g_inject > 0) {
-            --g_inject;
-            return klib::none;
+            if (g_inject_after > 0) {
+                --g_inject_after;
+            } else {
+                --g_inject;
+                return klib::none;
+            }
         }
         return b.alloc(order, use);
     });
@@ -195,21 +203,33 @@ void free_frames(u64 phys, u32 order) {
     }
 }
 
+// The checks below fail after the lock is released: a panic must not leave
+// the frame allocator locked (the ktest runner recovers from panics).
 void frame_ref_inc(u64 phys) {
-    g_buddy.with([&](BuddyAllocator& b) {
+    bool ok = g_buddy.with([&](BuddyAllocator& b) {
         FrameMeta& m = b.meta(phys / PAGE_SIZE);
         // A wrapped count would free a frame still in use.
-        KLIB_CHECK(m.refcount != ~u32(0), "Frame: refcount overflow");
+        if (m.refcount == ~u32(0)) {
+            return false;
+        }
         ++m.refcount;
+        return true;
     });
+    KLIB_CHECK(ok, "Frame: refcount overflow");
 }
 
 bool frame_ref_dec(u64 phys) {
-    return g_buddy.with([&](BuddyAllocator& b) {
+    u32 before = 0;
+    bool last = g_buddy.with([&](BuddyAllocator& b) {
         FrameMeta& m = b.meta(phys / PAGE_SIZE);
-        KEEL_ASSERT(m.refcount > 0);
+        before = m.refcount;
+        if (before == 0) {
+            return false;
+        }
         return --m.refcount == 0;
     });
+    KEEL_ASSERT_MSG(before > 0, "frame refcount underflow");
+    return last;
 }
 
 u32 frame_refcount(u64 phys) {
@@ -228,8 +248,11 @@ u64 max_phys() {
     return g_max_phys;
 }
 
-void inject_frame_failures(u32 n) {
-    g_buddy.with([&](BuddyAllocator&) { g_inject = n; });
+void inject_frame_failures(u32 n, u32 after) {
+    g_buddy.with([&](BuddyAllocator&) {
+        g_inject = n;
+        g_inject_after = after;
+    });
 }
 
 } // namespace keel::mm

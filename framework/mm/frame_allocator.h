@@ -27,7 +27,8 @@ FrameUse frame_use(u64 phys);
 u64 free_bytes();
 u64 max_phys(); // one past the highest physical address in the frame map
 
-// Test hook: the next `n` allocations fail (0 = none).
-void inject_frame_failures(u32 n);
+// Test hook: after `after` more successful allocations, the next `n`
+// allocations fail (n = 0: none).
+void inject_frame_failures(u32 n, u32 after = 0);
 
 } // namespace keel::mm

@@ -129,22 +129,30 @@ void heap_free(void* p, usize size, usize align) {
         frame_use(virt_to_phys_direct(va)) != FrameUse::Heap) {
         panic("heap: free of {:#x}, which is not heap memory", va);
     }
-    g_heap.with([&](Heap& h) {
-        int cls = class_for(size, align);
-        if (cls >= 0) {
-            if (va % CLASS_SIZES[cls] != 0) {
-                panic("heap: free of {:#x} with size {} does not match its class", va, size);
-            }
+    // Every check panics before the heap lock is taken: a panic must not
+    // leave the lock held (the ktest runner recovers from panics).
+    const int cls = class_for(size, align);
+    if (cls >= 0) {
+        if (va % CLASS_SIZES[cls] != 0) {
+            panic("heap: free of {:#x} with size {} does not match its class", va, size);
+        }
+        g_heap.with([&](Heap& h) {
             auto* obj = static_cast<FreeObject*>(p);
             obj->next = h.free_lists[cls];
             h.free_lists[cls] = obj;
             h.stats.bytes_in_use -= CLASS_SIZES[cls];
-        } else {
-            free_frames(virt_to_phys_direct(va), order_for(size));
-            h.stats.bytes_in_use -= PAGE_SIZE << order_for(size);
-        }
-        ++h.stats.frees;
-    });
+            ++h.stats.frees;
+        });
+    } else {
+        const u32 order = order_for(size);
+        // free_frames() panics on anything but the head of a block of
+        // exactly this order (a pointer into the middle, a wrong size).
+        free_frames(virt_to_phys_direct(va), order);
+        g_heap.with([&](Heap& h) {
+            h.stats.bytes_in_use -= PAGE_SIZE << order;
+            ++h.stats.frees;
+        });
+    }
 }
 
 } // namespace keel::mm

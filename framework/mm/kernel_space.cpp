@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/init.h"
 #include "boot/boot_info.h"
+#include "mm/direct_map.h"
 #include "mm/frame_allocator.h"
 #include "mm/phys.h"
 #include <keel/log.h>
@@ -59,6 +60,20 @@ void flush_page(u64 va) {
     arch::invlpg(va);
 }
 
+// Rolls back a partly built mapping of `pages` 4 KiB pages from `va`:
+// unmaps them (freeing their frames when `free` is set, and any page table
+// left empty) and flushes each page, since the CPU may cache translations of
+// present entries even if they were never used.
+void unmap_range(PageTableOps<KernelMem>& ops, u64 root, u64 va, u64 pages, bool free) {
+    for (u64 i = 0; i < pages; ++i) {
+        auto m = ops.unmap(root, va + i * PAGE_SIZE);
+        flush_page(va + i * PAGE_SIZE);
+        if (free && m.is_ok()) {
+            free_frames(m.value().phys, 0);
+        }
+    }
+}
+
 } // namespace
 
 void kernel_space_init() {
@@ -70,25 +85,35 @@ void kernel_space_init() {
     u64 root = root_frame.value();
     const u64 g = global_bit(), nx = nx_bit();
 
-    // Direct map: every range the memory map mentions (RAM, ACPI, reserved),
-    // rounded to 2 MiB pages, RW+NX. Device windows are mapped separately
-    // (uncached) by map_mmio().
+    // Direct map: RAM-like memory only (usable, ACPI), RW+NX, write-back.
+    // Device windows are never in it: they are mapped uncached, once, by
+    // map_mmio() (see mm/direct_map.h for why 2 MiB rounding is avoided).
+    // The kernel image's physical pages are mapped 4 KiB at a time so that
+    // the alias of its code and read-only data is read-only too.
     const auto& bi = boot::info();
-    for (usize i = 0; i < bi.region_count; ++i) {
-        const auto& r = bi.regions[i];
-        u64 s = r.base & ~(page_bytes(PageSize::Size2M) - 1);
-        u64 e = (r.base + r.size + page_bytes(PageSize::Size2M) - 1) &
-                ~(page_bytes(PageSize::Size2M) - 1);
-        for (u64 pa = s; pa < e; pa += page_bytes(PageSize::Size2M)) {
-            if (ops.query(root, phys_to_virt(pa)).has_value()) {
-                continue; // regions may share a 2 MiB page
+    const u64 image_phys_start = u64(__boot_start) & ~(PAGE_SIZE - 1);
+    const u64 image_phys_end = (kernel_phys_end() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    auto image_alias_read_only = [](u64 pa) {
+        auto in = [pa](char* s, char* e) {
+            return pa >= u64(s) - kernel_vma && pa < u64(e) - kernel_vma;
+        };
+        return in(__text_start, __text_end) || in(__rodata_start, __rodata_end) ||
+               in(__ksyms_start, __ksyms_end);
+    };
+    plan_direct_map(bi.regions, bi.region_count, image_phys_start, image_phys_end,
+                    [&](u64 pa, PageSize size) {
+                        u64 w = image_alias_read_only(pa) ? 0 : pte::WRITE;
+                        must_map(ops, root, phys_to_virt(pa), pa, w | nx | g, size);
+                    });
+    // The initrd stays readable through the direct map (boot_initrd()) even
+    // if the loader put it outside RAM-like memory.
+    if (bi.initrd_size != 0) {
+        for (u64 pa = bi.initrd_phys & ~(PAGE_SIZE - 1); pa < bi.initrd_phys + bi.initrd_size;
+             pa += PAGE_SIZE) {
+            if (!ops.query(root, phys_to_virt(pa)).has_value()) {
+                must_map(ops, root, phys_to_virt(pa), pa, nx | g, PageSize::Size4K);
             }
-            must_map(ops, root, phys_to_virt(pa), pa, pte::WRITE | nx | g, PageSize::Size2M);
         }
-    }
-    // The first 1 MiB too (BIOS data, RSDP area), read-only.
-    if (!ops.query(root, phys_to_virt(0)).has_value()) {
-        must_map(ops, root, phys_to_virt(0), 0, nx | g, PageSize::Size2M);
     }
 
     // The kernel image, W^X.
@@ -97,10 +122,30 @@ void kernel_space_init() {
     map_image_range(ops, root, __data_start, __data_end, pte::WRITE | nx | g);
     map_image_range(ops, root, __ksyms_start, __ksyms_end, nx | g);
 
+    // Every kernel-half PML4 entry exists from now on (256 PDPT frames,
+    // 1 MiB): user address spaces copy these entries once, at creation, so
+    // kernel mappings added later (stacks, MMIO windows) appear in every
+    // space without synchronisation.
+    {
+        u64* l4 = phys_ptr<u64>(root);
+        for (u64 i = 256; i < 512; ++i) {
+            if (!(l4[i] & pte::PRESENT)) {
+                auto t = alloc_frames(0, FrameUse::PageTable);
+                if (!t.has_value()) {
+                    panic("mm: no memory for the kernel half's page tables");
+                }
+                l4[i] = t.value() | pte::PRESENT | pte::WRITE;
+            }
+        }
+    }
+
     // SAFETY: the new tables map everything the kernel uses from here on:
     // the image (where this code and the boot stack live) and the direct map
-    // (frame metadata, page tables, boot data). The low identity map is
-    // intentionally absent.
+    // of RAM (frame metadata, page tables, the initrd). The loader's
+    // structures and the ACPI tables were copied out or parsed before this
+    // point and are not used again. The low identity map is intentionally
+    // absent. Writing CR3 flushes every TLB entry of the boot tables (none
+    // of them is global).
     arch::write_cr3(root);
     g_space.with([&](KernelSpace& s) { s.root = root; });
 }
@@ -110,17 +155,26 @@ u64 kernel_root() {
 }
 
 klib::Result<u64> map_mmio(u64 phys, u64 size) {
-    u64 first = phys & ~(PAGE_SIZE - 1);
-    u64 last = (phys + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    if (size == 0 || last < first) {
+    if (size == 0 || phys > pte::ADDR_MASK || size > pte::ADDR_MASK - phys + 1) {
         return klib::Err(klib::Error::InvalidArgument);
     }
+    const u64 first = phys & ~(PAGE_SIZE - 1);
+    const u64 last = (phys + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
         PageTableOps<KernelMem> ops(g_mem);
-        u64 base = s.mmio_next;
+        const u64 base = s.mmio_next;
+        // The window plus the hole after it must fit in the MMIO area.
+        if (base > MMIO_AREA_END - PAGE_SIZE || last - first > MMIO_AREA_END - PAGE_SIZE - base) {
+            return klib::Err(klib::Error::NoMemory);
+        }
         for (u64 pa = first; pa < last; pa += PAGE_SIZE) {
-            TRY(ops.map(s.root, base + (pa - first), pa,
-                        pte::WRITE | pte::PCD | pte::PWT | nx_bit(), PageSize::Size4K));
+            auto r = ops.map(s.root, base + (pa - first), pa,
+                             pte::WRITE | pte::PCD | pte::PWT | nx_bit(), PageSize::Size4K);
+            if (r.is_err()) {
+                // Leave nothing behind: the next window starts at `base` again.
+                unmap_range(ops, s.root, base, (pa - first) / PAGE_SIZE, false);
+                return klib::Err(r.error());
+            }
         }
         s.mmio_next = base + (last - first) + PAGE_SIZE; // a hole between windows
         return base + (phys - first);
@@ -130,22 +184,29 @@ klib::Result<u64> map_mmio(u64 phys, u64 size) {
 klib::Result<u64> alloc_kernel_stack(usize pages) {
     return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
         PageTableOps<KernelMem> ops(g_mem);
-        u64 guard = s.stack_next;
-        u64 bottom = guard + PAGE_SIZE;
+        const u64 guard = s.stack_next;
+        if (pages == 0) {
+            return klib::Err(klib::Error::InvalidArgument);
+        }
+        // Guard page and stack must fit in the kernel-stack area.
+        if (guard >= MMIO_AREA_BASE - PAGE_SIZE ||
+            pages > (MMIO_AREA_BASE - PAGE_SIZE - guard) / PAGE_SIZE) {
+            return klib::Err(klib::Error::NoMemory);
+        }
+        const u64 bottom = guard + PAGE_SIZE;
         for (usize i = 0; i < pages; ++i) {
             auto f = alloc_frames(0, FrameUse::KernelStack);
             if (!f.has_value()) {
-                // Roll back what was mapped so far.
-                for (usize j = 0; j < i; ++j) {
-                    auto m = ops.unmap(s.root, bottom + j * PAGE_SIZE);
-                    if (m.is_ok()) {
-                        free_frames(m.value().phys, 0);
-                    }
-                }
+                unmap_range(ops, s.root, bottom, i, true);
                 return klib::Err(klib::Error::NoMemory);
             }
-            TRY(ops.map(s.root, bottom + i * PAGE_SIZE, f.value(), pte::WRITE | nx_bit(),
-                        PageSize::Size4K));
+            auto r = ops.map(s.root, bottom + i * PAGE_SIZE, f.value(), pte::WRITE | nx_bit(),
+                             PageSize::Size4K);
+            if (r.is_err()) {
+                free_frames(f.value(), 0);
+                unmap_range(ops, s.root, bottom, i, true);
+                return klib::Err(r.error());
+            }
         }
         s.stack_next = bottom + pages * PAGE_SIZE;
         return bottom + pages * PAGE_SIZE;

@@ -133,7 +133,9 @@ public:
                 e = 0;
                 // Free now-empty intermediate tables, bottom-up (never root).
                 for (int up = level; up < 3; ++up) {
-                    if (!empty(tables[up])) {
+                    // Kernel-half PDPTs are never freed: every address space
+                    // shares them through copied PML4 entries.
+                    if (!empty(tables[up]) || (up == 2 && (va >> 63) != 0)) {
                         break;
                     }
                     mem_.free_table(tables[up]);

@@ -17,8 +17,10 @@ inline u64 virt_to_phys_direct(u64 va) {
     return va - direct_map_base;
 }
 
-// SAFETY contract for callers: `pa` must be mapped in the direct map (RAM or
-// an ACPI/loader range) and the returned pointer used within that range.
+// SAFETY contract for callers: `pa` must be mapped in the direct map and the
+// returned pointer used within that range. Before kernel_space_init() the
+// boot tables map all of the first 4 GiB; after it, only RAM-like memory
+// (usable, ACPI reclaim/NVS; see mm/direct_map.h) and the initrd are mapped.
 template <typename T>
 inline T* phys_ptr(u64 pa) {
     return reinterpret_cast<T*>(phys_to_virt(pa));

@@ -58,7 +58,7 @@ void init_interrupts() {
     u64 base = rdmsr(MSR_APIC_BASE);
     // SAFETY: enabling the xAPIC (global enable bit) at its current base.
     wrmsr(MSR_APIC_BASE, base | (1u << 11));
-    u64 phys = base & 0xffffff000ull;
+    u64 phys = base & 0x000ffffffffff000ull; // bits 12..MAXPHYADDR-1
     auto va = mm::map_mmio(phys, 0x1000);
     if (va.is_err()) {
         panic("apic: cannot map the local APIC");

@@ -3,6 +3,7 @@
 
 #include "arch/x86_64/descriptors.h"
 #include "arch/x86_64/init.h"
+#include "arch/x86_64/percpu.h"
 #include <keel/log.h>
 #include <keel/panic.h>
 
@@ -75,6 +76,7 @@ void init_cpu() {
     add_feature(g_features.invariant_tsc, "invtsc");
 
     init_descriptors();
+    init_user_mode();
 
     // SAFETY: turning on protections only restricts what code may do. SMAP is
     // safe to enable because every user access goes through the framework's

@@ -18,5 +18,7 @@ constexpr u8 IST_MACHINE_CHECK = 3;
 void init_descriptors();
 void set_ist_stack(u8 ist, u64 top);
 void set_kernel_stack(u64 top);
+// Address of TSS.rsp[0] (the stack for traps from user mode).
+u64 kernel_stack_slot();
 
 } // namespace keel::arch

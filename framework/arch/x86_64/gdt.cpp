@@ -59,6 +59,10 @@ void set_gate(u8 vec, u64 handler, u8 ist, u8 dpl) {
 void set_ist_stack(u8 ist, u64 top) {
     g_tss.ist[ist - 1] = top;
 }
+u64 kernel_stack_slot() {
+    return u64(&g_tss.rsp[0]);
+}
+
 void set_kernel_stack(u64 top) {
     g_tss.rsp[0] = top;
 }

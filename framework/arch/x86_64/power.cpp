@@ -12,6 +12,11 @@ constexpr u16 DEBUG_EXIT_PORT = 0xf4;
 bool debug_exit_present() {
     return arch::inb(DEBUG_EXIT_PORT) != 0xff;
 }
+// PM1x_CNT: SLP_TYP is bits 10..12, SLP_EN bit 13.
+u16 pm1_sleep_value(u16 current, u16 slp_typ) {
+    constexpr u16 SLP_TYP_MASK = 7 << 10, SLP_EN = 1 << 13;
+    return u16((current & ~(SLP_TYP_MASK | SLP_EN)) | ((slp_typ & 7) << 10) | SLP_EN);
+}
 } // namespace
 
 void poweroff() {
@@ -26,10 +31,10 @@ void poweroff() {
             }
         }
         // SAFETY: PM1 control ports come from the FADT; SLP_TYP|SLP_EN
-        // requests S5 (soft off).
-        arch::outw(a.pm1a_cnt, u16((a.slp_typ_s5a << 10) | (1 << 13)));
+        // requests S5 (soft off). The other bits (SCI_EN, ...) are kept.
+        arch::outw(a.pm1a_cnt, pm1_sleep_value(arch::inw(a.pm1a_cnt), a.slp_typ_s5a));
         if (a.pm1b_cnt != 0) {
-            arch::outw(a.pm1b_cnt, u16((a.slp_typ_s5b << 10) | (1 << 13)));
+            arch::outw(a.pm1b_cnt, pm1_sleep_value(arch::inw(a.pm1b_cnt), a.slp_typ_s5b));
         }
         for (int i = 0; i < 100000; ++i) {
             arch::pause();

@@ -5,6 +5,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/interrupts.h"
+#include "arch/x86_64/percpu.h"
 #include "debug/panic_state.h"
 #include "mm/phys.h"
 #include <keel/log.h>
@@ -161,6 +162,11 @@ void dump_registers(const TrapFrame& f) {
 extern "C" void keel_trap_dispatch(keel::arch::TrapFrame* frame) {
     using namespace keel::arch;
     TrapFrame& f = *frame;
+    // Exceptions raised by user code go back to the service that runs it.
+    // NMI, double fault and machine check are never the thread's doing.
+    if ((f.cs & 3) == 3 && f.vector < 32 && f.vector != 2 && f.vector != 8 && f.vector != 18) {
+        user_exception(f);
+    }
     if (f.vector < 32) {
         handle_exception(f);
         return;

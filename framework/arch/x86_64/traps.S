@@ -31,6 +31,10 @@ trap_common:
     testb $3, 24(%rsp)
     jz 1f
     swapgs
+    // From user mode: start from clean flags. User code can set AC with
+    // popf, and AC=1 in ring 0 would switch SMAP off.
+    pushq $2
+    popfq
 1:  push %rax
     push %rbx
     push %rcx

@@ -1,10 +1,10 @@
 // What the boot loader handed over, read-only, for services.
 #pragma once
 
+#include <klib/annotations.h>
 #include <klib/optional.h>
 #include <klib/span.h>
 #include <klib/string_view.h>
-#include <klib/annotations.h>
 
 KLIB_TRUSTED_BEGIN
 

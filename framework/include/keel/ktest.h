@@ -12,10 +12,10 @@
 // contains the expected text.
 #pragma once
 
-#include <klib/array.h>
 #include <keel/log.h>
 #include <keel/time.h>
 #include <klib/annotations.h>
+#include <klib/array.h>
 
 KLIB_TRUSTED_BEGIN
 
@@ -57,7 +57,6 @@ void bench(klib::StringView label, F&& f) {
 // check instead of a constant-folded one).
 u64 opaque(u64 v);
 
-
 // Records a failed expectation in the current test.
 void record_failure(klib::StringView what, klib::StringView file, int line);
 
@@ -69,14 +68,15 @@ void report_ne(klib::StringView expr, const A& a, const B& b, klib::StringView f
 
 } // namespace keel::ktest
 
-#define KEEL_KTEST_ENTRY(name, expect, kind)                                                     \
+#define KEEL_KTEST_ENTRY(name, expect, kind)                                                       \
     static void ktest_fn_##name();                                                                 \
     [[gnu::used, gnu::section(".ktests")]] static const ::keel::ktest::Entry ktest_entry_##name{   \
-        #name, ktest_fn_##name, expect, __FILE__, __LINE__, kind};                               \
+        #name, ktest_fn_##name, expect, __FILE__, __LINE__, kind};                                 \
     static void ktest_fn_##name()
 
 #define KTEST(name) KEEL_KTEST_ENTRY(name, nullptr, ::keel::ktest::KIND_TEST)
-#define KTEST_SHOULD_PANIC(name, expected) KEEL_KTEST_ENTRY(name, expected, ::keel::ktest::KIND_TEST)
+#define KTEST_SHOULD_PANIC(name, expected)                                                         \
+    KEEL_KTEST_ENTRY(name, expected, ::keel::ktest::KIND_TEST)
 // A benchmark: runs with `bench[=glob]` (make bench), calls ktest::bench().
 #define KBENCH(name) KEEL_KTEST_ENTRY(name, nullptr, ::keel::ktest::KIND_BENCH)
 // A test that runs only when selected by its exact name (e.g. the runner's

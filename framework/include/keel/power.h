@@ -1,8 +1,8 @@
 // Stopping the machine.
 #pragma once
 
-#include <klib/types.h>
 #include <klib/annotations.h>
+#include <klib/types.h>
 
 KLIB_TRUSTED_BEGIN
 

@@ -56,7 +56,7 @@ struct PT : ::testing::Test {
 } // namespace
 
 TEST_F(PT, MapQueryUnmap4K) {
-    const u64 va = 0xffff800012345000ull;
+    const u64 va = 0x0000700012345000ull;
     ASSERT_TRUE(ops.map(root, va, 0x7000, pte::WRITE | pte::NX, PageSize::Size4K).is_ok());
     EXPECT_EQ(mem.live, 4); // root + PDPT + PD + PT
     auto m = ops.query(root, va + 0xabc);
@@ -147,4 +147,14 @@ TEST_F(PT, ManyRandomMappingsRoundTrip) {
         ASSERT_TRUE(o.unmap(r, va).is_ok());
     }
     EXPECT_EQ(big.live, 1);
+}
+
+TEST_F(PT, KernelHalfPdptsSurviveUnmap) {
+    const u64 va = 0xffffc00000001000ull;
+    ASSERT_TRUE(ops.map(root, va, 0x5000, pte::WRITE, PageSize::Size4K).is_ok());
+    const u64 l4e = mem.table(root)[PageTableOps<FakeMem>::index(va, 3)];
+    ASSERT_TRUE(ops.unmap(root, va).is_ok());
+    // The PT and PD were freed, the PDPT (shared with user spaces) was not.
+    EXPECT_EQ(mem.table(root)[PageTableOps<FakeMem>::index(va, 3)], l4e);
+    EXPECT_EQ(mem.live, 2); // root + PDPT
 }

@@ -91,6 +91,7 @@ public:
 
 private:
     friend class Segment;
+    friend class VmSpace;
     static constexpr u64 INVALID = ~u64(0);
     explicit Frame(u64 pa) : pa_(pa) {}
     klib::Result<void> read_raw(usize offset, void* dst, usize len) const;

@@ -1,0 +1,37 @@
+// Per-CPU data reached through GS_BASE while in the kernel. Framework-private.
+// The assembly in user_entry.S uses the PC_* offsets below.
+#pragma once
+
+#define PC_KERNEL_RSP 0
+#define PC_USER_RSP 8
+#define PC_USER_REGS 16
+#define PC_TSS_RSP0 24
+
+#ifndef __ASSEMBLER__
+#include <klib/types.h>
+
+namespace keel::arch {
+
+struct PerCpu {
+    u64 kernel_rsp; // kernel stack pointer saved by keel_enter_user
+    u64 user_rsp;   // scratch for the syscall entry
+    u64 user_regs;  // UserRegs* of the context running in user mode
+    u64 tss_rsp0;   // address of this CPU's TSS.rsp[0]
+    u64 exit_vector, exit_error, exit_cr2;
+};
+static_assert(__builtin_offsetof(PerCpu, kernel_rsp) == PC_KERNEL_RSP);
+static_assert(__builtin_offsetof(PerCpu, user_rsp) == PC_USER_RSP);
+static_assert(__builtin_offsetof(PerCpu, user_regs) == PC_USER_REGS);
+static_assert(__builtin_offsetof(PerCpu, tss_rsp0) == PC_TSS_RSP0);
+
+PerCpu& this_cpu();
+// GS_BASE, syscall MSRs, SSE enablement. Called from init_cpu().
+void init_user_mode();
+
+struct TrapFrame;
+// An exception raised in user mode: saves the state into the running
+// context and returns from execute_user(). Never returns.
+[[noreturn]] void user_exception(const TrapFrame& f);
+
+} // namespace keel::arch
+#endif

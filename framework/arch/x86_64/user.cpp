@@ -1,0 +1,152 @@
+// User-mode entry and exit: per-CPU data, syscall MSRs, FPU state, and the
+// trap path for exceptions raised in user mode.
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
+#include <keel/panic.h>
+#include <keel/user.h>
+
+extern "C" u32 keel_enter_user(keel::UserRegs* regs);
+extern "C" void keel_syscall_entry();
+extern "C" [[noreturn]] void keel_user_exit_from_trap(u32 reason);
+
+namespace keel::arch {
+
+namespace {
+
+PerCpu g_boot_cpu;
+
+// The FPU state every new user context starts from (fninit + default MXCSR).
+alignas(16) u8 g_initial_fpu[512];
+
+constexpr u32 MSR_STAR = 0xc0000081;
+constexpr u32 MSR_LSTAR = 0xc0000082;
+constexpr u32 MSR_SFMASK = 0xc0000084;
+constexpr u64 EFER_SCE = 1;
+constexpr u64 CR0_MP = 1u << 1;
+constexpr u64 CR0_EM = 1u << 2;
+constexpr u64 CR0_TS = 1u << 3;
+constexpr u64 CR4_OSFXSR = 1u << 9;
+constexpr u64 CR4_OSXMMEXCPT = 1u << 10;
+
+// RFLAGS bits user code may control: CF PF AF ZF SF TF DF OF AC ID. IF is
+// forced on, IOPL/NT/RF/VM/VIF/VIP off; bit 1 is reserved-one.
+constexpr u64 USER_RFLAGS_MASK = 0x240dd5;
+constexpr u64 RFLAGS_FIXED = (1u << 1) | (1u << 9);
+// Cleared on syscall entry: TF, IF, DF, IOPL, AC, NT.
+constexpr u64 SFMASK = 0x47700;
+
+bool user_address(u64 va) {
+    return va < VmSpace::USER_END;
+}
+
+} // namespace
+
+PerCpu& this_cpu() {
+    return g_boot_cpu;
+}
+
+void init_user_mode() {
+    // SSE for user code (the kernel itself is built without SSE, so user
+    // FPU state is only touched by fxsave/fxrstor at the boundary).
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    u32 mxcsr = 0x1f80;
+    // SAFETY: fninit/ldmxcsr/fxsave touch only the FPU and g_initial_fpu.
+    asm volatile("fninit\n"
+                 "ldmxcsr %1\n"
+                 "fxsave64 %0"
+                 : "=m"(g_initial_fpu)
+                 : "m"(mxcsr));
+
+    g_boot_cpu.tss_rsp0 = kernel_stack_slot();
+    // SAFETY: GS_BASE points at this CPU's PerCpu while the kernel runs;
+    // KERNEL_GS_BASE holds the user's GS base (swapped on every transition).
+    wrmsr(MSR_GS_BASE, u64(&g_boot_cpu));
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    wrmsr(MSR_STAR, (u64(SEL_KERNEL_CODE) << 32) | (u64(0x18 | 3) << 48));
+    wrmsr(MSR_LSTAR, u64(&keel_syscall_entry));
+    wrmsr(MSR_SFMASK, SFMASK);
+}
+
+// Called by the trap dispatcher for exceptions raised in user mode: saves the
+// user state into the running context and returns from keel_enter_user.
+[[noreturn]] void user_exception(const TrapFrame& f) {
+    PerCpu& cpu = this_cpu();
+    if (cpu.user_regs == 0) {
+        panic("user-mode exception {} with no user context", f.vector);
+    }
+    // SAFETY: user_regs points at the UserRegs of the context execute_user()
+    // is running; that call is still on this CPU's kernel stack.
+    auto& r = *reinterpret_cast<UserRegs*>(cpu.user_regs);
+    r.rax = f.rax;
+    r.rbx = f.rbx;
+    r.rcx = f.rcx;
+    r.rdx = f.rdx;
+    r.rsi = f.rsi;
+    r.rdi = f.rdi;
+    r.rbp = f.rbp;
+    r.rsp = f.rsp;
+    r.r8 = f.r8;
+    r.r9 = f.r9;
+    r.r10 = f.r10;
+    r.r11 = f.r11;
+    r.r12 = f.r12;
+    r.r13 = f.r13;
+    r.r14 = f.r14;
+    r.r15 = f.r15;
+    r.rip = f.rip;
+    r.rflags = f.rflags;
+    cpu.exit_vector = f.vector;
+    cpu.exit_error = f.error;
+    cpu.exit_cr2 = f.vector == 14 ? read_cr2() : 0;
+    keel_user_exit_from_trap(u32(UserExit::Exception));
+}
+
+} // namespace keel::arch
+
+namespace keel {
+
+UserContext::UserContext() {
+    __builtin_memcpy(fpu_, arch::g_initial_fpu, sizeof(fpu_));
+}
+
+UserExit execute_user(const VmSpace& space, UserContext& ctx) {
+    using namespace arch;
+    UserRegs& r = ctx.regs;
+    if (!user_address(r.rip) || !user_address(r.rsp) || !user_address(r.fs_base) ||
+        !user_address(r.gs_base)) {
+        // iretq or wrmsr with these would fault in the kernel: report the
+        // #GP the thread would have taken instead.
+        ctx.exception = UserException{13, 0, 0};
+        return UserExit::Exception;
+    }
+    r.rflags = (r.rflags & USER_RFLAGS_MASK) | RFLAGS_FIXED;
+    space.activate();
+    // SAFETY: fpu_ is a 16-byte aligned 512-byte fxsave image, from
+    // g_initial_fpu or a previous fxsave; fxrstor64 of a bad MXCSR would #GP,
+    // so the reserved MXCSR bits are cleared first.
+    u32 mxcsr;
+    __builtin_memcpy(&mxcsr, ctx.fpu_ + 24, 4);
+    mxcsr &= 0xffff;
+    __builtin_memcpy(ctx.fpu_ + 24, &mxcsr, 4);
+    asm volatile("fxrstor64 %0" ::"m"(ctx.fpu_));
+    wrmsr(MSR_FS_BASE, r.fs_base);
+    wrmsr(MSR_KERNEL_GS_BASE, r.gs_base);
+    // SAFETY: keel_enter_user saves the kernel context on this stack, enters
+    // CPL 3 with the validated registers and returns here on the next
+    // syscall or user exception.
+    u32 why = keel_enter_user(&r);
+    asm volatile("fxsave64 %0" : "=m"(ctx.fpu_));
+    this_cpu().user_regs = 0;
+    if (why == u32(UserExit::Exception)) {
+        ctx.exception =
+            UserException{this_cpu().exit_vector, this_cpu().exit_error, this_cpu().exit_cr2};
+        return UserExit::Exception;
+    }
+    return UserExit::Syscall;
+}
+
+} // namespace keel

@@ -1,0 +1,102 @@
+// User address spaces.
+//
+// A VmSpace is a set of user page mappings (below 0x0000_8000_0000_0000)
+// plus the kernel half shared by every space. Only untyped frames can be
+// mapped (a keel::Frame is the only way in), so user code can never reach
+// kernel objects. The space owns a reference to every frame it maps; the
+// frame returns to the allocator when the last reference (a Frame handle or
+// a mapping) goes away, and never before the TLB entry is flushed.
+//
+// Services copy to and from user memory with read_bytes/write_bytes: the
+// framework translates each page through the space's own page tables and
+// copies through the kernel's direct map, honouring the user permissions
+// (a write needs a writable page). An unmapped page is Error::Fault: demand
+// paging and copy-on-write are the services' business (map, then retry).
+#pragma once
+
+#include <keel/mm/frame.h>
+#include <keel/sync/spinlock.h>
+#include <klib/annotations.h>
+#include <klib/array.h>
+#include <klib/optional.h>
+#include <klib/pod.h>
+#include <klib/result.h>
+#include <klib/span.h>
+
+KLIB_TRUSTED_BEGIN
+
+namespace keel {
+
+// Page permissions as user code sees them. Reading is implied by any mapping.
+struct VmPerms {
+    bool write = false;
+    bool exec = false;
+};
+
+class VmSpace {
+public:
+    static constexpr u64 USER_END = 0x0000800000000000ull; // first non-user address
+    static constexpr u64 PAGE = Frame::SIZE;
+
+    // A new space with no user mappings, or Error::NoMemory.
+    static klib::Result<VmSpace> create();
+
+    VmSpace(VmSpace&& o) noexcept;
+    VmSpace(const VmSpace&) = delete;
+    VmSpace& operator=(const VmSpace&) = delete;
+    VmSpace& operator=(VmSpace&&) = delete;
+    // Unmaps everything (releasing the frames) and frees the page tables. If
+    // the space is active on this CPU, the kernel's own tables are loaded first.
+    ~VmSpace();
+
+    // Maps `frame` at page-aligned user address `va`. Errors: InvalidArgument
+    // (unaligned or not a user address), Exists (already mapped), NoMemory.
+    klib::Result<void> map(u64 va, Frame frame, VmPerms perms);
+    // Removes the mapping at `va` and hands the frame back (NotFound if none).
+    klib::Result<Frame> unmap(u64 va);
+    // Changes the permissions of the page at `va` (NotFound if unmapped).
+    klib::Result<void> protect(u64 va, VmPerms perms);
+
+    struct Mapping {
+        Frame frame;
+        VmPerms perms;
+    };
+    // The mapping covering `va`, with a new reference to its frame.
+    klib::Optional<Mapping> query(u64 va) const;
+
+    // Copies user memory [va, va + out.size()) out; Fault if any page is not
+    // mapped, OutOfRange if the range leaves user space.
+    klib::Result<void> read_bytes(u64 va, klib::Span<u8> out) const;
+    // Copies into user memory; Fault if any page is unmapped or read-only.
+    klib::Result<void> write_bytes(u64 va, klib::Span<const u8> in) const;
+
+    template <klib::Pod T>
+    klib::Result<T> read_val(u64 va) const {
+        klib::Array<u8, sizeof(T)> buf{};
+        TRY(read_bytes(va, buf.span()));
+        return klib::from_bytes<T>(buf.span()).value();
+    }
+
+    // Loads this space's page tables on this CPU (user mode runs in it).
+    void activate() const;
+
+    // Number of user pages mapped.
+    u64 mapped_pages() const;
+
+private:
+    struct State {
+        u64 root;
+        u64 pages;
+    };
+    explicit VmSpace(u64 root) : state_(State{root, 0}) {}
+    u64 root() const;
+    klib::Result<void> copy(u64 va, usize len, bool to_user, klib::Span<u8> out,
+                            klib::Span<const u8> in) const;
+
+    SpinLock<State, IrqOff> state_;
+    bool moved_ = false;
+};
+
+} // namespace keel
+
+KLIB_TRUSTED_END

@@ -1,0 +1,242 @@
+// keel::VmSpace: user page tables over the shared kernel half.
+#include <keel/mm/vm_space.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/init.h"
+#include "mm/kernel_space.h"
+#include "mm/page_table.h"
+#include "mm/table_mem.h"
+
+namespace keel {
+
+namespace {
+
+mm::TableMem g_tables;
+
+u64 leaf_flags(VmPerms p) {
+    u64 f = mm::pte::USER;
+    if (p.write) {
+        f |= mm::pte::WRITE;
+    }
+    if (!p.exec && arch::features().nx) {
+        f |= mm::pte::NX;
+    }
+    return f;
+}
+
+VmPerms perms_of(u64 flags) {
+    return VmPerms{(flags & mm::pte::WRITE) != 0, (flags & mm::pte::NX) == 0};
+}
+
+bool user_page(u64 va) {
+    return (va & (VmSpace::PAGE - 1)) == 0 && va < VmSpace::USER_END;
+}
+
+bool is_active(u64 root) {
+    return (arch::read_cr3() & mm::pte::ADDR_MASK) == root;
+}
+
+// Releases the user half of a page-table tree: every mapped frame loses the
+// space's reference, every table frame is freed.
+void release_user_half(u64 root) {
+    u64* l4 = g_tables.table(root);
+    for (u64 i4 = 0; i4 < 256; ++i4) {
+        if (!(l4[i4] & mm::pte::PRESENT)) {
+            continue;
+        }
+        u64 pdpt = l4[i4] & mm::pte::ADDR_MASK;
+        u64* l3 = g_tables.table(pdpt);
+        for (u64 i3 = 0; i3 < 512; ++i3) {
+            if (!(l3[i3] & mm::pte::PRESENT)) {
+                continue;
+            }
+            u64 pd = l3[i3] & mm::pte::ADDR_MASK;
+            u64* l2 = g_tables.table(pd);
+            for (u64 i2 = 0; i2 < 512; ++i2) {
+                if (!(l2[i2] & mm::pte::PRESENT)) {
+                    continue;
+                }
+                u64 pt = l2[i2] & mm::pte::ADDR_MASK;
+                u64* l1 = g_tables.table(pt);
+                for (u64 i1 = 0; i1 < 512; ++i1) {
+                    if (l1[i1] & mm::pte::PRESENT) {
+                        u64 pa = l1[i1] & mm::pte::ADDR_MASK;
+                        l1[i1] = 0;
+                        if (mm::frame_ref_dec(pa)) {
+                            mm::free_frames(pa, 0);
+                        }
+                    }
+                }
+                g_tables.free_table(pt);
+            }
+            g_tables.free_table(pd);
+        }
+        g_tables.free_table(pdpt);
+        l4[i4] = 0;
+    }
+}
+
+} // namespace
+
+klib::Result<VmSpace> VmSpace::create() {
+    auto root = g_tables.alloc_table();
+    if (!root.has_value()) {
+        return klib::Err(klib::Error::NoMemory);
+    }
+    // The kernel half: every upper PML4 entry exists from boot on
+    // (kernel_space_init pre-populates them), so sharing the entries shares
+    // all present and future kernel mappings.
+    u64* dst = g_tables.table(root.value());
+    const u64* src = g_tables.table(mm::kernel_root());
+    for (u64 i = 256; i < 512; ++i) {
+        dst[i] = src[i];
+    }
+    return VmSpace(root.value());
+}
+
+VmSpace::VmSpace(VmSpace&& o) noexcept : state_(o.state_.with([](State& s) { return s; })) {
+    o.moved_ = true;
+}
+
+VmSpace::~VmSpace() {
+    if (moved_) {
+        return;
+    }
+    u64 root = this->root();
+    if (is_active(root)) {
+        // SAFETY: the kernel's tables map everything the kernel uses.
+        arch::write_cr3(mm::kernel_root());
+    }
+    release_user_half(root);
+    g_tables.free_table(root);
+}
+
+u64 VmSpace::root() const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    return state_.with([](State& s) { return s.root; });
+}
+
+klib::Result<void> VmSpace::map(u64 va, Frame frame, VmPerms perms) {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (!user_page(va)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    const u64 pa = frame.paddr();
+    return state_.with([&](State& s) -> klib::Result<void> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        TRY(ops.map(s.root, va, pa, leaf_flags(perms), mm::PageSize::Size4K));
+        // The handle's reference now belongs to the mapping.
+        frame.pa_ = Frame::INVALID;
+        ++s.pages;
+        return {};
+    });
+}
+
+klib::Result<Frame> VmSpace::unmap(u64 va) {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (!user_page(va)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    return state_.with([&](State& s) -> klib::Result<Frame> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        auto m = TRY(ops.unmap(s.root, va));
+        if (is_active(s.root)) {
+            arch::invlpg(va);
+        }
+        --s.pages;
+        // The mapping's reference moves into the returned handle, after the
+        // TLB no longer holds the translation.
+        return Frame(m.phys);
+    });
+}
+
+klib::Result<void> VmSpace::protect(u64 va, VmPerms perms) {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (!user_page(va)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    return state_.with([&](State& s) -> klib::Result<void> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        TRY(ops.protect(s.root, va, leaf_flags(perms)));
+        if (is_active(s.root)) {
+            arch::invlpg(va);
+        }
+        return {};
+    });
+}
+
+klib::Optional<VmSpace::Mapping> VmSpace::query(u64 va) const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (va >= USER_END) {
+        return klib::none;
+    }
+    return state_.with([&](State& s) -> klib::Optional<Mapping> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        auto m = ops.query(s.root, va);
+        if (!m.has_value()) {
+            return klib::none;
+        }
+        mm::frame_ref_inc(m.value().phys);
+        return Mapping{Frame(m.value().phys), perms_of(m.value().flags)};
+    });
+}
+
+klib::Result<void> VmSpace::copy(u64 va, usize len, bool to_user, klib::Span<u8> out,
+                                 klib::Span<const u8> in) const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (va >= USER_END || len > USER_END - va) {
+        return klib::Err(klib::Error::OutOfRange);
+    }
+    return state_.with([&](State& s) -> klib::Result<void> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        usize done = 0;
+        while (done < len) {
+            u64 cur = va + done;
+            u64 page_off = cur & (PAGE - 1);
+            usize chunk = PAGE - page_off;
+            if (chunk > len - done) {
+                chunk = len - done;
+            }
+            auto m = ops.query(s.root, cur);
+            if (!m.has_value() || !(m.value().flags & mm::pte::USER) ||
+                (to_user && !(m.value().flags & mm::pte::WRITE))) {
+                return klib::Err(klib::Error::Fault);
+            }
+            // SAFETY: the page is a mapped untyped frame of this space, held
+            // by the mapping while the lock keeps it from being unmapped;
+            // [page_off, page_off + chunk) lies within it and within the
+            // caller's span (done + chunk <= len == span size).
+            u8* frame = mm::phys_ptr<u8>(m.value().phys);
+            if (to_user) {
+                __builtin_memcpy(frame + page_off, in.subspan(done, chunk).unsafe_data(), chunk);
+            } else {
+                __builtin_memcpy(out.subspan(done, chunk).unsafe_data(), frame + page_off, chunk);
+            }
+            done += chunk;
+        }
+        return {};
+    });
+}
+
+klib::Result<void> VmSpace::read_bytes(u64 va, klib::Span<u8> out) const {
+    return copy(va, out.size(), false, out, {});
+}
+
+klib::Result<void> VmSpace::write_bytes(u64 va, klib::Span<const u8> in) const {
+    return copy(va, in.size(), true, {}, in);
+}
+
+void VmSpace::activate() const {
+    u64 root = this->root();
+    if (!is_active(root)) {
+        // SAFETY: the space shares the kernel half, so the kernel keeps
+        // running unchanged; user mappings point only at untyped frames.
+        arch::write_cr3(root);
+    }
+}
+
+u64 VmSpace::mapped_pages() const {
+    return state_.with([](State& s) { return s.pages; });
+}
+
+} // namespace keel

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Generates the ktest fixtures of the initramfs and exec parsers.
+
+    python3 services/lib/gen_testdata.py   (needs python3's zlib, clang, ld.lld,
+                                            clang-format-19)
+
+writes services/initramfs/testdata.h and services/exec/testdata.h. The
+fixtures come from independent producers (zlib, a newc writer written from
+the format description, the LLVM toolchain), so the parsers are not only
+tested against their own idea of the formats.
+"""
+import os
+import struct
+import subprocess
+import tempfile
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# The same generator is in services/initramfs/gzip_ktest.cpp (dynamic_text).
+WORDS = ["keel", "frame", "kernel", "safe", "span", "vec", "result", "page",
+         "trap", "heap", "boot", "init", "cpio", "gzip", "elf", "load"]
+
+
+def text(nwords):
+    x = 1
+    out = bytearray()
+    for i in range(nwords):
+        x = (x * 1103515245 + 12345) & 0xffffffff
+        out += WORDS[(x >> 16) % 16].encode()
+        out += b"\n" if i % 8 == 7 else b" "
+    return bytes(out)
+
+
+def gzip(data, level=9, mem_level=8, strategy=zlib.Z_DEFAULT_STRATEGY):
+    c = zlib.compressobj(level, zlib.DEFLATED, 31, mem_level, strategy)
+    return c.compress(data) + c.flush()
+
+
+def raw_deflate(data, level=9):
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def gzip_all_flags(data):
+    # FTEXT | FHCRC | FEXTRA | FNAME | FCOMMENT
+    hdr = bytes([0x1f, 0x8b, 8, 0x1f]) + struct.pack("<I", 0x5f5e1000) + bytes([2, 3])
+    extra = b"KL" + struct.pack("<H", 3) + b"xyz"
+    hdr += struct.pack("<H", len(extra)) + extra
+    hdr += b"hello.txt\0" + b"a comment\0"
+    hdr += struct.pack("<H", zlib.crc32(hdr) & 0xffff)
+    return hdr + raw_deflate(data) + struct.pack("<II", zlib.crc32(data), len(data))
+
+
+def newc(entries, magic=b"070701", pad_to=512):
+    out = bytearray()
+    ino = 100
+    for name, mode, data, extra in entries + [("TRAILER!!!", 0, b"", {"nlink": 1})]:
+        name_b = name.encode() + b"\0"
+        check = sum(data) & 0xffffffff if magic == b"070702" else 0
+        f = dict(ino=ino if name != "TRAILER!!!" else 0, mode=mode, uid=0, gid=0, nlink=1,
+                 mtime=0, filesize=len(data), devmajor=0, devminor=0, rdevmajor=0,
+                 rdevminor=0, namesize=len(name_b), check=check)
+        f.update(extra)
+        ino += 1
+        order = ["ino", "mode", "uid", "gid", "nlink", "mtime", "filesize", "devmajor",
+                 "devminor", "rdevmajor", "rdevminor", "namesize", "check"]
+        out += magic + b"".join(b"%08X" % f[k] for k in order) + name_b
+        out += b"\0" * (-len(out) % 4)
+        out += data
+        out += b"\0" * (-len(out) % 4)
+    if pad_to:
+        out += b"\0" * (-len(out) % pad_to)
+    return bytes(out)
+
+
+CPIO_ENTRIES = [
+    (".", 0o40755, b"", {"nlink": 3, "mtime": 0x65000000}),
+    ("bin", 0o40755, b"", {"nlink": 2, "uid": 1000, "gid": 100}),
+    ("bin/hello", 0o100755, b"#!/bin/sh\necho hello\n",
+     {"uid": 1000, "gid": 100, "mtime": 0x65000001, "devmajor": 8, "devminor": 1}),
+    ("init", 0o100644, b"init data 12345", {}),
+    ("sh", 0o120777, b"bin/hello", {}),
+    ("dev/console", 0o20600, b"", {"rdevmajor": 5, "rdevminor": 1}),
+    ("empty", 0o100644, b"", {}),
+]
+
+
+def build_elfs():
+    asm = """
+.globl _start
+.text
+_start:
+  mov $60, %eax
+  xor %edi, %edi
+  syscall
+.data
+msg: .ascii "hello"
+.bss
+buf: .zero 64
+"""
+    with tempfile.TemporaryDirectory() as d:
+        s = os.path.join(d, "t.s")
+        with open(s, "w") as f:
+            f.write(asm)
+        out = {}
+        common = ["-z", "noseparate-code", "--build-id=none", "-z", "norelro",
+                  "-z", "noexecstack", "-s"]
+        subprocess.check_call(["clang", "--target=x86_64-linux-gnu", "-c", s, "-o",
+                               os.path.join(d, "t.o")])
+        subprocess.check_call(["clang", "--target=x86_64-linux-gnu", "-fPIC", "-c", s, "-o",
+                               os.path.join(d, "tp.o")])
+        subprocess.check_call(["ld.lld", "-static"] + common +
+                              ["-o", os.path.join(d, "t.exec"), os.path.join(d, "t.o")])
+        subprocess.check_call(["ld.lld", "-pie", "--dynamic-linker", "/lib/ld-musl-x86_64.so.1",
+                               "--hash-style=gnu"] + common +
+                              ["-o", os.path.join(d, "t.pie"), os.path.join(d, "tp.o")])
+        for n in ("t.exec", "t.pie"):
+            with open(os.path.join(d, n), "rb") as f:
+                out[n] = f.read()
+        return out
+
+
+def array(name, data, comment):
+    lines = ["// " + comment]
+    lines.append("constexpr klib::Array<u8, %d> %s = {" % (len(data), name))
+    for i in range(0, len(data), 12):
+        lines.append("    " + ", ".join("0x%02x" % b for b in data[i:i + 12]) + ",")
+    lines.append("};")
+    return "\n".join(lines) + "\n"
+
+
+def header(path, ns, body):
+    text_ = ("// Generated by services/lib/gen_testdata.py; do not edit.\n"
+             "#pragma once\n\n#include <klib/array.h>\n#include <klib/types.h>\n\n"
+             "namespace %s {\n\n%s\n} // namespace %s\n" % (ns, body, ns))
+    with open(os.path.join(ROOT, path), "w") as f:
+        f.write(text_)
+    subprocess.check_call(["clang-format-19", "-i", os.path.join(ROOT, path)])
+
+
+def main():
+    hello = b"Hello, Keel initramfs!\n"
+    fixed = b"abracadabra abracadabra abracadabra, said the keel kernel\n"
+    cpio = newc(CPIO_ENTRIES)
+    cpio_crc = newc([("etc/motd", 0o100644, b"checksummed\xff\x80", {})], magic=b"070702",
+                    pad_to=0)
+    body = ""
+    body += array("kStoredGz", gzip(hello, level=0), "gzip -0 of \"Hello, Keel initramfs!\\n\" (one stored block)")
+    body += array("kFixedGz", gzip(fixed, strategy=zlib.Z_FIXED),
+                  "gzip (Z_FIXED) of \"abracadabra abracadabra abracadabra, said the keel kernel\\n\"")
+    dyn = gzip(text(3000), mem_level=1)
+    body += array("kDynamicGz", dyn,
+                  "gzip -9, memLevel 1 (many dynamic blocks) of dynamic_text(3000), %d bytes, crc32 0x%08x"
+                  % (len(text(3000)), zlib.crc32(text(3000))))
+    body += array("kFlagsGz", gzip_all_flags(b"flags test payload\n"),
+                  "gzip member with FTEXT|FHCRC|FEXTRA|FNAME|FCOMMENT of \"flags test payload\\n\"")
+    body += array("kEmptyGz", gzip(b""), "gzip of the empty string")
+    body += array("kCpio", cpio, "newc archive (070701), padded to 512 bytes; entries: " +
+                  ", ".join(e[0] for e in CPIO_ENTRIES))
+    body += array("kCpioGz", gzip(cpio), "gzip -9 of kCpio")
+    body += array("kCpioCrc", cpio_crc, "newc archive with checksums (070702): etc/motd")
+    header("services/initramfs/testdata.h", "services::initramfs::testdata", body)
+
+    elfs = build_elfs()
+    body = array("kStaticExec", elfs["t.exec"],
+                 "ld.lld -static: ET_EXEC, LOADs R / RX / RW (.bss), PT_PHDR, PT_GNU_STACK RW")
+    body += array("kPieInterp", elfs["t.pie"],
+                  "ld.lld -pie --dynamic-linker /lib/ld-musl-x86_64.so.1: ET_DYN with PT_INTERP")
+    header("services/exec/testdata.h", "services::exec::testdata", body)
+
+
+if __name__ == "__main__":
+    main()

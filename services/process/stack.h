@@ -1,0 +1,33 @@
+// The initial user stack of a new program, laid out as Linux's execve does
+// (System V x86-64 ABI, section 3.4.1): argc, argv[], NULL, envp[], NULL,
+// auxv pairs ending in AT_NULL, then the strings and AT_RANDOM bytes.
+#pragma once
+
+#include <keel/mm/vm_space.h>
+#include <klib/result.h>
+#include <klib/span.h>
+#include <klib/string.h>
+#include <klib/string_view.h>
+#include <klib/vec.h>
+
+namespace services::process {
+
+struct ImageInfo {
+    u64 entry;    // AT_ENTRY
+    u64 phdr;     // AT_PHDR: user address of the program headers
+    u64 phnum;    // AT_PHNUM
+    u64 base = 0; // AT_BASE: the interpreter's load address (0 if none)
+};
+
+constexpr u64 STACK_TOP = 0x00007ffffffff000ull;
+constexpr u64 STACK_PAGES = 32; // mapped eagerly for now
+
+// Maps the stack into `space` and writes the initial contents; returns the
+// initial rsp. E2BIG-style limits: at most 64 KiB of strings.
+klib::Result<u64> build_stack(const keel::VmSpace& space, const klib::Vec<klib::String>& argv,
+                              const klib::Vec<klib::String>& envp, const ImageInfo& info);
+
+// Maps STACK_PAGES zeroed pages below STACK_TOP.
+klib::Result<void> map_stack(keel::VmSpace& space);
+
+} // namespace services::process

@@ -1,0 +1,92 @@
+// exit, exit_group, getpid, set_tid_address, arch_prctl, brk.
+#include "syscall.h"
+#include <keel/mm/vm_space.h>
+
+namespace services::syscall {
+
+namespace {
+constexpr u64 ARCH_SET_GS = 0x1001;
+constexpr u64 ARCH_SET_FS = 0x1002;
+constexpr u64 ARCH_GET_FS = 0x1003;
+constexpr u64 ARCH_GET_GS = 0x1004;
+constexpr u64 BRK_LIMIT = 64ull << 20; // the heap may grow this far past the image
+constexpr u64 PAGE = keel::VmSpace::PAGE;
+
+u64 page_up(u64 v) {
+    return (v + PAGE - 1) & ~(PAGE - 1);
+}
+} // namespace
+
+SysResult sys_exit(process::Process& p, const Args& args) {
+    // One thread per process: exit and exit_group are the same for now.
+    p.exited = true;
+    p.exit_status = i32((args.a[0] & 0xff) << 8);
+    return u64(0);
+}
+
+SysResult sys_exit_group(process::Process& p, const Args& args) {
+    return sys_exit(p, args);
+}
+
+SysResult sys_getpid(process::Process& p, const Args&) {
+    return u64(p.pid);
+}
+
+SysResult sys_set_tid_address(process::Process& p, const Args& args) {
+    p.clear_child_tid = args.a[0];
+    return u64(p.pid);
+}
+
+SysResult sys_arch_prctl(process::Process& p, const Args& args) {
+    const u64 code = args.a[0];
+    const u64 addr = args.a[1];
+    keel::UserRegs& r = p.ctx.regs;
+    switch (code) {
+    case ARCH_SET_FS:
+    case ARCH_SET_GS:
+        if (addr >= keel::VmSpace::USER_END) {
+            return Errno::EPERM;
+        }
+        (code == ARCH_SET_FS ? r.fs_base : r.gs_base) = addr;
+        return u64(0);
+    case ARCH_GET_FS:
+    case ARCH_GET_GS: {
+        const klib::Array<u64, 1> v = {code == ARCH_GET_FS ? r.fs_base : r.gs_base};
+        klib::Array<u8, 8> bytes{};
+        for (usize i = 0; i < 8; ++i) {
+            bytes[i] = u8(v[0] >> (8 * i));
+        }
+        TRY_SYS(p.space.write_bytes(addr, bytes.span()));
+        return u64(0);
+    }
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+SysResult sys_brk(process::Process& p, const Args& args) {
+    const u64 want = args.a[0];
+    // Linux returns the current break for anything it cannot do.
+    if (want < p.brk_start || want > p.brk_start + BRK_LIMIT) {
+        return p.brk_current;
+    }
+    const u64 old_end = page_up(p.brk_current);
+    const u64 new_end = page_up(want);
+    for (u64 va = old_end; va < new_end; va += PAGE) {
+        auto f = keel::Frame::alloc();
+        if (f.is_err() || p.space.map(va, f.release_value(), keel::VmPerms{true, false}).is_err()) {
+            // Undo the pages added by this call.
+            for (u64 undo = old_end; undo < va; undo += PAGE) {
+                (void)p.space.unmap(undo);
+            }
+            return p.brk_current;
+        }
+    }
+    for (u64 va = new_end; va < old_end; va += PAGE) {
+        (void)p.space.unmap(va);
+    }
+    p.brk_current = want;
+    return want;
+}
+
+} // namespace services::syscall

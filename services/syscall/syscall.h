@@ -1,0 +1,33 @@
+// System-call dispatch: the only place that turns results into rax.
+#pragma once
+
+#include "../process/process.h"
+#include "errno.h"
+#include "table.h"
+#include <klib/array.h>
+
+namespace services::syscall {
+
+struct Args {
+    klib::Array<u64, 6> a; // rdi, rsi, rdx, r10, r8, r9
+};
+
+// Handles the syscall in p.ctx.regs and stores the result (or -errno) in rax.
+void dispatch(process::Process& p);
+
+#define SERVICES_DECLARE_SYSCALL(nr, name)                                                         \
+    SysResult sys_##name(process::Process& p, const Args& args);
+SERVICES_SYSCALLS(SERVICES_DECLARE_SYSCALL)
+#undef SERVICES_DECLARE_SYSCALL
+
+} // namespace services::syscall
+
+// Propagates a klib::Error from `expr` as the matching errno.
+#define TRY_SYS(expr)                                                                              \
+    ({                                                                                             \
+        auto sys_try_r_ = (expr);                                                                  \
+        if (sys_try_r_.is_err()) {                                                                 \
+            return ::services::syscall::Errno(::services::syscall::to_errno(sys_try_r_.error()));  \
+        }                                                                                          \
+        sys_try_r_.release_value();                                                                \
+    })
