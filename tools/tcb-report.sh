@@ -7,10 +7,19 @@
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
-count() { # dir... -> lines of code
-    local files
+# Test code (ktests, benchmarks, selftests) is counted separately: it is
+# built into the image but is not part of what the kernel does.
+is_test='(_ktest\.cpp$|/bench/|/selftest/)'
+
+count() { # [--tests|--no-tests] dir... -> lines of code
+    local files mode=all
+    case "${1:-}" in --tests) mode=tests; shift ;; --no-tests) mode=code; shift ;; esac
     files=$(find "$@" -type f \( -name '*.cpp' -o -name '*.h' -o -name '*.hpp' -o -name '*.c' \
         -o -name '*.S' -o -name '*.s' -o -name '*.inc' -o -name '*.ld' \) 2>/dev/null)
+    case $mode in
+    tests) files=$(grep -E "$is_test" <<<"$files") ;;
+    code) files=$(grep -vE "$is_test" <<<"$files") ;;
+    esac
     [ -z "$files" ] && { echo 0; return; }
     # shellcheck disable=SC2086
     awk '
@@ -57,3 +66,14 @@ printf '%-28s %10d %8s\n' "trusted base (TCB)" "$tcb" "$(pct "$tcb" "$total")"
 printf '%-28s %10d %8s\n' "safe (checked) part" "$safe" "$(pct "$safe" "$total")"
 printf '%-28s %10d %8s\n' "kernel total" "$total" "100.0%"
 printf 'framework share of the kernel: %s\n' "$(pct "$fw" "$total")"
+
+# Without test code (ktests, benchmarks, selftests) on either side.
+fwc=$(count --no-tests framework)
+svc=$(count --no-tests services)
+totc=$((fwc + lt + svc + ls))
+printf '\n%-28s %10s %8s\n' "without test code" "LoC" "share"
+printf '%-28s %10d %8s\n' "framework/ (trusted)" "$fwc" "$(pct "$fwc" "$totc")"
+printf '%-28s %10d %8s\n' "  its tests (not counted)" "$(count --tests framework)" ""
+printf '%-28s %10d %8s\n' "services/ (checked)" "$svc" "$(pct "$svc" "$totc")"
+printf '%-28s %10d %8s\n' "  its tests (not counted)" "$(count --tests services)" ""
+printf 'framework share of the kernel without tests: %s\n' "$(pct "$fwc" "$totc")"
