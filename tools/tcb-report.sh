@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 # Test code (ktests, benchmarks, selftests) is counted separately: it is
 # built into the image but is not part of what the kernel does.
-is_test='(_ktest\.cpp$|/bench/|/selftest/)'
+is_test='(_ktest\.cpp$|/bench/|/selftest/|/testdata\.h$)'
 
 count() { # [--tests|--no-tests] dir... -> lines of code
     local files mode=all
