@@ -4,6 +4,7 @@
 #include "mm/heap.h"
 
 #include "mm/frame_allocator.h"
+#include "mm/kernel_space.h"
 #include "mm/phys.h"
 #include <keel/panic.h>
 #include <keel/sync/spinlock.h>
@@ -39,6 +40,10 @@ int class_for(usize size, usize align) {
     }
     return -1;
 }
+
+// Blocks up to this size come physically contiguous from the buddy
+// allocator; larger ones from vmalloc_pages().
+constexpr usize MAX_CONTIGUOUS = 256 * 1024;
 
 u32 order_for(usize size) {
     u64 pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -102,7 +107,7 @@ void* heap_alloc(usize size, usize align) {
             // Objects never carry stale data from a previous owner.
             __builtin_memset(p, 0, CLASS_SIZES[cls]);
             h.stats.bytes_in_use += CLASS_SIZES[cls];
-        } else {
+        } else if (size <= MAX_CONTIGUOUS) {
             auto f = alloc_frames(order_for(size), FrameUse::Heap);
             if (!f.has_value()) {
                 ++h.stats.failures;
@@ -111,6 +116,18 @@ void* heap_alloc(usize size, usize align) {
             p = phys_ptr<u8>(f.value());
             __builtin_memset(p, 0, PAGE_SIZE << order_for(size));
             h.stats.bytes_in_use += PAGE_SIZE << order_for(size);
+        } else {
+            // Large blocks need no physical contiguity: scattered frames
+            // mapped together (no fragmentation limit, no 4 MiB cap).
+            const usize pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+            auto va = vmalloc_pages(pages);
+            if (va.is_err()) {
+                ++h.stats.failures;
+                return nullptr;
+            }
+            p = reinterpret_cast<void*>(va.value());
+            __builtin_memset(p, 0, pages * PAGE_SIZE);
+            h.stats.bytes_in_use += pages * PAGE_SIZE;
         }
         ++h.stats.allocs;
         return p;
@@ -125,6 +142,22 @@ void heap_free(void* p, usize size, usize align) {
         size = 1;
     }
     u64 va = u64(p);
+    if (vmalloc_contains(va)) {
+        const usize pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+        // A block starts on a page right above its guard page and is
+        // mapped to its end: anything else is not a block we handed out.
+        if (size <= MAX_CONTIGUOUS || (va & (PAGE_SIZE - 1)) != 0 ||
+            kernel_query(va - PAGE_SIZE).has_value() ||
+            !kernel_query(va + (pages - 1) * PAGE_SIZE).has_value()) {
+            panic("heap: free of {:#x} size {} does not match a large block", va, size);
+        }
+        vfree_pages(va, pages);
+        g_heap.with([&](Heap& h) {
+            h.stats.bytes_in_use -= pages * PAGE_SIZE;
+            ++h.stats.frees;
+        });
+        return;
+    }
     if (va < DIRECT_MAP_BASE || virt_to_phys_direct(va) >= max_phys() ||
         frame_use(virt_to_phys_direct(va)) != FrameUse::Heap) {
         panic("heap: free of {:#x}, which is not heap memory", va);

@@ -28,6 +28,7 @@ struct KernelSpace {
     u64 root = 0;
     u64 mmio_next = MMIO_AREA_BASE;
     u64 stack_next = KSTACK_AREA_BASE;
+    u64 vmalloc_next = VMALLOC_AREA_BASE;
 };
 
 SpinLock<KernelSpace, IrqOff> g_space;
@@ -181,35 +182,59 @@ klib::Result<u64> map_mmio(u64 phys, u64 size) {
     });
 }
 
-klib::Result<u64> alloc_kernel_stack(usize pages) {
-    return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
-        PageTableOps<KernelMem> ops(g_mem);
-        const u64 guard = s.stack_next;
-        if (pages == 0) {
-            return klib::Err(klib::Error::InvalidArgument);
-        }
-        // Guard page and stack must fit in the kernel-stack area.
-        if (guard >= MMIO_AREA_BASE - PAGE_SIZE ||
-            pages > (MMIO_AREA_BASE - PAGE_SIZE - guard) / PAGE_SIZE) {
+// Maps `pages` fresh frames of `use` above an unmapped guard page at
+// `*next` (bounded by `end`); returns the first mapped address and advances
+// `*next` past them. Nothing stays mapped or allocated on failure.
+klib::Result<u64> map_guarded(KernelSpace& s, u64& next, u64 end, usize pages, FrameUse use) {
+    PageTableOps<KernelMem> ops(g_mem);
+    const u64 guard = next;
+    if (pages == 0) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    // Guard page and pages must fit in the area.
+    if (guard >= end - PAGE_SIZE || pages > (end - PAGE_SIZE - guard) / PAGE_SIZE) {
+        return klib::Err(klib::Error::NoMemory);
+    }
+    const u64 bottom = guard + PAGE_SIZE;
+    for (usize i = 0; i < pages; ++i) {
+        auto f = alloc_frames(0, use);
+        if (!f.has_value()) {
+            unmap_range(ops, s.root, bottom, i, true);
             return klib::Err(klib::Error::NoMemory);
         }
-        const u64 bottom = guard + PAGE_SIZE;
-        for (usize i = 0; i < pages; ++i) {
-            auto f = alloc_frames(0, FrameUse::KernelStack);
-            if (!f.has_value()) {
-                unmap_range(ops, s.root, bottom, i, true);
-                return klib::Err(klib::Error::NoMemory);
-            }
-            auto r = ops.map(s.root, bottom + i * PAGE_SIZE, f.value(), pte::WRITE | nx_bit(),
-                             PageSize::Size4K);
-            if (r.is_err()) {
-                free_frames(f.value(), 0);
-                unmap_range(ops, s.root, bottom, i, true);
-                return klib::Err(r.error());
-            }
+        auto r = ops.map(s.root, bottom + i * PAGE_SIZE, f.value(), pte::WRITE | nx_bit(),
+                         PageSize::Size4K);
+        if (r.is_err()) {
+            free_frames(f.value(), 0);
+            unmap_range(ops, s.root, bottom, i, true);
+            return klib::Err(r.error());
         }
-        s.stack_next = bottom + pages * PAGE_SIZE;
+    }
+    next = bottom + pages * PAGE_SIZE;
+    return bottom;
+}
+
+klib::Result<u64> alloc_kernel_stack(usize pages) {
+    return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
+        u64 bottom = TRY(map_guarded(s, s.stack_next, MMIO_AREA_BASE, pages, FrameUse::KernelStack));
         return bottom + pages * PAGE_SIZE;
+    });
+}
+
+klib::Result<u64> vmalloc_pages(usize pages) {
+    return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
+        // Addresses are handed out once (the area is 16 TiB); the guard
+        // page below each block catches underruns from the block above.
+        return map_guarded(s, s.vmalloc_next, VMALLOC_AREA_END, pages, FrameUse::Heap);
+    });
+}
+
+bool vmalloc_contains(u64 va) { return va >= VMALLOC_AREA_BASE && va < VMALLOC_AREA_END; }
+
+void vfree_pages(u64 va, usize pages) {
+    g_space.with([&](KernelSpace& s) {
+        PageTableOps<KernelMem> ops(g_mem);
+        unmap_range(ops, s.root, va, pages, true);
     });
 }
 

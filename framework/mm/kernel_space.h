@@ -22,6 +22,13 @@ klib::Result<u64> map_mmio(u64 phys, u64 size);
 // below, in the kernel-stack area. Returns the top (initial rsp).
 klib::Result<u64> alloc_kernel_stack(usize pages);
 
+// Large heap blocks: `pages` scattered Heap frames mapped contiguously (RW,
+// NX) in the vmalloc area above a guard page; returns the first address.
+klib::Result<u64> vmalloc_pages(usize pages);
+// Unmaps and frees a block from vmalloc_pages (TLB flushed first).
+void vfree_pages(u64 va, usize pages);
+bool vmalloc_contains(u64 va);
+
 klib::Optional<Mapping> kernel_query(u64 va);
 // Changes the flags of one mapped kernel page (ktests of W^X use it).
 klib::Result<void> kernel_protect(u64 va, u64 flags);

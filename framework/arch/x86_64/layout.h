@@ -8,4 +8,6 @@
 #define KSTACK_AREA_BASE 0xffffc00000000000 // kernel stacks with guard pages
 #define MMIO_AREA_BASE 0xffffd00000000000   // uncached device windows
 #define MMIO_AREA_END 0xffffe00000000000    // (each area ends where the next begins)
+#define VMALLOC_AREA_BASE 0xffffe00000000000 // large heap blocks from scattered frames
+#define VMALLOC_AREA_END 0xfffff00000000000
 #define BOOT_STACK_SIZE 0x8000
