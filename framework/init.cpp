@@ -7,6 +7,7 @@
 #include "console/serial.h"
 #include "ktest/runner.h"
 #include "mm/init.h"
+#include "task/sched.h"
 #include "time/clock.h"
 #include <keel/boot.h>
 #include <keel/log.h>
@@ -76,6 +77,7 @@ extern "C" [[noreturn]] void keel_arch_entry(u32 protocol, u32 info_phys) {
     acpi::init(boot::info().rsdp_phys);
     time::calibrate_tsc();
     mm::init();              // frames, page tables (W^X), heap
+    sched::init();           // this code becomes task 1
     arch::init_interrupts(); // local APIC, timer, interrupts on
     print_banner();
 

@@ -221,6 +221,13 @@ klib::Result<u64> alloc_kernel_stack(usize pages) {
     });
 }
 
+void free_kernel_stack(u64 top, usize pages) {
+    g_space.with([&](KernelSpace& s) {
+        PageTableOps<KernelMem> ops(g_mem);
+        unmap_range(ops, s.root, top - pages * PAGE_SIZE, pages, true);
+    });
+}
+
 klib::Result<u64> vmalloc_pages(usize pages) {
     return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
         // Addresses are handed out once (the area is 16 TiB); the guard

@@ -22,6 +22,10 @@ klib::Result<u64> map_mmio(u64 phys, u64 size);
 // below, in the kernel-stack area. Returns the top (initial rsp).
 klib::Result<u64> alloc_kernel_stack(usize pages);
 
+// Unmaps and frees a stack from alloc_kernel_stack (its address range is
+// not reused).
+void free_kernel_stack(u64 top, usize pages);
+
 // Large heap blocks: `pages` scattered Heap frames mapped contiguously (RW,
 // NX) in the vmalloc area above a guard page; returns the first address.
 klib::Result<u64> vmalloc_pages(usize pages);

@@ -2,6 +2,7 @@
 #include "../syscall/syscall.h"
 #include "process.h"
 #include <keel/log.h>
+#include <keel/task.h>
 
 namespace services::process {
 
@@ -32,6 +33,9 @@ i32 run(Process& p) {
         switch (keel::execute_user(p.space, p.ctx)) {
         case keel::UserExit::Syscall:
             syscall::dispatch(p);
+            break;
+        case keel::UserExit::Preempted:
+            keel::yield_now();
             break;
         case keel::UserExit::Exception: {
             const keel::UserException e = p.ctx.exception;

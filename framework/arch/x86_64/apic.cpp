@@ -4,7 +4,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/init.h"
 #include "arch/x86_64/interrupts.h"
+#include "arch/x86_64/percpu.h"
 #include "mm/kernel_space.h"
+#include "task/sched.h"
 #include "time/clock.h"
 #include <keel/log.h>
 #include <keel/panic.h>
@@ -94,6 +96,11 @@ void handle_interrupt(TrapFrame& f) {
     detail::irq_enter();
     dispatch_interrupt(f);
     detail::irq_exit();
+    // A tick in user mode while other tasks wait: hand the CPU back to the
+    // service's loop (execute_user returns Preempted), which yields.
+    if (f.vector == VEC_TIMER && (f.cs & 3) == 3 && sched::others_ready()) {
+        user_exit_from_trap(f, 3); // keel::UserExit::Preempted
+    }
 }
 
 void dispatch_interrupt(TrapFrame& f) {
@@ -103,6 +110,7 @@ void dispatch_interrupt(TrapFrame& f) {
     }
     if (f.vector == VEC_TIMER) {
         time::on_tick();
+        sched::on_tick();
     } else if (f.vector >= 0xe0 && f.vector < 0xf0) {
         // A legacy PIC line fired despite masking: ignore (spurious IRQ 7/15).
         return;

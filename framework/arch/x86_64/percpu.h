@@ -29,9 +29,10 @@ PerCpu& this_cpu();
 void init_user_mode();
 
 struct TrapFrame;
-// An exception raised in user mode: saves the state into the running
-// context and returns from execute_user(). Never returns.
-[[noreturn]] void user_exception(const TrapFrame& f);
+// Leaves user mode from a trap taken there (an exception, or a timer tick
+// that preempts): saves the state into the running context and returns
+// from execute_user() with `why` (a keel::UserExit). Never returns.
+[[noreturn]] void user_exit_from_trap(const TrapFrame& f, u32 why);
 
 } // namespace keel::arch
 #endif

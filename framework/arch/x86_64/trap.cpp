@@ -165,7 +165,7 @@ extern "C" void keel_trap_dispatch(keel::arch::TrapFrame* frame) {
     // Exceptions raised by user code go back to the service that runs it.
     // NMI, double fault and machine check are never the thread's doing.
     if ((f.cs & 3) == 3 && f.vector < 32 && f.vector != 2 && f.vector != 8 && f.vector != 18) {
-        user_exception(f);
+        user_exit_from_trap(f, 2); // keel::UserExit::Exception
     }
     if (f.vector < 32) {
         handle_exception(f);

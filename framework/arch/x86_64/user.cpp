@@ -71,9 +71,10 @@ void init_user_mode() {
     wrmsr(MSR_SFMASK, SFMASK);
 }
 
-// Called by the trap dispatcher for exceptions raised in user mode: saves the
-// user state into the running context and returns from keel_enter_user.
-[[noreturn]] void user_exception(const TrapFrame& f) {
+// Called by the trap dispatcher for exceptions raised in user mode (and for
+// preemption): saves the user state into the running context and returns
+// from keel_enter_user with `why`.
+[[noreturn]] void user_exit_from_trap(const TrapFrame& f, u32 why) {
     PerCpu& cpu = this_cpu();
     if (cpu.user_regs == 0) {
         panic("user-mode exception {} with no user context", f.vector);
@@ -102,7 +103,7 @@ void init_user_mode() {
     cpu.exit_vector = f.vector;
     cpu.exit_error = f.error;
     cpu.exit_cr2 = f.vector == 14 ? read_cr2() : 0;
-    keel_user_exit_from_trap(u32(UserExit::Exception));
+    keel_user_exit_from_trap(why);
 }
 
 } // namespace keel::arch
@@ -141,6 +142,9 @@ UserExit execute_user(const VmSpace& space, UserContext& ctx) {
     u32 why = keel_enter_user(&r);
     asm volatile("fxsave64 %0" : "=m"(ctx.fpu_));
     this_cpu().user_regs = 0;
+    if (why == u32(UserExit::Preempted)) {
+        return UserExit::Preempted;
+    }
     if (why == u32(UserExit::Exception)) {
         ctx.exception =
             UserException{this_cpu().exit_vector, this_cpu().exit_error, this_cpu().exit_cr2};

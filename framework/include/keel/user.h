@@ -41,7 +41,9 @@ struct UserException {
     u64 fault_addr; // CR2 for a page fault, else 0
 };
 
-enum class UserExit : u32 { Syscall = 1, Exception = 2 };
+// Preempted: a timer interrupt arrived in user mode while other tasks were
+// ready; the caller should yield_now() and then resume the context.
+enum class UserExit : u32 { Syscall = 1, Exception = 2, Preempted = 3 };
 
 class UserContext {
 public:

@@ -1,0 +1,235 @@
+// Tasks and the round-robin scheduler. One CPU: mutual exclusion is
+// interrupts-off (a multi-CPU version needs a run-queue lock here).
+#include "task/sched.h"
+
+#include "arch/x86_64/cpu.h"
+#include "mm/kernel_space.h"
+#include "mm/phys.h"
+#include <keel/panic.h>
+#include <keel/task.h>
+#include <keel/time.h>
+#include <klib/box.h>
+#include <klib/list.h>
+
+extern "C" void keel_switch(u64* save_rsp, u64 next_rsp);
+extern "C" void keel_task_trampoline();
+
+namespace keel::sched {
+
+namespace {
+
+constexpr usize STACK_PAGES = 8; // 32 KiB, like the boot stack
+
+enum class State : u8 { Ready, Running, Blocked, Sleeping, Exited };
+
+struct Task : klib::ListLink<Task> {
+    TaskId id = 0;
+    State state = State::Ready;
+    u64 rsp = 0;        // saved stack pointer while not running
+    u64 stack_top = 0;  // 0 for the boot task (its stack is in the image)
+    u64 wait_key = 0;   // WaitQueue it blocks on
+    u64 wake_at_ns = 0; // for Sleeping
+    klib::Function<void()> body;
+};
+
+struct Sched {
+    klib::IntrusiveList<Task> ready;
+    klib::IntrusiveList<Task> waiting; // Blocked and Sleeping
+    Task* current = nullptr;
+    Task* zombie = nullptr; // exited; freed once we are off its stack
+    TaskId next_id = 1;
+    u64 count = 0;
+};
+
+Sched g;
+Task g_boot_task;
+
+// Interrupts off for the duration: the scheduler's lock on one CPU.
+struct IrqGuard {
+    bool was_on;
+    IrqGuard() : was_on((arch::read_rflags() & arch::RFLAGS_IF) != 0) { arch::cli(); }
+    ~IrqGuard() {
+        if (was_on) {
+            arch::sti();
+        }
+    }
+};
+
+void reap_zombie() {
+    if (g.zombie == nullptr) {
+        return;
+    }
+    Task* t = g.zombie;
+    g.zombie = nullptr;
+    mm::free_kernel_stack(t->stack_top, STACK_PAGES);
+    // SAFETY: t came from Box::leak in spawn_task and is on no list.
+    klib::Box<Task>::from_raw(t);
+}
+
+// Moves every waiting task for which match(task) holds to the ready queue
+// (one pass, rotating the list); returns how many. Interrupts must be off.
+template <typename F>
+u64 wake_matching(F&& match) {
+    u64 woken = 0;
+    for (usize n = g.waiting.size(); n > 0; --n) {
+        Task& t = g.waiting.pop_front();
+        if (match(t)) {
+            t.state = State::Ready;
+            g.ready.push_back(t);
+            ++woken;
+        } else {
+            g.waiting.push_back(t);
+        }
+    }
+    return woken;
+}
+
+// Picks the next ready task and switches to it; returns when the caller is
+// scheduled again. Interrupts must be off. If nothing is ready, idles with
+// interrupts on until an interrupt makes something ready.
+void schedule() {
+    Task* prev = g.current;
+    while (g.ready.empty()) {
+        if (prev->state == State::Running) {
+            return; // nothing else to do: keep running
+        }
+        // SAFETY: sti;hlt is the idle loop; the tick handler may make a
+        // sleeper ready, which ends it.
+        asm volatile("sti; hlt; cli" ::: "memory");
+    }
+    Task& next = g.ready.pop_front();
+    if (prev->state == State::Running) {
+        prev->state = State::Ready;
+        g.ready.push_back(*prev);
+    }
+    next.state = State::Running;
+    g.current = &next;
+    if (&next != prev) {
+        // SAFETY: next.rsp is a stack saved by keel_switch or built by
+        // spawn_task; prev's stack stays valid (a zombie is freed only by
+        // the next task, after this switch).
+        keel_switch(&prev->rsp, next.rsp);
+    }
+    reap_zombie();
+}
+
+} // namespace
+
+void init() {
+    g_boot_task.id = g.next_id++;
+    g_boot_task.state = State::Running;
+    g.current = &g_boot_task;
+    g.count = 1;
+}
+
+bool others_ready() {
+    return !g.ready.empty();
+}
+
+void on_tick() {
+    const u64 now = monotonic_ns();
+    // Runs in the timer interrupt: interrupts are already off.
+    wake_matching(
+        [now](const Task& t) { return t.state == State::Sleeping && t.wake_at_ns <= now; });
+}
+
+} // namespace keel::sched
+
+extern "C" [[noreturn]] void keel_task_main(keel::sched::Task* t) {
+    using namespace keel::sched;
+    reap_zombie();
+    keel::arch::sti();
+    t->body();
+    keel::arch::cli();
+    t->state = State::Exited;
+    --g.count;
+    g.zombie = t;
+    schedule();
+    keel::panic("sched: an exited task was scheduled again");
+}
+
+namespace keel {
+
+using namespace sched;
+
+klib::Result<TaskId> spawn_task(klib::Function<void()> body) {
+    klib::Box<Task> t = TRY(klib::Box<Task>::make());
+    const u64 top = TRY(mm::alloc_kernel_stack(STACK_PAGES));
+    (*t).stack_top = top;
+    (*t).body = klib::move(body);
+    // The initial frame keel_switch pops: r15 r14 r13 r12 rbx rbp rflags,
+    // then returns into the trampoline, which calls keel_task_main(task).
+    // SAFETY: the stack was just mapped; 8 words fit in its top page.
+    u64* sp = reinterpret_cast<u64*>(top) - 9;
+    Task* raw = t.leak();
+    sp[0] = 0;                          // r15
+    sp[1] = 0;                          // r14
+    sp[2] = 0;                          // r13
+    sp[3] = u64(raw);                   // r12: the task
+    sp[4] = 0;                          // rbx
+    sp[5] = 0;                          // rbp
+    sp[6] = 0x2;                        // rflags: interrupts off
+    sp[7] = u64(&keel_task_trampoline); // return address
+    sp[8] = 0;                          // keeps the trampoline's stack aligned
+    raw->rsp = u64(sp);
+    IrqGuard irq;
+    raw->id = g.next_id++;
+    raw->state = State::Ready;
+    g.ready.push_back(*raw);
+    ++g.count;
+    return raw->id;
+}
+
+void yield_now() {
+    IrqGuard irq;
+    schedule();
+}
+
+TaskId current_task() {
+    return g.current == nullptr ? 1 : g.current->id;
+}
+
+u64 task_count() {
+    IrqGuard irq;
+    return g.count;
+}
+
+void sleep_ns(u64 ns) {
+    IrqGuard irq;
+    Task* t = g.current;
+    t->state = State::Sleeping;
+    t->wake_at_ns = monotonic_ns() + ns;
+    g.waiting.push_back(*t);
+    schedule();
+}
+
+WaitQueue::~WaitQueue() {
+    KLIB_CHECK(waiters_ == 0, "WaitQueue destroyed while tasks wait on it");
+}
+
+u64 WaitQueue::key() const {
+    return u64(this);
+}
+
+bool WaitQueue::block_unless(klib::FunctionRef<bool()> cond) const {
+    IrqGuard irq;
+    if (cond()) {
+        return true;
+    }
+    Task* t = g.current;
+    t->state = State::Blocked;
+    t->wait_key = key();
+    ++waiters_;
+    g.waiting.push_back(*t);
+    schedule();
+    return false;
+}
+
+void WaitQueue::wake_all() const {
+    IrqGuard irq;
+    const u64 k = key();
+    waiters_ -=
+        wake_matching([k](const Task& t) { return t.state == State::Blocked && t.wait_key == k; });
+}
+
+} // namespace keel
