@@ -221,6 +221,15 @@ klib::Result<u64> alloc_kernel_stack(usize pages) {
     });
 }
 
+void unmap_mmio(u64 va, u64 size) {
+    const u64 first = va & ~(PAGE_SIZE - 1);
+    const u64 pages = (va + size - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    g_space.with([&](KernelSpace& s) {
+        PageTableOps<KernelMem> ops(g_mem);
+        unmap_range(ops, s.root, first, pages, false);
+    });
+}
+
 void free_kernel_stack(u64 top, usize pages) {
     g_space.with([&](KernelSpace& s) {
         PageTableOps<KernelMem> ops(g_mem);

@@ -17,6 +17,8 @@ u64 kernel_root();
 // Maps a device register window uncached, RW, NX; returns its virtual
 // address (keeps the offset within the page).
 klib::Result<u64> map_mmio(u64 phys, u64 size);
+// Unmaps a window from map_mmio (the virtual range is not reused).
+void unmap_mmio(u64 va, u64 size);
 
 // A kernel stack: `pages` mapped RW+NX pages with an unmapped guard page
 // below, in the kernel-stack area. Returns the top (initial rsp).

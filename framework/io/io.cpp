@@ -1,0 +1,193 @@
+// keel::IoPorts and keel::IoMem: exclusive claims checked against RAM and the
+// framework's own devices.
+#include <keel/io.h>
+
+#include "acpi/acpi.h"
+#include "arch/x86_64/cpu.h"
+#include "boot/boot_info.h"
+#include "mm/kernel_space.h"
+#include <keel/sync/spinlock.h>
+#include <klib/assert.h>
+#include <klib/vec.h>
+
+namespace keel {
+
+namespace {
+
+struct Range {
+    u64 start, end; // [start, end)
+};
+
+bool overlaps(Range a, Range b) {
+    return a.start < b.end && b.start < a.end;
+}
+
+// Ports the framework drives or that must never reach a driver.
+constexpr Range FRAMEWORK_PORTS[] = {
+    {0x20, 0x22},   // master PIC
+    {0x40, 0x44},   // PIT
+    {0x60, 0x65},   // PS/2 controller and port 0x61 (PIT gate, speaker)
+    {0x70, 0x72},   // CMOS/RTC index (NMI mask)
+    {0xa0, 0xa2},   // slave PIC
+    {0xf4, 0xf8},   // QEMU isa-debug-exit
+    {0x3f8, 0x400}, // COM1: the console
+};
+
+struct Claims {
+    klib::Vec<Range> ports;
+    klib::Vec<Range> mmio;
+};
+SpinLock<Claims, IrqOff> g_claims;
+
+// Device windows the framework uses itself (a page each).
+bool framework_mmio(Range r) {
+    const acpi::Info& a = acpi::info();
+    const u64 own[] = {a.lapic_phys, a.ioapic_phys, a.hpet_phys};
+    for (u64 base : own) {
+        if (base != 0 && overlaps(r, Range{base & ~u64(0xfff), (base & ~u64(0xfff)) + 0x1000})) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_ram(Range r) {
+    const auto& bi = boot::info();
+    for (usize i = 0; i < bi.region_count; ++i) {
+        const auto& reg = bi.regions[i];
+        if (reg.kind == boot::RegionKind::Usable || reg.kind == boot::RegionKind::AcpiReclaim ||
+            reg.kind == boot::RegionKind::AcpiNvs) {
+            if (overlaps(r, Range{reg.base, reg.base + reg.size})) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+klib::Result<void> add_claim(klib::Vec<Range>& list, Range r) {
+    for (const Range& c : list) {
+        if (overlaps(c, r)) {
+            return klib::Err(klib::Error::Busy);
+        }
+    }
+    return list.try_push(r);
+}
+
+void remove_claim(klib::Vec<Range>& list, u64 start) {
+    for (usize i = 0; i < list.size(); ++i) {
+        if (list[i].start == start) {
+            list.remove(i);
+            return;
+        }
+    }
+}
+
+} // namespace
+
+klib::Result<IoPorts> IoPorts::claim(u16 base, u32 count) {
+    const Range r{base, u64(base) + count};
+    if (count == 0 || r.end > 0x10000) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    for (const Range& f : FRAMEWORK_PORTS) {
+        if (overlaps(f, r)) {
+            return klib::Err(klib::Error::PermissionDenied);
+        }
+    }
+    TRY(g_claims.with([&](Claims& c) { return add_claim(c.ports, r); }));
+    return IoPorts(base, count);
+}
+
+IoPorts::~IoPorts() {
+    if (count_ != 0) {
+        g_claims.with([&](Claims& c) { remove_claim(c.ports, base_); });
+    }
+}
+
+u16 IoPorts::port(u32 offset, u32 width) const {
+    KLIB_CHECK(offset < count_ && width <= count_ - offset,
+               "IoPorts: access outside the claimed range");
+    return u16(base_ + offset);
+}
+
+// SAFETY (port accesses): the port lies in a range this handle claimed
+// exclusively, which excludes every port the framework uses.
+u8 IoPorts::read8(u32 offset) const {
+    return arch::inb(port(offset, 1));
+}
+u16 IoPorts::read16(u32 offset) const {
+    return arch::inw(port(offset, 2));
+}
+u32 IoPorts::read32(u32 offset) const {
+    return arch::inl(port(offset, 4));
+}
+void IoPorts::write8(u32 offset, u8 v) const {
+    arch::outb(port(offset, 1), v);
+}
+void IoPorts::write16(u32 offset, u16 v) const {
+    arch::outw(port(offset, 2), v);
+}
+void IoPorts::write32(u32 offset, u32 v) const {
+    arch::outl(port(offset, 4), v);
+}
+
+klib::Result<IoMem> IoMem::claim(u64 phys, u64 size) {
+    const Range r{phys, phys + size};
+    if (size == 0 || r.end < r.start || r.end > (u64(1) << 52)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    if (is_ram(r) || framework_mmio(r)) {
+        return klib::Err(klib::Error::PermissionDenied);
+    }
+    TRY(g_claims.with([&](Claims& c) { return add_claim(c.mmio, r); }));
+    auto va = mm::map_mmio(phys, size);
+    if (va.is_err()) {
+        g_claims.with([&](Claims& c) { remove_claim(c.mmio, phys); });
+        return klib::Err(va.error());
+    }
+    return IoMem(phys, size, va.value());
+}
+
+IoMem::~IoMem() {
+    if (size_ != 0) {
+        mm::unmap_mmio(va_, size_);
+        g_claims.with([&](Claims& c) { remove_claim(c.mmio, phys_); });
+    }
+}
+
+u64 IoMem::addr(u64 offset, u64 width) const {
+    KLIB_CHECK(offset < size_ && width <= size_ - offset, "IoMem: access outside the window");
+    KLIB_CHECK((offset & (width - 1)) == 0, "IoMem: misaligned access");
+    return va_ + offset;
+}
+
+// SAFETY (MMIO accesses): the address lies in this handle's window, mapped
+// uncached for as long as the handle lives; the window is a device's, never
+// RAM; volatile keeps each access exactly as written.
+u8 IoMem::read8(u64 o) const {
+    return *reinterpret_cast<volatile u8*>(addr(o, 1));
+}
+u16 IoMem::read16(u64 o) const {
+    return *reinterpret_cast<volatile u16*>(addr(o, 2));
+}
+u32 IoMem::read32(u64 o) const {
+    return *reinterpret_cast<volatile u32*>(addr(o, 4));
+}
+u64 IoMem::read64(u64 o) const {
+    return *reinterpret_cast<volatile u64*>(addr(o, 8));
+}
+void IoMem::write8(u64 o, u8 v) const {
+    *reinterpret_cast<volatile u8*>(addr(o, 1)) = v;
+}
+void IoMem::write16(u64 o, u16 v) const {
+    *reinterpret_cast<volatile u16*>(addr(o, 2)) = v;
+}
+void IoMem::write32(u64 o, u32 v) const {
+    *reinterpret_cast<volatile u32*>(addr(o, 4)) = v;
+}
+void IoMem::write64(u64 o, u64 v) const {
+    *reinterpret_cast<volatile u64*>(addr(o, 8)) = v;
+}
+
+} // namespace keel
