@@ -10,8 +10,18 @@ log=${KTEST_LOG:-build/ktest.log}
 mkdir -p "$(dirname "$log")"
 param=ktest
 [ -n "$glob" ] && param="ktest=$glob"
+# A 1 MiB scratch disk for the virtio-blk ktests: sector N begins with
+# "KEEL-SECTOR-%06d".
+disk=$(dirname "$log")/ktest-disk.img
+python3 -c '
+import sys
+with open(sys.argv[1], "wb") as f:
+    for n in range(2048):
+        f.write(("KEEL-SECTOR-%06d" % n).encode().ljust(512, b"\0"))
+' "$disk"
 timeout --foreground 600 qemu-system-x86_64 -machine q35 -accel tcg -m 512M -nographic -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -drive "file=$disk,format=raw,if=none,id=ktestdisk" -device virtio-blk-pci,drive=ktestdisk \
     -kernel "$kernel" -append "console=ttyS0 $param" "$@" </dev/null | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -aE '^ktest: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r')

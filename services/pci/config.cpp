@@ -38,3 +38,29 @@ u8 ConfigSpace::read8(Address a, u8 offset) const {
 }
 
 } // namespace services::pci
+
+namespace services::pci {
+
+klib::Optional<u8> find_capability(const ConfigSpace& cfg, Address a,
+                                   klib::FunctionRef<bool(u8, u8)> visit) {
+    if ((cfg.read16(a, 0x06) & 0x10) == 0) {
+        return klib::none; // no capability list
+    }
+    u8 off = cfg.read8(a, 0x34) & 0xfc;
+    // At most 48 capabilities fit in the 192 bytes after the header: a
+    // looping list from a broken device ends here.
+    for (u32 guard = 0; off != 0 && guard < 48; ++guard) {
+        if (visit(off, cfg.read8(a, off))) {
+            return off;
+        }
+        off = cfg.read8(a, u8(off + 1)) & 0xfc;
+    }
+    return klib::none;
+}
+
+void enable_device(const ConfigSpace& cfg, Address a) {
+    const u32 cmd = cfg.read32(a, 0x04) & 0xffff;
+    cfg.write32(a, 0x04, cmd | 0x7); // I/O space, memory space, bus master
+}
+
+} // namespace services::pci

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <keel/io.h>
+#include <klib/function.h>
+#include <klib/optional.h>
 #include <klib/result.h>
 
 namespace services::pci {
@@ -28,5 +30,17 @@ private:
     void select(Address a, u8 offset) const;
     keel::IoPorts ports_;
 };
+
+} // namespace services::pci
+
+namespace services::pci {
+
+// Turns on memory/I-O decoding and bus mastering (DMA) for a function.
+void enable_device(const ConfigSpace& cfg, Address a);
+
+// Walks the capability list: calls visit(offset, id) for each capability;
+// stops early when visit returns true. Returns that offset, or none.
+klib::Optional<u8> find_capability(const ConfigSpace& cfg, Address a,
+                                   klib::FunctionRef<bool(u8, u8)> visit);
 
 } // namespace services::pci

@@ -71,6 +71,9 @@ public:
         // SAFETY: the frame is a live untyped frame we hold a reference to,
         // [offset, offset + sizeof(T)) is inside it, and T is Pod (any bytes
         // are a valid T).
+        // The frame may be shared with user space or a device (DMA): every
+        // access really happens, in program order (compiler barrier).
+        asm volatile("" ::: "memory");
         __builtin_memcpy(&v, detail::direct_map_bytes(pa_ + offset), sizeof(T));
         return v;
     }
@@ -86,6 +89,7 @@ public:
         // SAFETY: as read_val; untyped frames hold no kernel objects, so any
         // bytes written there are harmless to the kernel.
         __builtin_memcpy(detail::direct_map_bytes(pa_ + offset), &v, sizeof(T));
+        asm volatile("" ::: "memory");
         return {};
     }
 
@@ -121,6 +125,34 @@ public:
 
     klib::Result<void> read_bytes(usize offset, klib::Span<u8> out) const;
     klib::Result<void> write_bytes(usize offset, klib::Span<const u8> in);
+
+    // As Frame::read_val/write_val, over the whole segment. A segment given
+    // to a device (its paddr() programmed into DMA descriptors) is read and
+    // written through these; each access happens in program order.
+    template <klib::Pod T>
+    klib::Result<T> read_val(usize offset) const {
+        KLIB_CHECK(pa_ != Frame::INVALID, "Segment: use after move");
+        if (offset > size() || sizeof(T) > size() - offset) {
+            return klib::Err(klib::Error::OutOfRange);
+        }
+        T v;
+        asm volatile("" ::: "memory");
+        // SAFETY: inside the live untyped segment; T is Pod.
+        __builtin_memcpy(&v, detail::direct_map_bytes(pa_ + offset), sizeof(T));
+        return v;
+    }
+    template <klib::Pod T>
+        requires(__has_unique_object_representations(T))
+    klib::Result<void> write_val(usize offset, const T& v) const {
+        KLIB_CHECK(pa_ != Frame::INVALID, "Segment: use after move");
+        if (offset > size() || sizeof(T) > size() - offset) {
+            return klib::Err(klib::Error::OutOfRange);
+        }
+        // SAFETY: as read_val.
+        __builtin_memcpy(detail::direct_map_bytes(pa_ + offset), &v, sizeof(T));
+        asm volatile("" ::: "memory");
+        return {};
+    }
 
 private:
     Segment(u64 pa, usize n, u32 order) : pa_(pa), nframes_(n), order_(order) {}

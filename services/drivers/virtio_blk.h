@@ -1,0 +1,42 @@
+// virtio-blk driver (virtio 1.2, 5.2): synchronous, polled sector I/O.
+#pragma once
+
+#include "../virtio/queue.h"
+#include <keel/mm/frame.h>
+#include <klib/result.h>
+#include <klib/span.h>
+
+namespace services::drivers {
+
+class VirtioBlk {
+public:
+    static constexpr u64 SECTOR = 512;
+    static constexpr usize MAX_SECTORS = 8; // per request (one 4 KiB buffer)
+
+    // Whether `dev` is a virtio block device (modern or transitional id).
+    static bool matches(const pci::Device& dev);
+    static klib::Result<VirtioBlk> probe(const pci::ConfigSpace& cfg, const pci::Device& dev);
+
+    u64 capacity_sectors() const { return capacity_; }
+    bool read_only() const { return read_only_; }
+
+    // Reads/writes out.size() / 512 sectors (1..MAX_SECTORS) at `sector`.
+    // OutOfRange past the end of the disk, IoError if the device reports
+    // failure, PermissionDenied writing a read-only disk.
+    klib::Result<void> read(u64 sector, klib::Span<u8> out);
+    klib::Result<void> write(u64 sector, klib::Span<const u8> in);
+
+private:
+    VirtioBlk(virtio::Transport&& t, virtio::Virtqueue&& q, keel::Segment&& dma, u64 cap, bool ro)
+        : transport_(klib::move(t)), queue_(klib::move(q)), dma_(klib::move(dma)), capacity_(cap),
+          read_only_(ro) {}
+    klib::Result<void> request(u32 type, u64 sector, usize bytes);
+
+    virtio::Transport transport_;
+    virtio::Virtqueue queue_;
+    keel::Segment dma_; // [0, 16) header, [16] status, [4096, 8192) data
+    u64 capacity_;
+    bool read_only_;
+};
+
+} // namespace services::drivers
