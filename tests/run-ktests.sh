@@ -19,7 +19,7 @@ with open(sys.argv[1], "wb") as f:
     for n in range(2048):
         f.write(("KEEL-SECTOR-%06d" % n).encode().ljust(512, b"\0"))
 ' "$disk"
-timeout --foreground 600 qemu-system-x86_64 -machine q35 -accel tcg -m 512M -nographic -no-reboot \
+timeout --foreground "${KTEST_TIMEOUT:-240}" qemu-system-x86_64 -machine q35 -accel tcg -m 512M -nographic -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -drive "file=$disk,format=raw,if=none,id=ktestdisk" -device virtio-blk-pci,drive=ktestdisk \
     -kernel "$kernel" -append "console=ttyS0 $param" "$@" </dev/null | tee "$log"

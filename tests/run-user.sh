@@ -4,7 +4,20 @@
 # print the expected lines and report the same exit code. A test passes only
 # if it passes on every kernel it ran on: that is what proves the expected
 # behaviour is Linux's.
-# Usage: run-user.sh [--no-linux]
+#
+# Per test NAME (tests/user/NAME.expect):
+#   tests/user/NAME.c       built by mk/user.mk, becomes /init (optional)
+#   tests/user/NAME.files/  copied into the image root (optional)
+# and lines of NAME.expect:
+#   output: TEXT      TEXT must be a whole line of the console output
+#   exit: N           init's exit code
+#   cmdline: ARGS     appended to both kernels' command line, e.g.
+#                     "rdinit=/bin/echo -- hello" (Linux passes the words
+#                     after "--" to init as argv[1..])
+#   files: DIR...     also copy tests/user/DIR.files/ into the root
+#   busybox: APPLET...  add /bin/busybox (Debian's busybox-static) and a
+#                     /bin/APPLET -> busybox symlink for each applet
+# Usage: run-user.sh [--no-linux] [NAME...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 outdir=build/user-tests
@@ -12,23 +25,36 @@ mkdir -p "$outdir"
 linux=""
 if [ "${1:-}" != "--no-linux" ]; then
     linux=$(bash tools/get-linux.sh build/linux 2>/dev/null) || linux=""
+else
+    shift
 fi
+only=("$@")
 pass=0
 fail=0
 
 qemu() {
     timeout --foreground 120 qemu-system-x86_64 -machine q35 -accel tcg -m 512M -nographic \
-        -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" </dev/null 2>&1 | tr -d '\r'
+        -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" </dev/null 2>&1 | tr -d '\r' |
+        sed -E 's/\x1b(c|\[[0-9;?]*[a-zA-Z])//g' # terminal resets dropped
 }
 
-# check NAME LOG EXPECTFILE EXITCODE_SEEN
+# has_line LOG TEXT: TEXT is a whole line of LOG, or follows the firmware's
+# last message, which ends without a newline ("Booting from ROM.." and, on
+# some boots, one more ".").
+has_line() {
+    grep -aqxF -- "$2" "$1" || grep -aqxF -- "Booting from ROM..$2" "$1" ||
+        grep -aqxF -- "Booting from ROM...$2" "$1"
+}
+
+# check NAME LOG EXPECTFILE EXITCODE_SEEN: every "output:" line must be a
+# whole line of the log.
 check() {
     local name=$1 log=$2 expect=$3 seen=$4 ok=1
     while IFS= read -r line; do
         case "$line" in
         output:*)
             want=${line#output: }
-            grep -aqF -- "$want" "$log" || { echo "    missing line: $want"; ok=0; }
+            has_line "$log" "$want" || { echo "    missing line: $want"; ok=0; }
             ;;
         exit:*)
             want=${line#exit: }
@@ -48,20 +74,46 @@ check() {
 make -s all initramfs >/dev/null || { echo "user: 0 passed, 1 failed"; exit 1; }
 for expect in tests/user/*.expect; do
     prog=$(basename "$expect" .expect)
-    # The initramfs of this test: /init is the program.
+    if [ ${#only[@]} -gt 0 ] && [[ " ${only[*]} " != *" $prog "* ]]; then
+        continue
+    fi
+    # The initramfs of this test: /init is the program (if it has one), plus
+    # its files and busybox.
     img=$outdir/$prog.cpio.gz
-    rm -rf "$outdir/$prog.root" && mkdir -p "$outdir/$prog.root"
-    cp "build/user/$prog" "$outdir/$prog.root/init"
-    (cd "$outdir/$prog.root" && find . | sort | cpio -o -H newc --quiet | gzip -9) >"$img"
+    root=$outdir/$prog.root
+    rm -rf "$root" && mkdir -p "$root"
+    if [ -f "tests/user/$prog.c" ]; then
+        cp "build/user/$prog" "$root/init"
+    fi
+    for dir in $prog $(sed -n 's/^files: //p' "$expect"); do
+        if [ -d "tests/user/$dir.files" ]; then
+            cp -a "tests/user/$dir.files/." "$root/"
+        fi
+    done
+    applets=$(sed -n 's/^busybox: //p' "$expect")
+    if [ -n "$applets" ]; then
+        if [ ! -x /bin/busybox ]; then
+            echo "user $prog ... FAILED (no /bin/busybox: install busybox-static)"
+            fail=$((fail + 1))
+            continue
+        fi
+        mkdir -p "$root/bin"
+        cp /bin/busybox "$root/bin/busybox"
+        for applet in $applets; do
+            ln -sf busybox "$root/bin/$applet"
+        done
+    fi
+    (cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -9) >"$img"
+    extra=$(sed -n 's/^cmdline: //p' "$expect" | tail -n 1)
 
     log=$outdir/$prog.keel.log
-    qemu -kernel build/keel.elf -initrd "$img" -append "console=ttyS0" >"$log"
-    code=$(sed -nE 's/^init: \/init exited with code ([0-9]+)$/\1/p' "$log" | tail -n 1)
+    qemu -kernel build/keel.elf -initrd "$img" -append "console=ttyS0 $extra" >"$log"
+    code=$(sed -nE 's/^init: [^ ]+ exited with code ([0-9]+)$/\1/p' "$log" | tail -n 1)
     check "$prog/keel" "$log" "$expect" "${code:-none}"
 
     if [ -n "$linux" ]; then
         log=$outdir/$prog.linux.log
-        qemu -kernel "$linux" -initrd "$img" -append "console=ttyS0 quiet panic=-1" >"$log"
+        qemu -kernel "$linux" -initrd "$img" -append "console=ttyS0 quiet panic=-1 $extra" >"$log"
         hex=$(sed -nE 's/.*Attempted to kill init! exitcode=0x([0-9a-f]+).*/\1/p' "$log" | tail -n 1)
         code=none
         [ -n "$hex" ] && code=$(((16#$hex >> 8) & 255))

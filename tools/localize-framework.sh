@@ -7,7 +7,7 @@
 # Usage: localize-framework.sh NM OBJCOPY IN.o OUT.o
 set -euo pipefail
 nm=$1 objcopy=$2 in=$3 out=$4
-private='^keel::(arch|mm|boot|console|acpi|time|debug)::|^keel_'
+private='^keel::(arch|mm|boot|console|acpi|time|debug|irq|sched)::|^keel_'
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 # Pair each mangled global with its demangled form; localize private ones.

@@ -24,14 +24,34 @@ bool overlaps(Range a, Range b) {
 
 // Ports the framework drives or that must never reach a driver.
 constexpr Range FRAMEWORK_PORTS[] = {
+    {0x00, 0x20},   // ISA DMA controller 1: DMA into the first 16 MiB (the kernel image)
     {0x20, 0x22},   // master PIC
     {0x40, 0x44},   // PIT
     {0x60, 0x65},   // PS/2 controller and port 0x61 (PIT gate, speaker)
     {0x70, 0x72},   // CMOS/RTC index (NMI mask)
+    {0x80, 0x90},   // ISA DMA page registers
+    {0x92, 0x93},   // system control port A: A20 gate (aliases every odd MiB of RAM), reset
     {0xa0, 0xa2},   // slave PIC
+    {0xc0, 0xe0},   // ISA DMA controller 2
     {0xf4, 0xf8},   // QEMU isa-debug-exit
     {0x3f8, 0x400}, // COM1: the console
+    {0x4d0, 0x4d2}, // PIC edge/level control (ELCR)
 };
+
+// The ACPI ports the framework uses (PM1 control blocks for power-off) or
+// that hand control to firmware (the SMI command port).
+bool framework_acpi_port(Range r) {
+    const acpi::Info& a = acpi::info();
+    const Range own[] = {{a.pm1a_cnt, u64(a.pm1a_cnt) + 2},
+                         {a.pm1b_cnt, u64(a.pm1b_cnt) + 2},
+                         {a.smi_cmd, u64(a.smi_cmd) + 1}};
+    for (const Range& o : own) {
+        if (o.start != 0 && overlaps(r, o)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 struct Claims {
     klib::Vec<Range> ports;
@@ -51,8 +71,14 @@ bool framework_mmio(Range r) {
     return false;
 }
 
+// RAM-like memory (the direct map's), and the initrd, which the direct map
+// also covers (services read it through boot_initrd()) wherever it lies.
 bool is_ram(Range r) {
     const auto& bi = boot::info();
+    if (bi.initrd_size != 0 &&
+        overlaps(r, Range{bi.initrd_phys & ~u64(0xfff), bi.initrd_phys + bi.initrd_size})) {
+        return true;
+    }
     for (usize i = 0; i < bi.region_count; ++i) {
         const auto& reg = bi.regions[i];
         if (reg.kind == boot::RegionKind::Usable || reg.kind == boot::RegionKind::AcpiReclaim ||
@@ -94,6 +120,9 @@ klib::Result<IoPorts> IoPorts::claim(u16 base, u32 count) {
         if (overlaps(f, r)) {
             return klib::Err(klib::Error::PermissionDenied);
         }
+    }
+    if (framework_acpi_port(r)) {
+        return klib::Err(klib::Error::PermissionDenied);
     }
     TRY(g_claims.with([&](Claims& c) { return add_claim(c.ports, r); }));
     return IoPorts(base, count);
@@ -137,7 +166,11 @@ klib::Result<IoMem> IoMem::claim(u64 phys, u64 size) {
     if (size == 0 || r.end < r.start || r.end > (u64(1) << 52)) {
         return klib::Err(klib::Error::InvalidArgument);
     }
-    if (is_ram(r) || framework_mmio(r)) {
+    // The window is mapped a whole page at a time, so the check is too: a
+    // page that is partly RAM is in the (write-back) direct map, and an
+    // uncached alias of it would break "one cache type per physical page".
+    const Range pages{phys & ~u64(0xfff), (r.end + 0xfff) & ~u64(0xfff)};
+    if (is_ram(pages) || framework_mmio(pages)) {
         return klib::Err(klib::Error::PermissionDenied);
     }
     TRY(g_claims.with([&](Claims& c) { return add_claim(c.mmio, r); }));

@@ -29,7 +29,7 @@ VmPerms perms_of(u64 flags) {
 }
 
 bool user_page(u64 va) {
-    return (va & (VmSpace::PAGE - 1)) == 0 && va < VmSpace::USER_END;
+    return (va & (VmSpace::PAGE - 1)) == 0 && va >= VmSpace::USER_START && va < VmSpace::USER_END;
 }
 
 bool is_active(u64 root) {

@@ -129,8 +129,12 @@ bool others_ready() {
 void on_tick() {
     const u64 now = monotonic_ns();
     // Runs in the timer interrupt: interrupts are already off.
-    wake_matching(
-        [now](const Task& t) { return t.state == State::Sleeping && t.wake_at_ns <= now; });
+    // Sleepers, and waiters with a deadline (wait_until_for), whose time
+    // has come.
+    wake_matching([now](const Task& t) {
+        return (t.state == State::Sleeping || t.state == State::Blocked) && t.wake_at_ns != 0 &&
+               t.wake_at_ns <= now;
+    });
 }
 
 } // namespace keel::sched
@@ -201,6 +205,7 @@ void sleep_ns(u64 ns) {
     t->wake_at_ns = monotonic_ns() + ns;
     g.waiting.push_back(*t);
     schedule();
+    t->wake_at_ns = 0;
 }
 
 WaitQueue::~WaitQueue() {
@@ -211,7 +216,7 @@ u64 WaitQueue::key() const {
     return u64(this);
 }
 
-bool WaitQueue::block_unless(klib::FunctionRef<bool()> cond) const {
+bool WaitQueue::block_unless(klib::FunctionRef<bool()> cond, u64 deadline_ns) const {
     IrqGuard irq;
     if (cond()) {
         return true;
@@ -219,17 +224,33 @@ bool WaitQueue::block_unless(klib::FunctionRef<bool()> cond) const {
     Task* t = g.current;
     t->state = State::Blocked;
     t->wait_key = key();
+    t->wake_at_ns = deadline_ns;
     ++waiters_;
     g.waiting.push_back(*t);
     schedule();
+    // Running again: woken by wake_all() or by the deadline.
+    --waiters_;
+    t->wait_key = 0;
+    t->wake_at_ns = 0;
     return false;
+}
+
+bool WaitQueue::wait_until_for(klib::FunctionRef<bool()> cond, u64 timeout_ns) const {
+    const u64 deadline = monotonic_ns() + (timeout_ns == 0 ? 1 : timeout_ns);
+    while (monotonic_ns() < deadline) {
+        if (block_unless(cond, deadline)) {
+            return true;
+        }
+    }
+    IrqGuard irq;
+    return cond();
 }
 
 void WaitQueue::wake_all() const {
     IrqGuard irq;
     const u64 k = key();
-    waiters_ -=
-        wake_matching([k](const Task& t) { return t.state == State::Blocked && t.wait_key == k; });
+    // (Each woken task counts itself out of waiters_ when it runs again.)
+    wake_matching([k](const Task& t) { return t.state == State::Blocked && t.wait_key == k; });
 }
 
 } // namespace keel

@@ -12,6 +12,7 @@ constexpr usize HEADER = 0;
 constexpr usize STATUS = 16;
 constexpr usize DATA = 4096;
 constexpr u32 POLL_LIMIT = 100000000;
+constexpr u64 TIMEOUT_NS = 5000000000ull; // a device that never answers
 } // namespace
 
 bool VirtioBlk::matches(const pci::Device& dev) {
@@ -24,12 +25,22 @@ klib::Result<VirtioBlk> VirtioBlk::probe(const pci::ConfigSpace& cfg, const pci:
     }
     virtio::Transport t = TRY(virtio::Transport::open(cfg, dev));
     const u64 features = TRY(t.negotiate(F_RO));
+    // Completions by interrupt when the device does MSI-X; else polling.
+    klib::Arc<Completion> done = TRY(klib::Arc<Completion>::make());
+    klib::Optional<keel::IrqLine> irq;
+    auto handler = klib::Function<void()>::make([c = done.clone()] { (*c).wq.wake_all(); });
+    if (handler.is_ok()) {
+        auto line = keel::IrqLine::alloc(handler.release_value());
+        if (line.is_ok() && t.use_msix(cfg, dev, 0, line.value()).is_ok()) {
+            irq.emplace(line.release_value());
+        }
+    }
     virtio::Virtqueue q = TRY(virtio::Virtqueue::create(t, 0, 64));
     keel::Segment dma = TRY(keel::Segment::alloc(2));
     const u64 capacity = t.device_read64(0);
     t.driver_ok();
-    return VirtioBlk(klib::move(t), klib::move(q), klib::move(dma), capacity,
-                     (features & F_RO) != 0);
+    return VirtioBlk(klib::move(t), klib::move(q), klib::move(dma), capacity, (features & F_RO) != 0,
+                     klib::move(done), klib::move(irq));
 }
 
 klib::Result<void> VirtioBlk::request(u32 type, u64 sector, usize bytes) {
@@ -50,17 +61,30 @@ klib::Result<void> VirtioBlk::request(u32 type, u64 sector, usize bytes) {
         virtio::Buffer{base + STATUS, 1, true},
     };
     const u16 head = TRY(queue_.submit(transport_, chain.span()));
-    for (u32 spin = 0;; ++spin) {
-        auto done = queue_.poll();
-        if (done.has_value() && done.value().head == head) {
-            break;
-        }
-        if (spin == POLL_LIMIT) {
-            return klib::Err(klib::Error::TimedOut);
-        }
-    }
+    TRY(wait_for(head));
     const u8 st = TRY(dma_.read_val<u8>(STATUS));
     return st == 0 ? klib::Result<void>() : klib::Err(klib::Error::IoError);
+}
+
+klib::Result<void> VirtioBlk::wait_for(u16 head) {
+    bool finished = false;
+    if (irq_.has_value()) {
+        const bool ok = (*done_).wq.wait_until_for(
+            [&] {
+                auto used = queue_.poll();
+                finished = finished || (used.has_value() && used.value().head == head);
+                return finished;
+            },
+            TIMEOUT_NS);
+        return ok ? klib::Result<void>() : klib::Err(klib::Error::TimedOut);
+    }
+    for (u32 spin = 0; spin < POLL_LIMIT; ++spin) {
+        auto used = queue_.poll();
+        if (used.has_value() && used.value().head == head) {
+            return {};
+        }
+    }
+    return klib::Err(klib::Error::TimedOut);
 }
 
 klib::Result<void> VirtioBlk::read(u64 sector, klib::Span<u8> out) {

@@ -3,7 +3,11 @@
 
 #include "../virtio/queue.h"
 #include <keel/mm/frame.h>
+#include <klib/arc.h>
+#include <klib/optional.h>
 #include <klib/result.h>
+#include <keel/irq.h>
+#include <keel/task.h>
 #include <klib/span.h>
 
 namespace services::drivers {
@@ -18,6 +22,9 @@ public:
     static klib::Result<VirtioBlk> probe(const pci::ConfigSpace& cfg, const pci::Device& dev);
 
     u64 capacity_sectors() const { return capacity_; }
+    // Whether completions arrive by interrupt (MSI-X) rather than polling.
+    bool interrupt_driven() const { return irq_.has_value(); }
+    u64 interrupts() const { return irq_.has_value() ? irq_.value().count() : 0; }
     bool read_only() const { return read_only_; }
 
     // Reads/writes out.size() / 512 sectors (1..MAX_SECTORS) at `sector`.
@@ -26,10 +33,17 @@ public:
     klib::Result<void> read(u64 sector, klib::Span<u8> out);
     klib::Result<void> write(u64 sector, klib::Span<const u8> in);
 
+    struct Completion {
+        keel::WaitQueue wq;
+    };
+
 private:
-    VirtioBlk(virtio::Transport&& t, virtio::Virtqueue&& q, keel::Segment&& dma, u64 cap, bool ro)
+    VirtioBlk(virtio::Transport&& t, virtio::Virtqueue&& q, keel::Segment&& dma, u64 cap, bool ro,
+              klib::Arc<Completion>&& done, klib::Optional<keel::IrqLine>&& irq)
         : transport_(klib::move(t)), queue_(klib::move(q)), dma_(klib::move(dma)), capacity_(cap),
-          read_only_(ro) {}
+          read_only_(ro), done_(klib::move(done)), irq_(klib::move(irq)) {}
+    // Waits for the chain `head` to complete (interrupt or polling).
+    klib::Result<void> wait_for(u16 head);
     klib::Result<void> request(u32 type, u64 sector, usize bytes);
 
     virtio::Transport transport_;
@@ -37,6 +51,8 @@ private:
     keel::Segment dma_; // [0, 16) header, [16] status, [4096, 8192) data
     u64 capacity_;
     bool read_only_;
+    klib::Arc<Completion> done_;
+    klib::Optional<keel::IrqLine> irq_;
 };
 
 } // namespace services::drivers

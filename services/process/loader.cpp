@@ -72,10 +72,17 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
     }
     const u64 bias = img.type == exec::kEtDyn ? DYN_BASE : 0;
     keel::VmSpace space = TRY(keel::VmSpace::create());
+    VmAreas areas;
     for (const exec::Segment& seg : img.segments) {
         TRY(load_segment(space, file, seg, bias));
+        const u64 start = page_down(bias + seg.vaddr);
+        const u64 end = page_down(bias + seg.vaddr + seg.memsz + PAGE - 1);
+        if (end > start) {
+            TRY(areas.insert(start, end));
+        }
     }
     TRY(map_stack(space));
+    TRY(areas.insert(STACK_TOP - STACK_PAGES * PAGE, STACK_TOP));
     const ImageInfo info{bias + img.entry, phdr_address(img, bias), img.phnum, 0};
     const u64 sp = TRY(build_stack(space, argv, envp, info));
 
@@ -85,6 +92,7 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
     const u64 image_end = (bias + img.highest_end + PAGE - 1) & ~(PAGE - 1);
     (*p).brk_start = image_end;
     (*p).brk_current = image_end;
+    (*p).areas = klib::move(areas);
     return p;
 }
 

@@ -1,11 +1,28 @@
-// A process: an address space and one user thread. (Signals, files and more
-// threads come with later issues.)
+// A process: an address space and one user thread, its reserved address
+// ranges, its files (fd table, root file system, working directory) and
+// its signal dispositions (recorded; delivery comes later).
 #pragma once
 
+#include "../fs/fd_table.h"
+#include "../fs/ramfs.h"
+#include "vm_areas.h"
 #include <keel/mm/vm_space.h>
 #include <keel/user.h>
+#include <klib/arc.h>
+#include <klib/array.h>
+#include <klib/optional.h>
 
 namespace services::process {
+
+// One rt_sigaction record (struct kernel_sigaction on x86-64).
+struct SigAction {
+    u64 handler = 0; // SIG_DFL
+    u64 flags = 0;
+    u64 restorer = 0;
+    u64 mask = 0;
+};
+
+constexpr usize NSIG = 64;
 
 struct Process {
     explicit Process(keel::VmSpace&& s) : space(klib::move(s)) {}
@@ -18,6 +35,16 @@ struct Process {
     u64 clear_child_tid = 0;
     bool exited = false;
     i32 exit_status = 0; // wait(2) encoding: status << 8, or the signal number
+
+    VmAreas areas; // reserved ranges: image, stack, heap, mmaps
+
+    fs::FdTable files;
+    klib::Optional<klib::Arc<fs::RamFs>> root; // none: no file system
+    fs::Ino cwd = fs::ROOT_INO;
+
+    klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
+    klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1
+    u64 sigmask = 0;
 };
 
 // Runs the process until it exits or dies; returns its wait(2) status.

@@ -21,6 +21,10 @@ struct ImageInfo {
 
 constexpr u64 STACK_TOP = 0x00007ffffffff000ull;
 constexpr u64 STACK_PAGES = 32; // mapped eagerly for now
+// mmap's area ends 128 MiB below the stack top, as Linux's mmap_base.
+constexpr u64 MMAP_TOP = STACK_TOP - (128ull << 20);
+// The heap (brk) may grow this far past the image.
+constexpr u64 BRK_LIMIT = 64ull << 20;
 
 // Maps the stack into `space` and writes the initial contents; returns the
 // initial rsp. E2BIG-style limits: at most 64 KiB of strings.

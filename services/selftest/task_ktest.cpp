@@ -111,3 +111,28 @@ KTEST(task_user_mode_is_preempted_for_other_tasks) {
 }
 
 } // namespace services::selftest
+
+namespace services::selftest {
+
+KTEST(task_wait_with_timeout_gives_up_and_unregisters) {
+    klib::Arc<Shared> sh = MUST(klib::Arc<Shared>::make());
+    const u64 t0 = keel::monotonic_ns();
+    const bool ok = (*sh).done.wait_until_for([] { return false; }, 20000000);
+    KEXPECT(!ok);
+    KEXPECT_GE(keel::monotonic_ns() - t0, u64(20000000));
+    // The queue is dropped here: it must have no waiter left (checked).
+}
+
+KTEST(task_wait_with_timeout_returns_when_woken) {
+    klib::Arc<Shared> sh = MUST(klib::Arc<Shared>::make());
+    klib::Arc<Shared> mine = sh.clone();
+    auto body = MUST(klib::Function<void()>::make([mine = klib::move(mine)]() {
+        append(*mine, 1);
+        (*mine).done.wake_all();
+    }));
+    KASSERT(keel::spawn_task(klib::move(body)).is_ok());
+    const bool ok = (*sh).done.wait_until_for([&] { return log_size(*sh) == 1; }, 2000000000);
+    KEXPECT(ok);
+}
+
+} // namespace services::selftest

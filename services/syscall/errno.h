@@ -24,6 +24,7 @@ enum class Errno : i64 {
     EFAULT = 14,
     EBUSY = 16,
     EEXIST = 17,
+    ENODEV = 19,
     ENOTDIR = 20,
     EISDIR = 21,
     EINVAL = 22,
@@ -39,6 +40,8 @@ enum class Errno : i64 {
     ENAMETOOLONG = 36,
     ENOSYS = 38,
     ENOTEMPTY = 39,
+    ELOOP = 40,
+    EOVERFLOW = 75,
     ETIMEDOUT = 110,
 };
 
@@ -84,3 +87,13 @@ constexpr Errno to_errno(klib::Error e) {
 using SysResult = klib::Result<u64, Errno>;
 
 } // namespace services::syscall
+
+// Propagates a klib::Error from `expr` as the matching errno.
+#define TRY_SYS(expr)                                                                              \
+    ({                                                                                             \
+        auto sys_try_r_ = (expr);                                                                  \
+        if (sys_try_r_.is_err()) {                                                                 \
+            return ::services::syscall::Errno(::services::syscall::to_errno(sys_try_r_.error()));  \
+        }                                                                                          \
+        sys_try_r_.release_value();                                                                \
+    })

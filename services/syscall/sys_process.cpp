@@ -1,5 +1,6 @@
 // exit, exit_group, getpid, set_tid_address, arch_prctl, brk.
 #include "syscall.h"
+#include "../process/stack.h"
 #include <keel/mm/vm_space.h>
 
 namespace services::syscall {
@@ -9,7 +10,7 @@ constexpr u64 ARCH_SET_GS = 0x1001;
 constexpr u64 ARCH_SET_FS = 0x1002;
 constexpr u64 ARCH_GET_FS = 0x1003;
 constexpr u64 ARCH_GET_GS = 0x1004;
-constexpr u64 BRK_LIMIT = 64ull << 20; // the heap may grow this far past the image
+constexpr u64 BRK_LIMIT = process::BRK_LIMIT;
 constexpr u64 PAGE = keel::VmSpace::PAGE;
 
 u64 page_up(u64 v) {
@@ -72,6 +73,9 @@ SysResult sys_brk(process::Process& p, const Args& args) {
     }
     const u64 old_end = page_up(p.brk_current);
     const u64 new_end = page_up(want);
+    if (new_end > old_end && p.areas.overlaps(old_end, new_end)) {
+        return p.brk_current; // would run into a mapping
+    }
     for (u64 va = old_end; va < new_end; va += PAGE) {
         auto f = keel::Frame::alloc();
         if (f.is_err() || p.space.map(va, f.release_value(), keel::VmPerms{true, false}).is_err()) {
@@ -84,6 +88,13 @@ SysResult sys_brk(process::Process& p, const Args& args) {
     }
     for (u64 va = new_end; va < old_end; va += PAGE) {
         (void)p.space.unmap(va);
+    }
+    // The heap's reservation is [brk_start, new_end).
+    if (new_end > old_end && p.areas.insert(old_end, new_end).is_err()) {
+        return p.brk_current;
+    }
+    if (new_end < old_end && p.areas.remove(new_end, old_end).is_err()) {
+        return p.brk_current;
     }
     p.brk_current = want;
     return want;

@@ -21,13 +21,3 @@ SERVICES_SYSCALLS(SERVICES_DECLARE_SYSCALL)
 #undef SERVICES_DECLARE_SYSCALL
 
 } // namespace services::syscall
-
-// Propagates a klib::Error from `expr` as the matching errno.
-#define TRY_SYS(expr)                                                                              \
-    ({                                                                                             \
-        auto sys_try_r_ = (expr);                                                                  \
-        if (sys_try_r_.is_err()) {                                                                 \
-            return ::services::syscall::Errno(::services::syscall::to_errno(sys_try_r_.error()));  \
-        }                                                                                          \
-        sys_try_r_.release_value();                                                                \
-    })

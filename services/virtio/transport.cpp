@@ -65,7 +65,8 @@ klib::Result<Transport> Transport::open(const pci::ConfigSpace& cfg, const pci::
     }
     pci::enable_device(cfg, dev.addr);
     keel::IoMem mem = TRY(keel::IoMem::claim(bar.base, bar.size));
-    return Transport(klib::move(mem), common.offset, notify.offset, notify.extra, device.offset);
+    return Transport(klib::move(mem), common.bar, common.offset, notify.offset, notify.extra,
+                     device.offset);
 }
 
 klib::Result<u64> Transport::negotiate(u64 wanted) const {
@@ -125,6 +126,44 @@ void Transport::notify(u16 queue) const {
     mem_.write16(common_off_ + QUEUE_SELECT, queue);
     const u64 off = mem_.read16(common_off_ + QUEUE_NOTIFY_OFF);
     mem_.write16(notify_off_ + off * notify_mult_, queue);
+}
+
+klib::Result<void> Transport::use_msix(const pci::ConfigSpace& cfg, const pci::Device& dev, u16 queue,
+                                      const keel::IrqLine& irq) {
+    constexpr u64 MSIX_CONFIG = 16;
+    constexpr u64 QUEUE_MSIX_VECTOR = 26;
+    constexpr u16 NO_VECTOR = 0xffff;
+    auto cap = pci::find_capability(cfg, dev.addr, [](u8, u8 id) { return id == 0x11; });
+    if (!cap.has_value()) {
+        return klib::Err(klib::Error::Unsupported);
+    }
+    const u8 off = cap.value();
+    const u32 table = cfg.read32(dev.addr, u8(off + 4));
+    const u8 bir = u8(table & 7);
+    const u64 table_off = table & ~u32(7);
+    if (bir > 5 || dev.bars[bir].io || dev.bars[bir].base == 0 ||
+        table_off + 16 > dev.bars[bir].size) {
+        return klib::Err(klib::Error::Unsupported);
+    }
+    if (bir != bar_ && !msix_mem_.has_value()) {
+        msix_mem_.emplace(TRY(keel::IoMem::claim(dev.bars[bir].base + table_off, 16)));
+    }
+    const keel::IoMem& tab = bir == bar_ ? mem_ : msix_mem_.value();
+    const u64 entry = bir == bar_ ? table_off : 0;
+    tab.write32(entry + 0, u32(irq.msi_address()));
+    tab.write32(entry + 4, u32(irq.msi_address() >> 32));
+    tab.write32(entry + 8, irq.msi_data());
+    tab.write32(entry + 12, 0); // unmasked
+    // Message control: MSI-X enable (bit 15), function mask off (bit 14).
+    const u32 mc = cfg.read32(dev.addr, off);
+    cfg.write32(dev.addr, off, (mc & ~(u32(1) << 30)) | (u32(1) << 31));
+    mem_.write16(common_off_ + MSIX_CONFIG, NO_VECTOR);
+    mem_.write16(common_off_ + QUEUE_SELECT, queue);
+    mem_.write16(common_off_ + QUEUE_MSIX_VECTOR, 0);
+    if (mem_.read16(common_off_ + QUEUE_MSIX_VECTOR) != 0) {
+        return klib::Err(klib::Error::Unsupported);
+    }
+    return {};
 }
 
 u64 Transport::device_read64(u64 offset) const {

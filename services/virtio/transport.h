@@ -4,6 +4,7 @@
 
 #include "../pci/bus.h"
 #include <keel/io.h>
+#include <keel/irq.h>
 #include <klib/optional.h>
 #include <klib/result.h>
 
@@ -39,15 +40,23 @@ public:
     void setup_queue(u16 queue, u16 size, u64 desc, u64 avail, u64 used) const;
     void notify(u16 queue) const;
 
+    // Routes queue `queue`'s interrupts to `irq` through MSI-X entry 0 (call
+    // before setup_queue). Unsupported if the device has no MSI-X or
+    // refuses the vector; the caller then polls.
+    klib::Result<void> use_msix(const pci::ConfigSpace& cfg, const pci::Device& dev, u16 queue,
+                                const keel::IrqLine& irq);
+
     // The device-specific configuration block.
     u32 device_read32(u64 offset) const { return mem_.read32(device_off_ + offset); }
     u64 device_read64(u64 offset) const;
 
 private:
-    Transport(keel::IoMem&& mem, u64 common, u64 notify, u32 mult, u64 device)
-        : mem_(klib::move(mem)), common_off_(common), notify_off_(notify), notify_mult_(mult),
-          device_off_(device) {}
+    Transport(keel::IoMem&& mem, u8 bar, u64 common, u64 notify, u32 mult, u64 device)
+        : mem_(klib::move(mem)), bar_(bar), common_off_(common), notify_off_(notify),
+          notify_mult_(mult), device_off_(device) {}
     keel::IoMem mem_;
+    klib::Optional<keel::IoMem> msix_mem_; // the MSI-X table, when in another BAR
+    u8 bar_;
     u64 common_off_;
     u64 notify_off_;
     u32 notify_mult_;

@@ -6,6 +6,7 @@
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/percpu.h"
 #include "mm/kernel_space.h"
+#include "irq/irq.h"
 #include "task/sched.h"
 #include "time/clock.h"
 #include <keel/log.h>
@@ -111,6 +112,8 @@ void dispatch_interrupt(TrapFrame& f) {
     if (f.vector == VEC_TIMER) {
         time::on_tick();
         sched::on_tick();
+    } else if (irq::dispatch(u8(f.vector))) {
+        // a device's MSI: handled
     } else if (f.vector >= 0xe0 && f.vector < 0xf0) {
         // A legacy PIC line fired despite masking: ignore (spurious IRQ 7/15).
         return;

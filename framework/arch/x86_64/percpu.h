@@ -6,6 +6,9 @@
 #define PC_USER_RSP 8
 #define PC_USER_REGS 16
 #define PC_TSS_RSP0 24
+#define PC_EXIT_VECTOR 32
+#define PC_EXIT_ERROR 40
+#define PC_EXIT_CR2 48
 
 #ifndef __ASSEMBLER__
 #include <klib/types.h>
@@ -23,6 +26,9 @@ static_assert(__builtin_offsetof(PerCpu, kernel_rsp) == PC_KERNEL_RSP);
 static_assert(__builtin_offsetof(PerCpu, user_rsp) == PC_USER_RSP);
 static_assert(__builtin_offsetof(PerCpu, user_regs) == PC_USER_REGS);
 static_assert(__builtin_offsetof(PerCpu, tss_rsp0) == PC_TSS_RSP0);
+static_assert(__builtin_offsetof(PerCpu, exit_vector) == PC_EXIT_VECTOR);
+static_assert(__builtin_offsetof(PerCpu, exit_error) == PC_EXIT_ERROR);
+static_assert(__builtin_offsetof(PerCpu, exit_cr2) == PC_EXIT_CR2);
 
 PerCpu& this_cpu();
 // GS_BASE, syscall MSRs, SSE enablement. Called from init_cpu().

@@ -9,6 +9,7 @@
 
 extern "C" u32 keel_enter_user(keel::UserRegs* regs);
 extern "C" void keel_syscall_entry();
+extern "C" void keel_syscall_compat_entry();
 extern "C" [[noreturn]] void keel_user_exit_from_trap(u32 reason);
 
 namespace keel::arch {
@@ -22,7 +23,11 @@ alignas(16) u8 g_initial_fpu[512];
 
 constexpr u32 MSR_STAR = 0xc0000081;
 constexpr u32 MSR_LSTAR = 0xc0000082;
+constexpr u32 MSR_CSTAR = 0xc0000083;
 constexpr u32 MSR_SFMASK = 0xc0000084;
+constexpr u32 MSR_SYSENTER_CS = 0x174;
+constexpr u32 MSR_SYSENTER_ESP = 0x175;
+constexpr u32 MSR_SYSENTER_EIP = 0x176;
 constexpr u64 EFER_SCE = 1;
 constexpr u64 CR0_MP = 1u << 1;
 constexpr u64 CR0_EM = 1u << 2;
@@ -68,6 +73,15 @@ void init_user_mode() {
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     wrmsr(MSR_STAR, (u64(SEL_KERNEL_CODE) << 32) | (u64(0x18 | 3) << 48));
     wrmsr(MSR_LSTAR, u64(&keel_syscall_entry));
+    // `syscall` from compatibility mode (user code may far-jump to the
+    // 32-bit user code segment): AMD CPUs and QEMU enter ring 0 at CSTAR,
+    // with the user's rsp. Left at 0 it would run user page 0 in ring 0.
+    wrmsr(MSR_CSTAR, u64(&keel_syscall_compat_entry));
+    // `sysenter` faults (#GP in user mode) only while SYSENTER_CS is 0; do
+    // not rely on firmware having left it so.
+    wrmsr(MSR_SYSENTER_CS, 0);
+    wrmsr(MSR_SYSENTER_ESP, 0);
+    wrmsr(MSR_SYSENTER_EIP, 0);
     wrmsr(MSR_SFMASK, SFMASK);
 }
 
@@ -140,7 +154,13 @@ UserExit execute_user(const VmSpace& space, UserContext& ctx) {
     // CPL 3 with the validated registers and returns here on the next
     // syscall or user exception.
     u32 why = keel_enter_user(&r);
-    asm volatile("fxsave64 %0" : "=m"(ctx.fpu_));
+    // SAFETY: saves the user's x87/SSE state into its own 512-byte image,
+    // then gives the kernel a clean x87 (services may compute with double,
+    // which is x87 code here): the user's control word (precision,
+    // rounding, unmasked exceptions) and stack must not leak into it.
+    asm volatile("fxsave64 %0\n"
+                 "fninit"
+                 : "=m"(ctx.fpu_));
     this_cpu().user_regs = 0;
     if (why == u32(UserExit::Preempted)) {
         return UserExit::Preempted;

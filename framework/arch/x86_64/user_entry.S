@@ -52,10 +52,11 @@ keel_enter_user:
     swapgs
     iretq
 
-// The `syscall` instruction lands here (IA32_LSTAR) with user rsp, rcx =
-// user rip, r11 = user rflags; SFMASK has cleared IF, DF, TF, AC, NT.
-    .global keel_syscall_entry
-keel_syscall_entry:
+// Saves the user registers at a `syscall` (rsp still the user's, rcx =
+// user rip after the instruction, r11 = user rflags, interrupts off) into
+// the running context (all but rip, which the caller stores) and leaves
+// %rax pointing at it, on the kernel stack keel_enter_user saved.
+.macro SAVE_USER_REGS_AT_SYSCALL
     swapgs
     mov %rsp, %gs:PC_USER_RSP
     mov %gs:PC_KERNEL_RSP, %rsp
@@ -75,13 +76,37 @@ keel_syscall_entry:
     mov %r13, 104(%rax)
     mov %r14, 112(%rax)
     mov %r15, 120(%rax)
-    mov %rcx, 128(%rax)
     mov %r11, 136(%rax)
     mov %gs:PC_USER_RSP, %rbx
     mov %rbx, 56(%rax)
     pop %rbx
     mov %rbx, 0(%rax)
+.endm
+
+// The `syscall` instruction lands here (IA32_LSTAR) with user rsp, rcx =
+// user rip, r11 = user rflags; SFMASK has cleared IF, DF, TF, AC, NT.
+    .global keel_syscall_entry
+keel_syscall_entry:
+    SAVE_USER_REGS_AT_SYSCALL
+    mov %rcx, 128(%rax)
     mov $1, %eax
+    jmp keel_user_exit_common
+
+// `syscall` executed in compatibility mode (user code can far-jump to the
+// 32-bit user code segment) lands here (IA32_CSTAR). Intel CPUs raise #UD
+// for it; AMD CPUs and QEMU enter ring 0 at CSTAR with the user's rsp, so
+// CSTAR must never be left at 0 (ring 0 would run whatever user page 0
+// holds, on a stack the user chose). Keel has no 32-bit system calls: report
+// the #UD Intel raises, at the 2-byte `syscall` instruction itself.
+    .global keel_syscall_compat_entry
+keel_syscall_compat_entry:
+    SAVE_USER_REGS_AT_SYSCALL
+    lea -2(%rcx), %rbx
+    mov %rbx, 128(%rax)
+    movq $6, %gs:PC_EXIT_VECTOR
+    movq $0, %gs:PC_EXIT_ERROR
+    movq $0, %gs:PC_EXIT_CR2
+    mov $2, %eax
     jmp keel_user_exit_common
 
 // [[noreturn]] void keel_user_exit_from_trap(u32 reason): called by the trap

@@ -3,8 +3,11 @@
 // Both are claimed exclusively and released when the handle goes away. The
 // framework refuses anything that is not a device's own: RAM (a mapping of
 // RAM as a "device" would alias kernel memory) and the devices the
-// framework itself drives (PICs, PIT, COM1, the local APIC, I/O APIC, HPET,
-// the PS/2 and CMOS ports, the debug-exit port). Accesses are bounds- and
+// framework itself drives (PICs and their ELCR, PIT, COM1, the local APIC,
+// I/O APIC, HPET, the PS/2 and CMOS ports, the debug-exit port, the ACPI PM1
+// control and SMI command ports) and chipset ports that reach all of memory
+// (the ISA DMA controllers and page registers, port 0x92's A20 gate). RAM is
+// checked a page at a time, as windows are mapped. Accesses are bounds- and
 // alignment-checked; a bad offset is a driver bug and fails a check.
 //
 // What this cannot stop without an IOMMU: a driver programming its device

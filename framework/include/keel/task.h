@@ -54,13 +54,17 @@ public:
         while (!block_unless(cond)) {
         }
     }
+    // As wait_until, giving up after `timeout_ns`: returns whether cond()
+    // held (it is checked one last time at the deadline).
+    bool wait_until_for(klib::FunctionRef<bool()> cond, u64 timeout_ns) const;
+
     // Makes every task waiting here ready (they re-check their conditions).
     void wake_all() const;
 
 private:
     // Returns true if cond() held (without blocking); otherwise blocks until
     // woken and returns false.
-    bool block_unless(klib::FunctionRef<bool()> cond) const;
+    bool block_unless(klib::FunctionRef<bool()> cond, u64 deadline_ns = 0) const;
     u64 key() const;
     mutable u64 waiters_ = 0;
 };

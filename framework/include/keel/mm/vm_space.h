@@ -36,6 +36,10 @@ struct VmPerms {
 class VmSpace {
 public:
     static constexpr u64 USER_END = 0x0000800000000000ull; // first non-user address
+    // Lowest mappable address (Linux's default vm.mmap_min_addr): the first
+    // 64 KiB are never mapped, so a stray kernel null-pointer access (or a
+    // jump to 0) can never reach user-controlled bytes, even without SMAP.
+    static constexpr u64 USER_START = 0x10000;
     static constexpr u64 PAGE = Frame::SIZE;
 
     // A new space with no user mappings, or Error::NoMemory.
@@ -50,7 +54,8 @@ public:
     ~VmSpace();
 
     // Maps `frame` at page-aligned user address `va`. Errors: InvalidArgument
-    // (unaligned or not a user address), Exists (already mapped), NoMemory.
+    // (unaligned, below USER_START or not a user address), Exists (already
+    // mapped), NoMemory.
     klib::Result<void> map(u64 va, Frame frame, VmPerms perms);
     // Removes the mapping at `va` and hands the frame back (NotFound if none).
     klib::Result<Frame> unmap(u64 va);

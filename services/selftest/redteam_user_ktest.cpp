@@ -1,0 +1,167 @@
+// Red-team regression tests for the user-mode boundary (keel/user.h,
+// keel/mm/vm_space.h), written as service code: each one drives user-mode
+// bytes through execute_user and checks that the kernel stays in control.
+#include <keel/ktest.h>
+#include <keel/mm/frame.h>
+#include <keel/mm/vm_space.h>
+#include <keel/user.h>
+#include <klib/array.h>
+
+namespace services::selftest {
+
+namespace {
+
+constexpr u64 CODE = 0x400000;
+constexpr u64 STACK_TOP = 0x7fff0000;
+constexpr keel::VmPerms RX{false, true};
+constexpr keel::VmPerms RW{true, false};
+
+// 64-bit code that loads `rsp`, far-jumps to the 32-bit user code segment
+// (0x1b, compatibility mode) and executes `syscall` there:
+//   0: lea 0xc(%rip),%rax ; 7: movabs $rsp,%rsp ; 0x11: ljmpl *(%rax)
+//   0x13: .long CODE+0x19 ; .word 0x1b ; 0x19: syscall ; 0x1b: ud2
+klib::Array<u8, 29> compat_syscall_code(u64 rsp) {
+    klib::Array<u8, 29> c = {0x48, 0x8d, 0x05, 0x0c, 0x00, 0x00, 0x00, 0x48, 0xbc, 0,
+                             0,    0,    0,    0,    0,    0,    0,    0xff, 0x28, 0x19,
+                             0x00, 0x40, 0x00, 0x1b, 0x00, 0x0f, 0x05, 0x0f, 0x0b};
+    for (usize i = 0; i < 8; ++i) {
+        c[9 + i] = u8(rsp >> (8 * i));
+    }
+    return c;
+}
+
+keel::VmSpace space_with(klib::Span<const u8> code) {
+    keel::VmSpace space = MUST(keel::VmSpace::create());
+    keel::Frame text = MUST(keel::Frame::alloc());
+    MUST(text.write_bytes(0, code));
+    MUST(space.map(CODE, klib::move(text), RX));
+    MUST(space.map(STACK_TOP - keel::VmSpace::PAGE, MUST(keel::Frame::alloc()), RW));
+    return space;
+}
+
+keel::UserContext ctx_at_code() {
+    keel::UserContext ctx;
+    ctx.regs.rip = CODE;
+    ctx.regs.rsp = STACK_TOP;
+    return ctx;
+}
+
+} // namespace
+
+// Hole: IA32_CSTAR was never written (0). A `syscall` from compatibility
+// mode (far jump to the 32-bit user code segment 0x1b) entered ring 0 at
+// rip 0 on AMD CPUs and QEMU: with page 0 mapped, user bytes ran at CPL 0
+// (`mov %cr3,%rax` succeeded, then the kernel panicked at rip=0x3). Now
+// page 0 cannot be mapped, and the compat syscall is the #UD Intel raises.
+KTEST(redteam_user_page_zero_cannot_be_mapped) {
+    keel::VmSpace space = MUST(keel::VmSpace::create());
+    KEXPECT(space.map(0, MUST(keel::Frame::alloc()), RX).is_err());
+    KEXPECT(
+        space.map(keel::VmSpace::USER_START - keel::VmSpace::PAGE, MUST(keel::Frame::alloc()), RX)
+            .is_err());
+    KEXPECT(space.map(keel::VmSpace::USER_START, MUST(keel::Frame::alloc()), RX).is_ok());
+}
+
+KTEST(redteam_user_compat_mode_syscall_is_ud_in_user_mode) {
+    const auto code = compat_syscall_code(STACK_TOP);
+    keel::VmSpace space = space_with(code.span());
+    keel::UserContext ctx = ctx_at_code();
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+    KEXPECT_EQ(ctx.exception.vector, u64(6));
+    KEXPECT_EQ(ctx.regs.rip, CODE + 0x19); // the `syscall` instruction
+    KEXPECT_EQ(ctx.regs.rsp, STACK_TOP);
+    // Resuming re-enters 64-bit mode at the same instruction: a real syscall.
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
+    KEXPECT_EQ(ctx.regs.rip, CODE + 0x1b);
+}
+
+// Same hole with page 0 unmapped: the kernel took a page fault at rip 0 and
+// pushed its trap frame on the stack the user had loaded, here the direct
+// map of a segment we own (any kernel address would do: page tables, heap).
+KTEST(redteam_user_compat_mode_syscall_cannot_pick_the_kernel_stack) {
+    keel::Segment seg = MUST(keel::Segment::alloc(16));
+    const u64 kstack = 0xffff800000000000ull + seg.paddr() + seg.size();
+    const auto code = compat_syscall_code(kstack);
+    keel::VmSpace space = space_with(code.span());
+    keel::UserContext ctx = ctx_at_code();
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+    KEXPECT_EQ(ctx.exception.vector, u64(6));
+    KEXPECT_EQ(ctx.regs.rsp, kstack);
+    for (usize off = 0; off < seg.size(); off += 8) {
+        KASSERT(MUST(seg.read_val<u64>(off)) == 0);
+    }
+}
+
+// Instructions that reach the kernel's entry points or privileged state:
+// each must end as a user exception (never a kernel trap or panic).
+KTEST(redteam_user_entry_instructions_stay_user_exceptions) {
+    struct Case {
+        klib::Array<u8, 4> code;
+        u64 vector; // 0: any user exception (CPU-dependent)
+    };
+    const klib::Array<Case, 12> cases = {{
+        {{0x0f, 0x34, 0x90, 0x90}, 0},  // sysenter (#UD on AMD, #GP: SYSENTER_CS = 0)
+        {{0x0f, 0x35, 0x90, 0x90}, 0},  // sysexit
+        {{0x0f, 0x07, 0x90, 0x90}, 0},  // sysret
+        {{0x0f, 0x01, 0xf8, 0x90}, 13}, // swapgs (#GP outside ring 0)
+        {{0xcd, 0x02, 0x90, 0x90}, 13}, // int $2 (NMI vector, DPL 0)
+        {{0xcd, 0x08, 0x90, 0x90}, 13}, // int $8 (double fault vector)
+        {{0xcd, 0x12, 0x90, 0x90}, 13}, // int $18 (machine check vector)
+        {{0xcd, 0x20, 0x90, 0x90}, 13}, // int $32 (timer vector)
+        {{0xcd, 0x0e, 0x90, 0x90}, 13}, // int $14 (no error code pushed)
+        {{0xcc, 0x90, 0x90, 0x90}, 13}, // int3 (gate DPL 0)
+        {{0xf1, 0x90, 0x90, 0x90}, 0},  // icebp: #DB regardless of DPL (or #UD)
+        {{0x0f, 0x01, 0x00, 0x90}, 0},  // sgdt (%rax): #GP with UMIP, else #PF
+    }};
+    for (const Case& c : cases) {
+        keel::VmSpace space = space_with(c.code.span());
+        keel::UserContext ctx = ctx_at_code();
+        KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+        const u64 v = ctx.exception.vector;
+        if (c.vector == 0) {
+            // CPU-dependent, but always an exception of the user thread.
+            KEXPECT(v == 1 || v == 6 || v == 13 || v == 14);
+        } else {
+            KEXPECT_EQ(v, c.vector);
+        }
+    }
+}
+
+// TF set by user code: `syscall` clears it on entry (SFMASK), so no #DB is
+// taken in the kernel; on resume the flag is back and single-steps user code.
+KTEST(redteam_user_trap_flag_across_syscall) {
+    // syscall ; nop ; nop
+    const klib::Array<u8, 4> code = {0x0f, 0x05, 0x90, 0x90};
+    keel::VmSpace space = space_with(code.span());
+    keel::UserContext ctx = ctx_at_code();
+    ctx.regs.rflags = 0x100 | 0x40000; // TF, AC
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
+    KEXPECT_EQ(ctx.regs.r11 & 0x100, u64(0x100));
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+    KEXPECT_EQ(ctx.exception.vector, u64(1));
+    KEXPECT_EQ(ctx.regs.rip, CODE + 3);
+}
+
+// Service code may compute with double (x87: the kernel is built without
+// SSE). The x87 control word the user thread left behind (single precision,
+// round toward zero; or a full stack with exceptions unmasked, which on
+// hardware makes later x87 instructions fail or raise #MF in ring 0) used
+// to stay loaded while the service ran after the syscall: its arithmetic
+// depended on user state. The x87 state is reset once the user state is
+// saved.
+KTEST(redteam_user_fpu_state_does_not_leak_into_kernel_arithmetic) {
+    // push $0xc7f ; fldcw (%rsp) ; syscall ; ud2
+    const klib::Array<u8, 12> code = {0x68, 0x7f, 0x0c, 0x00, 0x00, 0xd9,
+                                      0x2c, 0x24, 0x0f, 0x05, 0x0f, 0x0b};
+    keel::VmSpace space = space_with(code.span());
+    keel::UserContext ctx = ctx_at_code();
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
+    const double x = double(keel::ktest::opaque(u64(1) << 24));
+    const double y = x + double(keel::ktest::opaque(1)); // exact in double, not in float
+    KEXPECT_EQ(u64(y), (u64(1) << 24) + 1);
+    // The user's own x87 state is kept for it: resuming runs to the ud2.
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+    KEXPECT_EQ(ctx.exception.vector, u64(6));
+}
+
+} // namespace services::selftest

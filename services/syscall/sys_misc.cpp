@@ -1,0 +1,371 @@
+// Identity, clocks, limits, randomness, signal dispositions (recorded, not
+// delivered yet), and the calls a C library makes at start-up.
+#include "syscall.h"
+#include "user_mem.h"
+#include <keel/task.h>
+#include <keel/time.h>
+
+namespace services::syscall {
+
+namespace {
+
+constexpr usize UTS_LEN = 65;
+constexpr u64 CLOCK_TAI = 11;
+constexpr u64 SIG_BLOCK = 0;
+constexpr u64 SIG_UNBLOCK = 1;
+constexpr u64 SIG_SETMASK = 2;
+constexpr u64 SIGKILL = 9;
+constexpr u64 SIGSTOP = 19;
+constexpr u64 UNBLOCKABLE = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+constexpr u64 RLIM_INFINITY = ~u64(0);
+constexpr u64 RLIMIT_NLIMITS = 16;
+constexpr u64 GRND_NONBLOCK = 1;
+constexpr u64 GRND_RANDOM = 2;
+constexpr u64 GRND_INSECURE = 4;
+constexpr u64 MAX_RW = 0x7ffff000;
+
+klib::Result<void> uts_field(OutBuffer& b, klib::StringView s) {
+    TRY(b.text(s));
+    return b.zeros(UTS_LEN - s.size());
+}
+
+// Linux's defaults for init: {soft, hard}.
+void rlimit_of(u64 resource, u64& cur, u64& max) {
+    cur = RLIM_INFINITY;
+    max = RLIM_INFINITY;
+    switch (resource) {
+    case 3: // RLIMIT_STACK
+        cur = 8ull << 20;
+        break;
+    case 4: // RLIMIT_CORE
+        cur = 0;
+        break;
+    case 7: // RLIMIT_NOFILE
+        cur = 1024;
+        max = 4096;
+        break;
+    case 8: // RLIMIT_MEMLOCK
+        cur = 8ull << 20;
+        max = 8ull << 20;
+        break;
+    case 12: // RLIMIT_MSGQUEUE
+        cur = 819200;
+        max = 819200;
+        break;
+    case 13: // RLIMIT_NICE
+    case 14: // RLIMIT_RTPRIO
+        cur = 0;
+        max = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+SysResult copy_rlimit(const process::Process& p, u64 resource, u64 addr) {
+    u64 cur = 0;
+    u64 max = 0;
+    rlimit_of(resource, cur, max);
+    OutBuffer b;
+    if (b.u64_(cur).is_err() || b.u64_(max).is_err()) {
+        return Errno::ENOMEM;
+    }
+    TRY(b.copy_out(p, addr));
+    return u64(0);
+}
+
+} // namespace
+
+SysResult sys_uname(process::Process& p, const Args& args) {
+    OutBuffer b;
+    if (uts_field(b, "Linux").is_err() || uts_field(b, "(none)").is_err() ||
+        uts_field(b, "6.1.0-keel").is_err() || uts_field(b, "#1 Keel").is_err() ||
+        uts_field(b, "x86_64").is_err() || uts_field(b, "(none)").is_err()) {
+        return Errno::ENOMEM;
+    }
+    TRY(b.copy_out(p, args.a[0]));
+    return u64(0);
+}
+
+SysResult sys_getuid(process::Process&, const Args&) {
+    return u64(0);
+}
+SysResult sys_geteuid(process::Process&, const Args&) {
+    return u64(0);
+}
+SysResult sys_getgid(process::Process&, const Args&) {
+    return u64(0);
+}
+SysResult sys_getegid(process::Process&, const Args&) {
+    return u64(0);
+}
+SysResult sys_getppid(process::Process&, const Args&) {
+    return u64(0); // init's parent is the kernel
+}
+SysResult sys_gettid(process::Process& p, const Args&) {
+    return u64(p.pid);
+}
+SysResult sys_sched_yield(process::Process&, const Args&) {
+    return u64(0);
+}
+
+SysResult sys_rt_sigaction(process::Process& p, const Args& args) {
+    const u64 sig = args.a[0];
+    const u64 act = args.a[1];
+    const u64 oact = args.a[2];
+    if (args.a[3] != 8 || sig < 1 || sig > process::NSIG) {
+        return Errno::EINVAL;
+    }
+    if (act != 0 && (sig == SIGKILL || sig == SIGSTOP)) {
+        return Errno::EINVAL;
+    }
+    process::SigAction fresh;
+    if (act != 0) {
+        fresh.handler = TRY_SYS(p.space.read_val<u64>(act));
+        fresh.flags = TRY_SYS(p.space.read_val<u64>(act + 8));
+        fresh.restorer = TRY_SYS(p.space.read_val<u64>(act + 16));
+        fresh.mask = TRY_SYS(p.space.read_val<u64>(act + 24)) & ~UNBLOCKABLE;
+    }
+    if (oact != 0) {
+        const process::SigAction& old = p.sigactions[usize(sig - 1)];
+        OutBuffer b;
+        if (b.u64_(old.handler).is_err() || b.u64_(old.flags).is_err() ||
+            b.u64_(old.restorer).is_err() || b.u64_(old.mask).is_err()) {
+            return Errno::ENOMEM;
+        }
+        TRY(b.copy_out(p, oact));
+    }
+    if (act != 0) {
+        p.sigactions[usize(sig - 1)] = fresh;
+    }
+    return u64(0);
+}
+
+SysResult sys_rt_sigprocmask(process::Process& p, const Args& args) {
+    const u64 how = args.a[0];
+    const u64 set = args.a[1];
+    const u64 oset = args.a[2];
+    if (args.a[3] != 8) {
+        return Errno::EINVAL;
+    }
+    u64 mask = p.sigmask;
+    if (set != 0) {
+        const u64 v = TRY_SYS(p.space.read_val<u64>(set)) & ~UNBLOCKABLE;
+        switch (how) {
+        case SIG_BLOCK:
+            mask |= v;
+            break;
+        case SIG_UNBLOCK:
+            mask &= ~v;
+            break;
+        case SIG_SETMASK:
+            mask = v;
+            break;
+        default:
+            return Errno::EINVAL;
+        }
+    }
+    if (oset != 0) {
+        OutBuffer b;
+        if (b.u64_(p.sigmask).is_err()) {
+            return Errno::ENOMEM;
+        }
+        TRY(b.copy_out(p, oset));
+    }
+    p.sigmask = mask;
+    return u64(0);
+}
+
+SysResult sys_clock_gettime(process::Process& p, const Args& args) {
+    // No wall clock yet: CLOCK_REALTIME counts from the epoch at boot.
+    if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
+        return Errno::EINVAL;
+    }
+    const u64 ns = keel::monotonic_ns();
+    OutBuffer b;
+    if (b.u64_(ns / 1000000000).is_err() || b.u64_(ns % 1000000000).is_err()) {
+        return Errno::ENOMEM;
+    }
+    TRY(b.copy_out(p, args.a[1]));
+    return u64(0);
+}
+
+SysResult sys_time(process::Process& p, const Args& args) {
+    const u64 secs = keel::monotonic_ns() / 1000000000;
+    if (args.a[0] != 0) {
+        OutBuffer b;
+        if (b.u64_(secs).is_err()) {
+            return Errno::ENOMEM;
+        }
+        TRY(b.copy_out(p, args.a[0]));
+    }
+    return secs;
+}
+
+SysResult sys_prctl(process::Process& p, const Args& args) {
+    constexpr u64 PR_SET_NAME = 15;
+    constexpr u64 PR_GET_NAME = 16;
+    switch (args.a[0]) {
+    case PR_SET_NAME: {
+        // The name is at most 15 bytes plus NUL; longer ones are cut.
+        klib::Array<u8, 16> name{};
+        for (usize i = 0; i < 15; ++i) {
+            const u8 c = TRY_SYS(p.space.read_val<u8>(args.a[1] + i));
+            if (c == 0) {
+                break;
+            }
+            name[i] = c;
+        }
+        p.comm = name;
+        return u64(0);
+    }
+    case PR_GET_NAME:
+        TRY_SYS(p.space.write_bytes(args.a[1], p.comm.span()));
+        return u64(0);
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+namespace {
+
+// Sleeps for the struct timespec at `req` (EINVAL when malformed); with
+// `absolute`, until that time on the monotonic clock.
+SysResult sleep_for(const process::Process& p, u64 req, bool absolute) {
+    const i64 sec = i64(TRY_SYS(p.space.read_val<u64>(req)));
+    const i64 nsec = i64(TRY_SYS(p.space.read_val<u64>(req + 8)));
+    if (sec < 0 || nsec < 0 || nsec >= 1000000000) {
+        return Errno::EINVAL;
+    }
+    const u64 max_sec = ~u64(0) / 1000000000 - 1;
+    u64 ns = (u64(sec) > max_sec ? max_sec : u64(sec)) * 1000000000 + u64(nsec);
+    if (absolute) {
+        const u64 now = keel::monotonic_ns();
+        ns = ns > now ? ns - now : 0;
+    }
+    if (ns > 0) {
+        keel::sleep_ns(ns); // no signals yet: never interrupted
+    }
+    return u64(0);
+}
+
+} // namespace
+
+SysResult sys_nanosleep(process::Process& p, const Args& args) {
+    return sleep_for(p, args.a[0], false);
+}
+
+SysResult sys_clock_nanosleep(process::Process& p, const Args& args) {
+    constexpr u64 TIMER_ABSTIME = 1;
+    const u64 clock = args.a[0];
+    if (clock != 0 && clock != 1 && clock != 7 && clock != 11) { // REALTIME, MONOTONIC, BOOTTIME, TAI
+        return Errno::EINVAL;
+    }
+    return sleep_for(p, args.a[2], (args.a[1] & TIMER_ABSTIME) != 0);
+}
+
+SysResult sys_getgroups(process::Process&, const Args& args) {
+    if (i32(u32(args.a[0])) < 0) {
+        return Errno::EINVAL;
+    }
+    return u64(0); // init has no supplementary groups
+}
+
+SysResult sys_clock_getres(process::Process& p, const Args& args) {
+    if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
+        return Errno::EINVAL;
+    }
+    if (args.a[1] == 0) {
+        return u64(0);
+    }
+    OutBuffer b;
+    if (b.u64_(0).is_err() || b.u64_(1).is_err()) {
+        return Errno::ENOMEM;
+    }
+    TRY(b.copy_out(p, args.a[1]));
+    return u64(0);
+}
+
+SysResult sys_set_robust_list(process::Process&, const Args& args) {
+    if (args.a[1] != 24) { // sizeof(struct robust_list_head)
+        return Errno::EINVAL;
+    }
+    return u64(0); // recorded nowhere: one thread, no futex cleanup yet
+}
+
+SysResult sys_rseq(process::Process&, const Args&) {
+    return Errno::ENOSYS; // restartable sequences: not supported (libc copes)
+}
+
+SysResult sys_getrlimit(process::Process& p, const Args& args) {
+    if (args.a[0] >= RLIMIT_NLIMITS) {
+        return Errno::EINVAL;
+    }
+    return copy_rlimit(p, args.a[0], args.a[1]);
+}
+
+SysResult sys_prlimit64(process::Process& p, const Args& args) {
+    const u64 pid = args.a[0];
+    const u64 resource = args.a[1];
+    if (pid != 0 && pid != u64(p.pid)) {
+        return Errno::ESRCH;
+    }
+    if (resource >= RLIMIT_NLIMITS) {
+        return Errno::EINVAL;
+    }
+    // New limits are accepted and not enforced (nothing is limited yet).
+    if (args.a[3] != 0) {
+        return copy_rlimit(p, resource, args.a[3]);
+    }
+    return u64(0);
+}
+
+SysResult sys_getrandom(process::Process& p, const Args& args) {
+    if ((args.a[2] & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0 ||
+        (args.a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
+        return Errno::EINVAL;
+    }
+    // Not cryptographic: xorshift seeded from the clock (no entropy source yet).
+    const u64 len = args.a[1] > MAX_RW ? MAX_RW : args.a[1];
+    u64 seed = keel::monotonic_ns() * 0x9e3779b97f4a7c15ull + 1;
+    u64 done = 0;
+    while (done < len) {
+        const u64 n = len - done < 256 ? len - done : 256;
+        OutBuffer chunk;
+        for (u64 i = 0; i < n; ++i) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            if (chunk.u8_(u8(seed)).is_err()) {
+                return Errno::ENOMEM;
+            }
+        }
+        if (chunk.copy_out(p, args.a[0] + done).is_err()) {
+            if (done > 0) {
+                return done;
+            }
+            return Errno::EFAULT;
+        }
+        done += n;
+    }
+    return len;
+}
+
+SysResult sys_sched_getaffinity(process::Process& p, const Args& args) {
+    const u64 pid = args.a[0];
+    const u64 len = args.a[1];
+    if (pid != 0 && pid != u64(p.pid)) {
+        return Errno::ESRCH;
+    }
+    if (len < 8 || (len & 7) != 0) {
+        return Errno::EINVAL;
+    }
+    OutBuffer b;
+    if (b.u64_(1).is_err()) { // CPU 0 only
+        return Errno::ENOMEM;
+    }
+    TRY(b.copy_out(p, args.a[2]));
+    return u64(8);
+}
+
+} // namespace services::syscall
