@@ -126,9 +126,7 @@ public:
     klib::Result<void> read_bytes(usize offset, klib::Span<u8> out) const;
     klib::Result<void> write_bytes(usize offset, klib::Span<const u8> in);
 
-    // As Frame::read_val/write_val, over the whole segment. (Written out
-    // twice on purpose: a shared helper returning Result measured 1.4x
-    // slower on the frame_rw benchmark, see docs/performance.md.) A segment given
+    // As Frame::read_val/write_val, over the whole segment. A segment given
     // to a device (its paddr() programmed into DMA descriptors) is read and
     // written through these; each access happens in program order.
     template <klib::Pod T>
