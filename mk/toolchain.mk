@@ -27,7 +27,7 @@ KERNEL_BASE_FLAGS := --target=x86_64-unknown-none-elf -std=c++23 \
     -nostdinc -nostdinc++ -nostdlib -fno-builtin \
     -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
     -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-    -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow \
+    -mno-sse -mno-sse2 -mno-mmx -mno-avx -mno-3dnow -mno-80387 \
     -fno-asynchronous-unwind-tables -fno-unwind-tables \
     -fstack-protector-strong -mstack-protector-guard=global \
     -fno-strict-aliasing -fno-delete-null-pointer-checks \
