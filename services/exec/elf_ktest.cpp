@@ -5,6 +5,7 @@
 #include "elf.h"
 #include "testdata.h"
 
+#include "../lib/testing.h"
 #include <keel/ktest.h>
 #include <klib/array.h>
 #include <klib/string_view.h>
@@ -20,10 +21,7 @@ using klib::Span;
 using klib::StringView;
 using klib::Vec;
 
-template <typename T>
-Error err(const Result<T>& r) {
-    return r.is_err() ? r.error() : Error::BadState;
-}
+using services::lib::err;
 
 void put(Vec<u8>& v, usize off, u64 value, usize width) {
     for (usize i = 0; i < width; ++i) {

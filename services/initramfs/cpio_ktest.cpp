@@ -6,6 +6,7 @@
 #include "gzip.h"
 #include "testdata.h"
 
+#include "../lib/testing.h"
 #include <keel/ktest.h>
 #include <klib/array.h>
 #include <klib/string_view.h>
@@ -21,10 +22,7 @@ using klib::Span;
 using klib::StringView;
 using klib::Vec;
 
-template <typename T>
-Error err(const Result<T>& r) {
-    return r.is_err() ? r.error() : Error::BadState;
-}
+using services::lib::err;
 
 bool bytes_equal(Span<const u8> a, StringView s) {
     if (a.size() != s.size()) {

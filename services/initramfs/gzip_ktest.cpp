@@ -5,6 +5,7 @@
 #include "gzip.h"
 #include "testdata.h"
 
+#include "../lib/testing.h"
 #include <keel/ktest.h>
 #include <klib/array.h>
 #include <klib/string_view.h>
@@ -166,10 +167,7 @@ void dynamic_header(BitWriter& w, u32 hlit, u32 hdist, u32 l16, u32 l17, u32 l18
     w.put(l0, 3);
 }
 
-template <typename T>
-Error err(const klib::Result<T>& r) {
-    return r.is_err() ? r.error() : Error::BadState;
-}
+using services::lib::err;
 
 Error inflate_error(const BitWriter& w) {
     Vec<u8> out;
