@@ -6,6 +6,7 @@
 #include "mm/direct_map.h"
 #include "mm/frame_allocator.h"
 #include "mm/phys.h"
+#include "mm/table_mem.h"
 #include <keel/log.h>
 #include <keel/panic.h>
 #include <keel/sync/spinlock.h>
@@ -13,16 +14,6 @@
 namespace keel::mm {
 
 namespace {
-
-struct KernelMem {
-    u64* table(u64 phys) {
-        // SAFETY: page-table frames are allocated by alloc_table() (typed
-        // PageTable frames) and direct-mapped.
-        return phys_ptr<u64>(phys);
-    }
-    klib::Optional<u64> alloc_table() { return alloc_frames(0, FrameUse::PageTable); }
-    void free_table(u64 phys) { free_frames(phys, 0); }
-};
 
 struct KernelSpace {
     u64 root = 0;
@@ -32,7 +23,7 @@ struct KernelSpace {
 };
 
 SpinLock<KernelSpace, IrqOff> g_space;
-KernelMem g_mem;
+TableMem g_mem;
 
 u64 global_bit() {
     return arch::features().pge ? pte::GLOBAL : 0;
@@ -41,14 +32,14 @@ u64 nx_bit() {
     return arch::features().nx ? pte::NX : 0;
 }
 
-void must_map(PageTableOps<KernelMem>& ops, u64 root, u64 va, u64 pa, u64 flags, PageSize s) {
+void must_map(PageTableOps<TableMem>& ops, u64 root, u64 va, u64 pa, u64 flags, PageSize s) {
     auto r = ops.map(root, va, pa, flags, s);
     if (r.is_err()) {
         panic("mm: cannot map {:#x} -> {:#x}: {}", va, pa, klib::error_name(r.error()));
     }
 }
 
-void map_image_range(PageTableOps<KernelMem>& ops, u64 root, char* start, char* end, u64 flags) {
+void map_image_range(PageTableOps<TableMem>& ops, u64 root, char* start, char* end, u64 flags) {
     for (u64 va = u64(start); va < u64(end); va += PAGE_SIZE) {
         if (va == u64(boot_stack_guard)) {
             continue; // the boot stack's guard page stays unmapped
@@ -65,7 +56,7 @@ void flush_page(u64 va) {
 // unmaps them (freeing their frames when `free` is set, and any page table
 // left empty) and flushes each page, since the CPU may cache translations of
 // present entries even if they were never used.
-void unmap_range(PageTableOps<KernelMem>& ops, u64 root, u64 va, u64 pages, bool free) {
+void unmap_range(PageTableOps<TableMem>& ops, u64 root, u64 va, u64 pages, bool free) {
     for (u64 i = 0; i < pages; ++i) {
         auto m = ops.unmap(root, va + i * PAGE_SIZE);
         flush_page(va + i * PAGE_SIZE);
@@ -78,7 +69,7 @@ void unmap_range(PageTableOps<KernelMem>& ops, u64 root, u64 va, u64 pages, bool
 } // namespace
 
 void kernel_space_init() {
-    PageTableOps<KernelMem> ops(g_mem);
+    PageTableOps<TableMem> ops(g_mem);
     auto root_frame = alloc_frames(0, FrameUse::PageTable);
     if (!root_frame.has_value()) {
         panic("mm: no memory for the kernel page table");
@@ -162,7 +153,7 @@ klib::Result<u64> map_mmio(u64 phys, u64 size) {
     const u64 first = phys & ~(PAGE_SIZE - 1);
     const u64 last = (phys + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         const u64 base = s.mmio_next;
         // The window plus the hole after it must fit in the MMIO area.
         if (base > MMIO_AREA_END - PAGE_SIZE || last - first > MMIO_AREA_END - PAGE_SIZE - base) {
@@ -186,7 +177,7 @@ klib::Result<u64> map_mmio(u64 phys, u64 size) {
 // `*next` (bounded by `end`); returns the first mapped address and advances
 // `*next` past them. Nothing stays mapped or allocated on failure.
 klib::Result<u64> map_guarded(KernelSpace& s, u64& next, u64 end, usize pages, FrameUse use) {
-    PageTableOps<KernelMem> ops(g_mem);
+    PageTableOps<TableMem> ops(g_mem);
     const u64 guard = next;
     if (pages == 0) {
         return klib::Err(klib::Error::InvalidArgument);
@@ -216,7 +207,8 @@ klib::Result<u64> map_guarded(KernelSpace& s, u64& next, u64 end, usize pages, F
 
 klib::Result<u64> alloc_kernel_stack(usize pages) {
     return g_space.with([&](KernelSpace& s) -> klib::Result<u64> {
-        u64 bottom = TRY(map_guarded(s, s.stack_next, MMIO_AREA_BASE, pages, FrameUse::KernelStack));
+        u64 bottom =
+            TRY(map_guarded(s, s.stack_next, MMIO_AREA_BASE, pages, FrameUse::KernelStack));
         return bottom + pages * PAGE_SIZE;
     });
 }
@@ -225,14 +217,14 @@ void unmap_mmio(u64 va, u64 size) {
     const u64 first = va & ~(PAGE_SIZE - 1);
     const u64 pages = (va + size - first + PAGE_SIZE - 1) / PAGE_SIZE;
     g_space.with([&](KernelSpace& s) {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         unmap_range(ops, s.root, first, pages, false);
     });
 }
 
 void free_kernel_stack(u64 top, usize pages) {
     g_space.with([&](KernelSpace& s) {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         unmap_range(ops, s.root, top - pages * PAGE_SIZE, pages, true);
     });
 }
@@ -245,25 +237,27 @@ klib::Result<u64> vmalloc_pages(usize pages) {
     });
 }
 
-bool vmalloc_contains(u64 va) { return va >= VMALLOC_AREA_BASE && va < VMALLOC_AREA_END; }
+bool vmalloc_contains(u64 va) {
+    return va >= VMALLOC_AREA_BASE && va < VMALLOC_AREA_END;
+}
 
 void vfree_pages(u64 va, usize pages) {
     g_space.with([&](KernelSpace& s) {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         unmap_range(ops, s.root, va, pages, true);
     });
 }
 
 klib::Optional<Mapping> kernel_query(u64 va) {
     return g_space.with([&](KernelSpace& s) {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         return ops.query(s.root, va);
     });
 }
 
 klib::Result<void> kernel_protect(u64 va, u64 flags) {
     return g_space.with([&](KernelSpace& s) -> klib::Result<void> {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         TRY(ops.protect(s.root, va, flags));
         flush_page(va);
         return {};
@@ -272,7 +266,7 @@ klib::Result<void> kernel_protect(u64 va, u64 flags) {
 
 klib::Result<void> kernel_map_page(u64 va, u64 pa, u64 flags) {
     return g_space.with([&](KernelSpace& s) -> klib::Result<void> {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         TRY(ops.map(s.root, va, pa, flags, PageSize::Size4K));
         flush_page(va);
         return {};
@@ -281,7 +275,7 @@ klib::Result<void> kernel_map_page(u64 va, u64 pa, u64 flags) {
 
 klib::Result<Mapping> kernel_unmap_page(u64 va) {
     return g_space.with([&](KernelSpace& s) -> klib::Result<Mapping> {
-        PageTableOps<KernelMem> ops(g_mem);
+        PageTableOps<TableMem> ops(g_mem);
         auto m = TRY(ops.unmap(s.root, va));
         flush_page(va);
         return m;

@@ -1,6 +1,7 @@
 // Red-team regression tests for the user-mode boundary (keel/user.h,
 // keel/mm/vm_space.h), written as service code: each one drives user-mode
 // bytes through execute_user and checks that the kernel stays in control.
+#include "user_fixture.h"
 #include <keel/ktest.h>
 #include <keel/mm/frame.h>
 #include <keel/mm/vm_space.h>
@@ -11,10 +12,7 @@ namespace services::selftest {
 
 namespace {
 
-constexpr u64 CODE = 0x400000;
-constexpr u64 STACK_TOP = 0x7fff0000;
-constexpr keel::VmPerms RX{false, true};
-constexpr keel::VmPerms RW{true, false};
+using namespace fixture;
 
 // 64-bit code that loads `rsp`, far-jumps to the 32-bit user code segment
 // (0x1b, compatibility mode) and executes `syscall` there:
@@ -28,22 +26,6 @@ klib::Array<u8, 29> compat_syscall_code(u64 rsp) {
         c[9 + i] = u8(rsp >> (8 * i));
     }
     return c;
-}
-
-keel::VmSpace space_with(klib::Span<const u8> code) {
-    keel::VmSpace space = MUST(keel::VmSpace::create());
-    keel::Frame text = MUST(keel::Frame::alloc());
-    MUST(text.write_bytes(0, code));
-    MUST(space.map(CODE, klib::move(text), RX));
-    MUST(space.map(STACK_TOP - keel::VmSpace::PAGE, MUST(keel::Frame::alloc()), RW));
-    return space;
-}
-
-keel::UserContext ctx_at_code() {
-    keel::UserContext ctx;
-    ctx.regs.rip = CODE;
-    ctx.regs.rsp = STACK_TOP;
-    return ctx;
 }
 
 } // namespace

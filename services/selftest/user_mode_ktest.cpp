@@ -1,6 +1,7 @@
 // ktests for the user-mode API (keel::VmSpace, keel::execute_user), written
 // as service code: everything a process model needs is reachable from the
 // safe subset.
+#include "user_fixture.h"
 #include <keel/ktest.h>
 #include <keel/mm/vm_space.h>
 #include <keel/user.h>
@@ -10,32 +11,11 @@ namespace services::selftest {
 
 namespace {
 
-constexpr u64 CODE = 0x400000;
-constexpr u64 DATA = 0x600000;
-constexpr u64 STACK_TOP = 0x7fff0000;
+using namespace fixture;
 
-constexpr keel::VmPerms RX{false, true};
-constexpr keel::VmPerms RW{true, false};
-constexpr keel::VmPerms RO{false, false};
-
-// A space with `code` at CODE (read+exec), one data page at DATA and a stack
-// page below STACK_TOP.
 template <usize N>
 keel::VmSpace make_space(const klib::Array<u8, N>& code) {
-    keel::VmSpace space = MUST(keel::VmSpace::create());
-    keel::Frame text = MUST(keel::Frame::alloc());
-    MUST(text.write_bytes(0, code.span()));
-    MUST(space.map(CODE, klib::move(text), RX));
-    MUST(space.map(DATA, MUST(keel::Frame::alloc()), RW));
-    MUST(space.map(STACK_TOP - keel::VmSpace::PAGE, MUST(keel::Frame::alloc()), RW));
-    return space;
-}
-
-keel::UserContext make_ctx() {
-    keel::UserContext ctx;
-    ctx.regs.rip = CODE;
-    ctx.regs.rsp = STACK_TOP;
-    return ctx;
+    return space_with(code.span());
 }
 
 } // namespace
@@ -45,7 +25,7 @@ KTEST(user_syscall_round_trip_and_resume) {
     constexpr klib::Array<u8, 17> code = {0xb8, 0x3c, 0x00, 0x00, 0x00, 0xbf, 0x2a, 0x00, 0x00,
                                           0x00, 0x0f, 0x05, 0x48, 0x89, 0xc3, 0x0f, 0x0b};
     keel::VmSpace space = make_space(code);
-    keel::UserContext ctx = make_ctx();
+    keel::UserContext ctx = ctx_at_code();
     KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
     KEXPECT_EQ(ctx.regs.rax, u64(60));
     KEXPECT_EQ(ctx.regs.rdi, u64(42));
@@ -63,7 +43,7 @@ KTEST(user_page_fault_reports_address_and_error) {
     // mov 0x1000,%rax  (nothing is mapped there)
     constexpr klib::Array<u8, 8> code = {0x48, 0x8b, 0x04, 0x25, 0x00, 0x10, 0x00, 0x00};
     keel::VmSpace space = make_space(code);
-    keel::UserContext ctx = make_ctx();
+    keel::UserContext ctx = ctx_at_code();
     KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
     KEXPECT_EQ(ctx.exception.vector, u64(14));
     KEXPECT_EQ(ctx.exception.fault_addr, u64(0x1000));
@@ -75,7 +55,7 @@ KTEST(user_cannot_write_its_code_or_touch_the_kernel) {
     // movl $1, 0(%rip)  -> write to the read-only code page
     constexpr klib::Array<u8, 10> wr = {0xc7, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00};
     keel::VmSpace space = make_space(wr);
-    keel::UserContext ctx = make_ctx();
+    keel::UserContext ctx = ctx_at_code();
     KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
     KEXPECT_EQ(ctx.exception.vector, u64(14));
     KEXPECT_EQ(ctx.exception.error_code, u64(7)); // present, write, user
@@ -86,7 +66,7 @@ KTEST(user_cannot_write_its_code_or_touch_the_kernel) {
     constexpr klib::Array<u8, 13> rd = {0x48, 0xb8, 0x00, 0x00, 0x20, 0x00, 0x00,
                                         0x80, 0xff, 0xff, 0x48, 0x8b, 0x00};
     keel::VmSpace space2 = make_space(rd);
-    keel::UserContext ctx2 = make_ctx();
+    keel::UserContext ctx2 = ctx_at_code();
     KASSERT(keel::execute_user(space2, ctx2) == keel::UserExit::Exception);
     KEXPECT_EQ(ctx2.exception.vector, u64(14));
     KEXPECT_EQ(ctx2.exception.error_code, u64(5)); // present (supervisor page), user
@@ -101,9 +81,9 @@ KTEST(user_privileged_instructions_fault) {
     keel::VmSpace s1 = make_space(cli);
     keel::VmSpace s2 = make_space(hlt);
     keel::VmSpace s3 = make_space(in);
-    keel::UserContext c1 = make_ctx();
-    keel::UserContext c2 = make_ctx();
-    keel::UserContext c3 = make_ctx();
+    keel::UserContext c1 = ctx_at_code();
+    keel::UserContext c2 = ctx_at_code();
+    keel::UserContext c3 = ctx_at_code();
     c3.regs.rflags = ~u64(0); // asks for IOPL 3: must be sanitised away
     KEXPECT(keel::execute_user(s1, c1) == keel::UserExit::Exception && c1.exception.vector == 13);
     KEXPECT(keel::execute_user(s2, c2) == keel::UserExit::Exception && c2.exception.vector == 13);
@@ -114,14 +94,14 @@ KTEST(user_privileged_instructions_fault) {
 KTEST(user_context_with_kernel_rip_is_refused) {
     constexpr klib::Array<u8, 1> nop = {0x90};
     keel::VmSpace space = make_space(nop);
-    keel::UserContext ctx = make_ctx();
+    keel::UserContext ctx = ctx_at_code();
     ctx.regs.rip = 0xffffffff80100000ull;
     KEXPECT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
     KEXPECT_EQ(ctx.exception.vector, u64(13));
-    keel::UserContext ctx2 = make_ctx();
+    keel::UserContext ctx2 = ctx_at_code();
     ctx2.regs.rsp = 0x0000800000000000ull; // non-canonical for iretq
     KEXPECT(keel::execute_user(space, ctx2) == keel::UserExit::Exception);
-    keel::UserContext ctx3 = make_ctx();
+    keel::UserContext ctx3 = ctx_at_code();
     ctx3.regs.fs_base = 0xffff800000000000ull;
     KEXPECT(keel::execute_user(space, ctx3) == keel::UserExit::Exception);
 }
@@ -131,8 +111,8 @@ KTEST(user_sse_state_is_per_context) {
     constexpr klib::Array<u8, 15> code = {0x66, 0x48, 0x0f, 0x6e, 0xc0, 0x0f, 0x05, 0x66,
                                           0x48, 0x0f, 0x7e, 0xc3, 0x0f, 0x0b, 0x90};
     keel::VmSpace space = make_space(code);
-    keel::UserContext a = make_ctx();
-    keel::UserContext b = make_ctx();
+    keel::UserContext a = ctx_at_code();
+    keel::UserContext b = ctx_at_code();
     a.regs.rax = 0x1111111111111111ull;
     b.regs.rax = 0x2222222222222222ull;
     KASSERT(keel::execute_user(space, a) == keel::UserExit::Syscall);
@@ -151,7 +131,7 @@ KTEST(user_memory_copies_follow_user_permissions) {
     keel::VmSpace space = make_space(code);
     const klib::Array<u8, 8> in = {0x29, 0, 0, 0, 0, 0, 0, 0};
     KASSERT(space.write_bytes(DATA, in.span()).is_ok());
-    keel::UserContext ctx = make_ctx();
+    keel::UserContext ctx = ctx_at_code();
     KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
     auto out = space.read_val<u64>(DATA + 8);
     KASSERT(out.is_ok());
