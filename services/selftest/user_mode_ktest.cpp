@@ -144,6 +144,12 @@ KTEST(user_memory_copies_follow_user_permissions) {
     KEXPECT(space.write_bytes(CODE, in.span()).error() == klib::Error::Fault);
     KEXPECT(space.read_bytes(CODE, buf.span()).is_ok());
     KEXPECT_EQ(buf[0], u8(0x48));
+    // A typed write copies the whole value at once and obeys the same rules.
+    KASSERT(space.write_val<u64>(DATA + 16, 0x1122334455667788ull).is_ok());
+    KEXPECT_EQ(MUST(space.read_val<u32>(DATA + 20)), 0x11223344u);
+    KEXPECT(space.write_val<u64>(CODE, 1).error() == klib::Error::Fault);
+    KEXPECT(space.write_val<u64>(DATA + keel::VmSpace::PAGE - 4, 1).error() ==
+            klib::Error::Fault);
     // Kernel addresses are never user memory.
     KEXPECT(space.read_bytes(0xffffffff80100000ull, buf.span()).error() == klib::Error::OutOfRange);
     KEXPECT(space.read_bytes(0x00007ffffffffff8ull, buf.span()).error() == klib::Error::OutOfRange);

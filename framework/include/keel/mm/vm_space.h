@@ -81,6 +81,15 @@ public:
         TRY(read_bytes(va, buf.span()));
         return klib::from_bytes<T>(buf.span()).value();
     }
+    // Writes the object representation of `v` (a padding-free Pod struct,
+    // e.g. a Linux `struct stat`) to user memory in one copy, no heap.
+    // Errors as write_bytes.
+    template <klib::Pod T>
+        requires(__has_unique_object_representations(T))
+    klib::Result<void> write_val(u64 va, const T& v) const {
+        auto bytes = klib::as_bytes(v);
+        return write_bytes(va, bytes.span());
+    }
 
     // Loads this space's page tables on this CPU (user mode runs in it).
     void activate() const;
