@@ -4,7 +4,7 @@
 #pragma once
 
 #include "../fs/fd_table.h"
-#include "../fs/ramfs.h"
+#include "../fs/vfs.h"
 #include "vm_areas.h"
 #include <keel/mm/vm_space.h>
 #include <keel/user.h>
@@ -39,8 +39,7 @@ struct Process {
     VmAreas areas; // reserved ranges: image, stack, heap, mmaps
 
     fs::FdTable files;
-    klib::Optional<klib::Arc<fs::RamFs>> root; // none: no file system
-    fs::Ino cwd = fs::ROOT_INO;
+    klib::Optional<fs::FsContext> vfs; // root, cwd, umask; none: no file system
 
     klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
     klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1

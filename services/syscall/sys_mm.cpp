@@ -54,28 +54,23 @@ klib::Result<void, Errno> unmap_range(process::Process& p, u64 start, u64 end) {
 // Maps fresh frames over [start, end), filled from the file when `file`
 // is set (bytes past its end stay zero).
 klib::Result<void, Errno> populate(process::Process& p, u64 start, u64 end, u64 prot,
-                                   const klib::Optional<klib::Arc<fs::RamFs>>& root, fs::Ino ino,
-                                   u64 offset) {
-    klib::Vec<u8> buf;
-    if (root.has_value()) {
-        for (u64 i = 0; i < PAGE; ++i) {
-            if (buf.try_push(0).is_err()) {
-                return Errno::ENOMEM;
-            }
-        }
-    }
+                                   const klib::Optional<klib::Arc<fs::Inode>>& file, u64 offset) {
     for (u64 va = start; va < end; va += PAGE) {
         auto frame = keel::Frame::alloc();
         if (frame.is_err()) {
             return Errno::ENOMEM;
         }
         keel::Frame f = frame.release_value();
-        if (root.has_value()) {
-            auto span = buf.span();
-            const usize n = root.value()->read(ino, offset + (va - start), span.span());
-            if (n > 0 && f.write_bytes(0, span.span().first(n)).is_err()) {
-                return Errno::EFAULT;
-            }
+        if (file.has_value()) {
+            u64 at = 0;
+            TRY(file.value()->read_at(offset + (va - start), PAGE,
+                                      [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+                                          if (f.write_bytes(at, part).is_err()) {
+                                              return Errno::EFAULT;
+                                          }
+                                          at += part.size();
+                                          return {};
+                                      }));
         }
         if (p.space.map(va, klib::move(f), perms_of(prot)).is_err()) {
             return Errno::ENOMEM;
@@ -111,26 +106,22 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
         return Errno::EOVERFLOW;
     }
 
-    // The file behind a file mapping: a readable regular RamFs file.
-    klib::Optional<klib::Arc<fs::RamFs>> source;
-    fs::Ino ino = 0;
+    // The file behind a file mapping: a readable regular file (copied:
+    // no shared page cache yet).
+    klib::Optional<klib::Arc<fs::Inode>> source;
     if ((flags & MAP_ANONYMOUS) == 0) {
-        klib::Arc<fs::OpenFile> f = TRY(p.files.get(fd));
+        klib::Arc<fs::File> f = TRY(p.files.get(fd));
         if (f->is_path_only()) {
             return Errno::EBADF;
         }
-        if (f->kind() != fs::FileKind::Inode) {
-            return Errno::ENODEV;
-        }
-        klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-        if (root->is_dir(f->ino())) {
+        auto inode = f->inode();
+        if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
             return Errno::ENODEV;
         }
         if (!f->readable() || (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f->writable())) {
             return Errno::EACCES;
         }
-        ino = f->ino();
-        source = klib::move(root);
+        source = klib::move(inode.value());
     }
 
     u64 start = 0;
@@ -166,7 +157,7 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
 
     TRY_SYS(p.areas.insert(start, start + size));
     if ((prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0) {
-        auto r = populate(p, start, start + size, prot, source, ino, offset);
+        auto r = populate(p, start, start + size, prot, source, offset);
         if (r.is_err()) {
             (void)unmap_range(p, start, start + size);
             return r.error();
@@ -217,7 +208,7 @@ SysResult sys_mprotect(process::Process& p, const Args& args) {
         } else if (mapped) {
             TRY_SYS(p.space.protect(va, perms_of(prot)));
         } else {
-            TRY(populate(p, va, va + PAGE, prot, klib::none, 0, 0));
+            TRY(populate(p, va, va + PAGE, prot, klib::none, 0));
         }
     }
     return u64(0);

@@ -21,6 +21,7 @@
     X(14, rt_sigprocmask)                                                                          \
     X(16, ioctl)                                                                                   \
     X(17, pread64)                                                                                 \
+    X(18, pwrite64)                                                                                \
     X(19, readv)                                                                                   \
     X(20, writev)                                                                                  \
     X(21, access)                                                                                  \
@@ -33,10 +34,27 @@
     X(60, exit)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
+    X(74, fsync)                                                                                   \
+    X(75, fdatasync)                                                                               \
+    X(76, truncate)                                                                                \
+    X(77, ftruncate)                                                                               \
     X(79, getcwd)                                                                                  \
     X(80, chdir)                                                                                   \
     X(81, fchdir)                                                                                  \
+    X(82, rename)                                                                                  \
+    X(83, mkdir)                                                                                   \
+    X(84, rmdir)                                                                                   \
+    X(85, creat)                                                                                   \
+    X(86, link)                                                                                    \
+    X(87, unlink)                                                                                  \
+    X(88, symlink)                                                                                 \
     X(89, readlink)                                                                                \
+    X(90, chmod)                                                                                   \
+    X(91, fchmod)                                                                                  \
+    X(92, chown)                                                                                   \
+    X(93, fchown)                                                                                  \
+    X(94, lchown)                                                                                  \
+    X(95, umask)                                                                                   \
     X(97, getrlimit)                                                                               \
     X(102, getuid)                                                                                 \
     X(104, getgid)                                                                                 \
@@ -44,8 +62,14 @@
     X(108, getegid)                                                                                \
     X(110, getppid)                                                                                \
     X(115, getgroups)                                                                              \
+    X(133, mknod)                                                                                  \
+    X(137, statfs)                                                                                 \
+    X(138, fstatfs)                                                                                \
     X(157, prctl)                                                                                  \
     X(158, arch_prctl)                                                                             \
+    X(162, sync)                                                                                   \
+    X(165, mount)                                                                                  \
+    X(166, umount2)                                                                                \
     X(186, gettid)                                                                                 \
     X(201, time)                                                                                   \
     X(204, sched_getaffinity)                                                                      \
@@ -56,12 +80,26 @@
     X(230, clock_nanosleep)                                                                        \
     X(231, exit_group)                                                                             \
     X(257, openat)                                                                                 \
+    X(258, mkdirat)                                                                                \
+    X(259, mknodat)                                                                                \
+    X(260, fchownat)                                                                               \
     X(262, newfstatat)                                                                             \
+    X(263, unlinkat)                                                                               \
+    X(264, renameat)                                                                               \
+    X(265, linkat)                                                                                 \
+    X(266, symlinkat)                                                                              \
     X(267, readlinkat)                                                                             \
+    X(268, fchmodat)                                                                               \
     X(269, faccessat)                                                                              \
     X(273, set_robust_list)                                                                        \
+    X(280, utimensat)                                                                              \
+    X(285, fallocate)                                                                              \
     X(292, dup3)                                                                                   \
+    X(295, preadv)                                                                                 \
+    X(296, pwritev)                                                                                \
     X(302, prlimit64)                                                                              \
+    X(306, syncfs)                                                                                 \
+    X(316, renameat2)                                                                              \
     X(318, getrandom)                                                                              \
     X(334, rseq)                                                                                   \
     X(439, faccessat2)

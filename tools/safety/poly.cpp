@@ -9,8 +9,8 @@
 //   * polymorphic objects are never copied or moved by value in checked
 //     code (copy/move construction or assignment: slicing, and a half-copied
 //     object whose vtable says one type and whose fields say another), nor
-//     held by value in a template other than Box/Arc (whose element
-//     constructors run in trusted code, out of the plugin's sight);
+//     held by value in a trusted class template other than Box/Arc (whose
+//     element constructors run in trusted code, out of the plugin's sight);
 //   * no virtual call on the object under construction or destruction (it
 //     dispatches to the class being built, not the final overrider; a pure
 //     one reaches __cxa_pure_virtual).
@@ -126,7 +126,10 @@ public:
         if (!ts || !c_.checked(tl.getBeginLoc()))
             return true;
         const TemplateDecl* td = ts.getTypePtr()->getTemplateName().getAsTemplateDecl();
-        if (owner_template(td) || !td || !isa<ClassTemplateDecl>(td))
+        // Checked templates are checked where they copy (their
+        // instantiations are visited); trusted ones are not.
+        if (owner_template(td) || !td || !isa<ClassTemplateDecl>(td) ||
+            c_.checked(td->getLocation()))
             return true;
         for (unsigned i = 0; i < ts.getNumArgs(); ++i) {
             const TemplateArgument& a = ts.getArgLoc(i).getArgument();
