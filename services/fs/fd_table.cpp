@@ -3,14 +3,14 @@
 namespace services::fs {
 
 klib::Result<u64, Errno> FdTable::install(klib::Arc<File> file, bool cloexec, u64 min_fd) {
-    if (min_fd >= MAX_FDS) {
+    if (min_fd >= limit_) {
         return Errno::EINVAL;
     }
     u64 fd = min_fd;
     while (fd < slots_.size() && slots_[usize(fd)].has_value()) {
         ++fd;
     }
-    if (fd >= MAX_FDS) {
+    if (fd >= limit_) {
         return Errno::EMFILE;
     }
     TRY(install_at(fd, klib::move(file), cloexec));
@@ -18,7 +18,7 @@ klib::Result<u64, Errno> FdTable::install(klib::Arc<File> file, bool cloexec, u6
 }
 
 klib::Result<void, Errno> FdTable::install_at(u64 fd, klib::Arc<File> file, bool cloexec) {
-    if (fd >= MAX_FDS) {
+    if (fd >= limit_) {
         return Errno::EBADF;
     }
     while (slots_.size() <= fd) {

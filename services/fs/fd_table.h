@@ -12,7 +12,17 @@ namespace services::fs {
 
 class FdTable {
 public:
-    static constexpr u64 MAX_FDS = 1024; // RLIMIT_NOFILE's default soft limit
+    static constexpr u64 MAX_FDS = 1024;      // RLIMIT_NOFILE's default soft limit
+    static constexpr u64 HARD_FDS = 4096;     // and its default hard limit
+    static constexpr u64 NR_OPEN = 1048576;   // the most RLIMIT_NOFILE may be
+
+    // RLIMIT_NOFILE: fds at or above the soft limit cannot be installed.
+    u64 limit() const { return limit_; }
+    u64 hard_limit() const { return hard_; }
+    void set_limit(u64 soft, u64 hard) {
+        limit_ = soft;
+        hard_ = hard;
+    }
 
     // Installs `file` at the lowest free fd >= min_fd (EMFILE when none,
     // EINVAL when min_fd is out of range).
@@ -31,6 +41,8 @@ private:
         bool cloexec = false;
     };
     klib::Vec<klib::Optional<Slot>> slots_;
+    u64 limit_ = MAX_FDS;
+    u64 hard_ = HARD_FDS;
 };
 
 } // namespace services::fs

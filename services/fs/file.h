@@ -6,6 +6,7 @@
 
 #include "inode.h"
 #include "path.h"
+#include "pollee.h"
 #include <keel/sync/spinlock.h>
 
 namespace services::fs {
@@ -37,6 +38,15 @@ public:
     virtual bool is_tty() const { return false; }
     // Ready events now (POLLIN/POLLOUT/POLLHUP...).
     virtual u32 poll() const { return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; }
+    // Registers/unregisters a poll/epoll waiter with the file's Pollee
+    // (files that are always ready have none: nothing to do).
+    virtual klib::Result<void> observe(const klib::Arc<Observer>&) const { return {}; }
+    virtual void unobserve(const klib::Arc<Observer>&) const {}
+    // fcntl F_GETPIPE_SZ/F_SETPIPE_SZ (EBADF for files that are not pipes).
+    virtual klib::Result<u64, Errno> pipe_size() const { return Errno::EBADF; }
+    virtual klib::Result<u64, Errno> set_pipe_size(u64) const { return Errno::EBADF; }
+    // Bytes readable now (FIONREAD on pipes); none: not a stream.
+    virtual klib::Optional<u64> readable_bytes() const { return klib::none; }
     // lseek on a file of this kind that is not a regular file or directory
     // (devices: always 0, as Linux's noop_llseek/null_lseek).
     virtual bool seek_always_zero() const { return false; }

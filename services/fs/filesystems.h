@@ -7,8 +7,11 @@
 
 namespace services::fs {
 
-// A file system of type `fstype` for mount(2) (ENODEV for unknown types).
-klib::Result<klib::Arc<FileSystem>, Errno> make_filesystem(klib::StringView fstype);
+// A file system of type `fstype` for mount(2) (ENODEV for unknown types),
+// with mount(2)'s data string (tmpfs: size=N[kmg%], nr_inodes=N[kmg],
+// mode=OCTAL; unknown options are EINVAL, as Linux's tmpfs).
+klib::Result<klib::Arc<FileSystem>, Errno> make_filesystem(klib::StringView fstype,
+                                                          klib::StringView data = "");
 // A fresh anonymous device number (0:N) for a file system instance.
 u64 next_anon_dev();
 

@@ -14,6 +14,13 @@ klib::Result<usize, Errno> Inode::write_at(u64, u64, WriteSource) const {
 klib::Result<void, Errno> Inode::fallocate(u64, u64) const {
     return stat().is_dir() ? Errno::EISDIR : Errno::ENODEV;
 }
+klib::Result<u64, Errno> Inode::seek_data(u64 off, bool hole) const {
+    const u64 size = stat().size;
+    if (off >= size) {
+        return Errno::ENXIO;
+    }
+    return hole ? size : off;
+}
 klib::Result<klib::Arc<Inode>, Errno> Inode::lookup(klib::StringView) const {
     return Errno::ENOTDIR;
 }

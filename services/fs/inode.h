@@ -36,6 +36,9 @@ struct SetAttr {
     klib::Optional<u64> size;
     klib::Optional<Timespec> atime;
     klib::Optional<Timespec> mtime;
+    // chown(2) on a non-directory: drop set-user-ID, and set-group-ID when
+    // group-executable (Linux's ATTR_KILL_SUID/SGID).
+    bool kill_suid = false;
 };
 
 class Inode {
@@ -51,6 +54,9 @@ public:
     virtual klib::Result<usize, Errno> write_at(u64 off, u64 len, WriteSource source) const;
     // fallocate(2) mode 0: reserve [off, off + len), growing the size.
     virtual klib::Result<void, Errno> fallocate(u64 off, u64 len) const;
+    // lseek SEEK_DATA (hole false) / SEEK_HOLE (hole true) from `off`
+    // (ENXIO at or past the end). Default: all data, one hole at the end.
+    virtual klib::Result<u64, Errno> seek_data(u64 off, bool hole) const;
 
     // Directories. Names are single components (no '/', not "." or "..",
     // at most NAME_MAX bytes): the VFS checks them.

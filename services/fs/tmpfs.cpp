@@ -75,9 +75,10 @@ void TmpShared::release_inode() const {
 StatFs TmpShared::statfs() const {
     const u64 max_pages = max_pages_;
     const u64 max_inodes = max_inodes_;
-    return usage_.with([max_pages, max_inodes](Usage& u) {
+    const u64 magic = magic_;
+    return usage_.with([max_pages, max_inodes, magic](Usage& u) {
         StatFs s;
-        s.type = TMPFS_MAGIC;
+        s.type = magic;
         s.blocks = max_pages;
         s.bfree = max_pages - u.pages;
         s.bavail = s.bfree;
@@ -89,9 +90,13 @@ StatFs TmpShared::statfs() const {
 
 // ---- TmpFs ------------------------------------------------------------------
 
-klib::Result<klib::Arc<TmpFs>> TmpFs::make(u64 dev, u64 max_bytes, u32 root_mode) {
-    const u64 max_pages = max_bytes / PAGE_SIZE;
-    klib::Arc<TmpShared> shared = TRY(klib::Arc<TmpShared>::make(dev, max_pages, max_pages / 2 + 64));
+klib::Result<klib::Arc<TmpFs>> TmpFs::make(u64 dev, u64 max_bytes, u32 root_mode, u64 max_inodes,
+                                           u64 magic) {
+    const u64 max_pages = (max_bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (max_inodes == 0) {
+        max_inodes = max_pages / 2 + 64;
+    }
+    klib::Arc<TmpShared> shared = TRY(klib::Arc<TmpShared>::make(dev, max_pages, max_inodes, magic));
     auto ino = shared->charge_inode();
     if (ino.is_err()) {
         return klib::Err(klib::Error::NoSpace);
@@ -208,6 +213,14 @@ klib::Result<void, Errno> TmpInode::set_attr(const SetAttr& attr) const {
         }
         if (attr.gid.has_value()) {
             m.gid = attr.gid.value();
+        }
+        // chown drops set-user-ID, and set-group-ID when group-executable
+        // (Linux's notify_change/should_remove_suid), except on directories.
+        if (attr.kill_suid && (m.mode & S_IFMT) != S_IFDIR) {
+            m.mode &= ~S_ISUID;
+            if ((m.mode & 0010) != 0) {
+                m.mode &= ~S_ISGID;
+            }
         }
         if (attr.size.has_value()) {
             m.size = attr.size.value();
@@ -341,6 +354,29 @@ klib::Result<usize, Errno> TmpInode::write_at(u64 off, u64 len, WriteSource sour
         return usize(done);
     });
     return r;
+}
+
+klib::Result<u64, Errno> TmpInode::seek_data(u64 off, bool hole) const {
+    if (type_ != S_IFREG) {
+        return Inode::seek_data(off, hole);
+    }
+    return pages_.with([&](klib::Vec<klib::Optional<klib::Box<Page>>>& v) -> klib::Result<u64, Errno> {
+        const u64 size = meta_.with([](Meta& m) { return m.size; });
+        if (off >= size) {
+            return Errno::ENXIO;
+        }
+        for (u64 pos = off; pos < size; pos = (pos / PAGE_SIZE + 1) * PAGE_SIZE) {
+            const u64 i = pos / PAGE_SIZE;
+            const bool present = i < v.size() && v[usize(i)].has_value();
+            if (present != hole) {
+                return pos;
+            }
+        }
+        if (hole) {
+            return size; // the implicit hole at the end
+        }
+        return Errno::ENXIO;
+    });
 }
 
 klib::Result<void, Errno> TmpInode::fallocate(u64 off, u64 len) const {
@@ -501,8 +537,15 @@ void TmpInode::set_parent(u64 ino) const {
     meta_.with([ino](Meta& m) { m.parent_ino = ino; });
 }
 
+bool TmpInode::dead() const {
+    return meta_.with([](Meta& m) { return m.nlink == 0; });
+}
+
 klib::Result<klib::Arc<TmpInode>, Errno> TmpInode::new_inode(u32 mode, const Cred& cred,
                                                              u64 rdev) const {
+    if (dead()) {
+        return Errno::ENOENT; // a removed directory takes no new names
+    }
     const u64 ino = TRY(fs_->charge_inode());
     auto made = klib::Arc<TmpInode>::make(fs_.clone(), ino, mode, cred, rdev);
     if (made.is_err()) {
@@ -596,6 +639,9 @@ klib::Result<void, Errno> TmpInode::link(klib::StringView name,
     klib::Arc<TmpInode> node = klib::move(t.value());
     if (node->is_dir()) {
         return Errno::EPERM;
+    }
+    if (dead() || (node->dead() && node->type_ != S_IFDIR)) {
+        return Errno::ENOENT; // Linux refuses to revive an unlinked file
     }
     klib::Arc<TmpInode> keep = node.clone();
     TRY(dir_.with([&](Dir& d) -> klib::Result<void, Errno> {

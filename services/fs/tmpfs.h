@@ -14,13 +14,15 @@
 namespace services::fs {
 
 constexpr u64 TMPFS_MAGIC = 0x01021994;
+constexpr u64 SYSFS_MAGIC = 0x62656572;
 constexpr u64 PAGE_SIZE = 4096;
 
 // Accounting shared by every inode of one instance.
 class TmpShared {
 public:
-    TmpShared(u64 dev, u64 max_pages, u64 max_inodes)
-        : dev_(dev), max_pages_(max_pages), max_inodes_(max_inodes), usage_(Usage{}) {}
+    TmpShared(u64 dev, u64 max_pages, u64 max_inodes, u64 magic)
+        : dev_(dev), max_pages_(max_pages), max_inodes_(max_inodes), magic_(magic),
+          usage_(Usage{}) {}
 
     u64 dev() const { return dev_; }
     klib::Result<void, Errno> charge_pages(u64 n) const;
@@ -39,6 +41,7 @@ private:
     u64 dev_;
     u64 max_pages_;
     u64 max_inodes_;
+    u64 magic_;
     keel::SpinLock<Usage> usage_;
 };
 
@@ -52,6 +55,7 @@ public:
     klib::Result<usize, Errno> read_at(u64 off, u64 len, ReadSink sink) const override;
     klib::Result<usize, Errno> write_at(u64 off, u64 len, WriteSource source) const override;
     klib::Result<void, Errno> fallocate(u64 off, u64 len) const override;
+    klib::Result<u64, Errno> seek_data(u64 off, bool hole) const override;
     klib::Result<klib::Arc<Inode>, Errno> lookup(klib::StringView name) const override;
     klib::Result<klib::Arc<Inode>, Errno> create(klib::StringView name, u32 mode, const Cred& cred,
                                                  u64 rdev) const override;
@@ -104,6 +108,7 @@ private:
     static klib::Arc<TmpInode> remove_at(Dir& d, usize index, klib::StringView name);
     static klib::Result<void, Errno> grow_buckets(Dir& d);
     bool is_dir() const { return type_ == S_IFDIR; }
+    bool dead() const; // no names left (a removed directory)
     bool dir_empty() const;
     void touch_dir_changed() const;
     void adjust_nlink(i32 delta) const;
@@ -123,7 +128,10 @@ class TmpFs final : public FileSystem {
 public:
     // A new instance whose root directory has `root_mode` (permission bits).
     // `max_bytes`: the size limit (Linux's size=).
-    static klib::Result<klib::Arc<TmpFs>> make(u64 dev, u64 max_bytes, u32 root_mode);
+    // `max_inodes` 0: derived from the size; `magic`: what statfs reports
+    // (sysfs is an empty tmpfs with SYSFS_MAGIC for now).
+    static klib::Result<klib::Arc<TmpFs>> make(u64 dev, u64 max_bytes, u32 root_mode,
+                                               u64 max_inodes = 0, u64 magic = TMPFS_MAGIC);
 
     TmpFs(klib::Arc<TmpShared> shared, klib::Arc<TmpInode> root)
         : shared_(klib::move(shared)), root_(klib::move(root)) {}

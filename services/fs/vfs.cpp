@@ -1,6 +1,7 @@
 #include "vfs.h"
 
 #include "device.h"
+#include "pipe.h"
 
 namespace services::fs {
 
@@ -51,9 +52,17 @@ klib::Result<klib::Arc<PathNode>, Errno> step(const FsContext& fs, const klib::A
         return Errno::ENAMETOOLONG;
     }
     klib::Arc<Inode> child = TRY(cur->inode->lookup(name));
-    klib::Optional<klib::Arc<PathNode>> covered = fs.ns->covering(cur, child, name);
+    klib::Optional<klib::Arc<PathNode>> covered = fs.ns->covering(cur->mount, child);
     if (covered.has_value()) {
-        return klib::move(covered.value());
+        // Mounts stacked on the same point: the last one wins.
+        klib::Arc<PathNode> top = klib::move(covered.value());
+        for (;;) {
+            klib::Optional<klib::Arc<PathNode>> above = fs.ns->covering(top->mount, top->inode);
+            if (!above.has_value()) {
+                return top;
+            }
+            top = klib::move(above.value());
+        }
     }
     klib::String n = TRY(own(name));
     auto node = klib::Arc<PathNode>::make(cur.clone(), klib::move(n), klib::move(child),
@@ -202,7 +211,10 @@ klib::Result<klib::Arc<File>, Errno> new_file(const klib::Arc<PathNode>& node, c
         }
         return open_char_device(st.rdev, node->inode.clone(), kept_flags(flags));
     }
-    if (type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK) {
+    if (type == S_IFIFO) {
+        return open_fifo(node->inode, kept_flags(flags));
+    }
+    if (type == S_IFBLK || type == S_IFSOCK) {
         return Errno::ENXIO;
     }
     auto f = klib::Arc<InodeFile>::make(node->inode.clone(), kept_flags(flags));
@@ -228,14 +240,14 @@ klib::Result<klib::Arc<File>, Errno> do_open(const FsContext& fs, const klib::Ar
         f.value()->set_path(node.clone());
         return file_of(f.release_value());
     }
-    if (type == S_IFLNK) {
-        return Errno::ELOOP; // O_NOFOLLOW on a symbolic link
-    }
     if ((flags & O_CREAT) != 0 && type == S_IFDIR) {
         return Errno::EISDIR;
     }
     if ((flags & O_DIRECTORY) != 0 && type != S_IFDIR) {
         return Errno::ENOTDIR;
+    }
+    if (type == S_IFLNK) {
+        return Errno::ELOOP; // O_NOFOLLOW on a symbolic link
     }
     u32 may = 0;
     if (acc == O_RDONLY || acc == O_RDWR) {
@@ -413,7 +425,8 @@ klib::Result<klib::Arc<PathNode>, Errno> Namespace::mount(const klib::Arc<PathNo
     return result;
 }
 
-klib::Result<void, Errno> Namespace::umount(const klib::Arc<PathNode>& at) const {
+klib::Result<void, Errno> Namespace::umount(const klib::Arc<PathNode>& at, bool detach,
+                                           const klib::Arc<PathNode>& cwd) const {
     return mounts_.with([&](klib::Vec<Rec>& v) -> klib::Result<void, Errno> {
         klib::Optional<usize> found;
         for (usize i = v.size(); i > 0 && !found.has_value(); --i) {
@@ -427,24 +440,42 @@ klib::Result<void, Errno> Namespace::umount(const klib::Arc<PathNode>& at) const
         if (!v[found.value()].at.has_value()) {
             return Errno::EBUSY; // the namespace root
         }
+        bool below = false;
         for (usize j = 0; j < v.size(); ++j) {
             if (v[j].at.has_value() && v[j].at.value()->mount.ptr_eq(at->mount)) {
-                return Errno::EBUSY; // something is mounted below
+                below = true;
             }
         }
+        // Busy: mounts below, or references to the mount beyond the
+        // table's two (open files' and cwds' paths), as Linux's mnt_count.
+        if (!detach && (below || cwd->mount.ptr_eq(at->mount) ||
+                        v[found.value()].mount.ref_count() > 2)) {
+            return Errno::EBUSY;
+        }
+        // Lazy unmount (MNT_DETACH) also detaches everything below.
+        klib::Arc<Mount> gone = v[found.value()].mount.clone();
         (void)v.remove(found.value());
+        bool again = detach;
+        while (again) {
+            again = false;
+            for (usize j = 0; j < v.size() && !again; ++j) {
+                if (v[j].at.has_value() && v[j].at.value()->mount.ptr_eq(gone)) {
+                    (void)v.remove(j);
+                    again = true;
+                }
+            }
+        }
         return {};
     });
 }
 
-klib::Optional<klib::Arc<PathNode>> Namespace::covering(const klib::Arc<PathNode>& dir,
-                                                        const klib::Arc<Inode>& inode,
-                                                        klib::StringView) const {
+klib::Optional<klib::Arc<PathNode>> Namespace::covering(const klib::Arc<Mount>& mount,
+                                                        const klib::Arc<Inode>& inode) const {
     return mounts_.with([&](klib::Vec<Rec>& v) -> klib::Optional<klib::Arc<PathNode>> {
         // The last mount on a point hides the earlier ones.
         for (usize i = v.size(); i > 0; --i) {
             const Rec& r = v[i - 1];
-            if (r.at.has_value() && r.at.value()->mount.ptr_eq(dir->mount) &&
+            if (r.at.has_value() && r.at.value()->mount.ptr_eq(mount) &&
                 r.at.value()->inode.ptr_eq(inode)) {
                 return r.root.clone();
             }
@@ -459,6 +490,9 @@ bool Namespace::is_mountpoint(const klib::Arc<PathNode>& node) const {
             if (r.at.has_value() && r.at.value()->mount.ptr_eq(node->mount) &&
                 r.at.value()->inode.ptr_eq(node->inode)) {
                 return true;
+            }
+            if (r.at.has_value() && r.root->mount.ptr_eq(node->mount) && r.root->inode.ptr_eq(node->inode)) {
+                return true; // the root of a mount
             }
         }
         return false;
@@ -632,6 +666,11 @@ klib::Result<void, Errno> link(const FsContext& fs, const klib::Arc<PathNode>& o
                                klib::StringView old_path, const klib::Arc<PathNode>& new_base,
                                klib::StringView new_path, bool follow) {
     klib::Arc<PathNode> old = TRY(resolve(fs, old_base, old_path, follow));
+    return link_node(fs, old, new_base, new_path);
+}
+
+klib::Result<void, Errno> link_node(const FsContext& fs, const klib::Arc<PathNode>& old,
+                                    const klib::Arc<PathNode>& new_base, klib::StringView new_path) {
     u32 links = 0;
     Walked w = TRY(walk(fs, new_base, new_path, false, true, links));
     if (w.kind != Last::Normal) {

@@ -57,13 +57,14 @@ public:
                                                    klib::StringView source,
                                                    klib::StringView fstype, u64 flags) const;
     // Unmounts the file system whose root `at` is (EINVAL when `at` is not
-    // a mount root, EBUSY for the namespace root or with mounts below it).
-    klib::Result<void, Errno> umount(const klib::Arc<PathNode>& at) const;
-    // What `inode` (reached from a directory of `mount`) is covered by:
-    // the root of the topmost mount on it, if any.
-    klib::Optional<klib::Arc<PathNode>> covering(const klib::Arc<PathNode>& dir,
-                                                 const klib::Arc<Inode>& inode,
-                                                 klib::StringView name) const;
+    // a mount root; EBUSY for the namespace root, or, unless `detach`, with
+    // mounts below it or `cwd` inside it).
+    klib::Result<void, Errno> umount(const klib::Arc<PathNode>& at, bool detach,
+                                     const klib::Arc<PathNode>& cwd) const;
+    // What `inode` of `mount` is covered by: the root of the last mount on
+    // it, if any.
+    klib::Optional<klib::Arc<PathNode>> covering(const klib::Arc<Mount>& mount,
+                                                 const klib::Arc<Inode>& inode) const;
     // True when a file system is mounted on `node`.
     bool is_mountpoint(const klib::Arc<PathNode>& node) const;
     klib::Result<klib::Vec<MountInfo>, Errno> mounts() const;
@@ -135,6 +136,9 @@ klib::Result<void, Errno> symlink(const FsContext& fs, klib::StringView target,
 klib::Result<void, Errno> link(const FsContext& fs, const klib::Arc<PathNode>& old_base,
                                klib::StringView old_path, const klib::Arc<PathNode>& new_base,
                                klib::StringView new_path, bool follow);
+// linkat(AT_EMPTY_PATH): a new name for the resolved node `old`.
+klib::Result<void, Errno> link_node(const FsContext& fs, const klib::Arc<PathNode>& old,
+                                    const klib::Arc<PathNode>& new_base, klib::StringView new_path);
 klib::Result<void, Errno> unlink(const FsContext& fs, const klib::Arc<PathNode>& base,
                                  klib::StringView path);
 klib::Result<void, Errno> rmdir(const FsContext& fs, const klib::Arc<PathNode>& base,

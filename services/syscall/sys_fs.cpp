@@ -6,6 +6,7 @@
 // truncate/ftruncate, fallocate, fsync/fdatasync/sync/syncfs, utimensat,
 // umask, statfs/fstatfs, mount/umount2.
 #include "../fs/filesystems.h"
+#include "../fs/pipe.h"
 #include "../fs/tmpfs.h"
 #include "syscall.h"
 #include "user_mem.h"
@@ -26,6 +27,8 @@ constexpr u64 F_SETFD = 2;
 constexpr u64 F_GETFL = 3;
 constexpr u64 F_SETFL = 4;
 constexpr u64 F_DUPFD_CLOEXEC = 1030;
+constexpr u64 F_SETPIPE_SZ = 1031;
+constexpr u64 F_GETPIPE_SZ = 1032;
 constexpr u64 FD_CLOEXEC = 1;
 constexpr u64 R_OK = 4;
 constexpr u64 W_OK = 2;
@@ -129,6 +132,9 @@ SysResult do_readlinkat(process::Process& p, u64 dirfd, u64 path_addr, u64 buf, 
         klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
         node = TRY(fs::resolve(p.vfs.value(), base, path.view(), false));
     }
+    if (path.empty() && node->inode->stat().type() != fs::S_IFLNK) {
+        return Errno::ENOENT;
+    }
     klib::String target = TRY(node->inode->read_link());
     const klib::StringView t = target.view();
     const usize n = t.size() < usize(u32(size)) ? t.size() : usize(u32(size));
@@ -166,7 +172,7 @@ SysResult do_faccessat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, 
 
 SysResult do_dup3(process::Process& p, u64 oldfd, u64 newfd, bool cloexec) {
     klib::Arc<fs::File> f = TRY(p.files.get(oldfd));
-    if (newfd >= fs::FdTable::MAX_FDS) {
+    if (newfd >= p.files.limit()) {
         return Errno::EBADF;
     }
     TRY(p.files.install_at(newfd, klib::move(f), cloexec));
@@ -180,6 +186,9 @@ SysResult do_mknodat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, u6
     u32 type = m & fs::S_IFMT;
     if (type == 0) {
         type = fs::S_IFREG;
+    }
+    if (type == fs::S_IFDIR) {
+        return Errno::EPERM;
     }
     if (type != fs::S_IFREG && type != fs::S_IFCHR && type != fs::S_IFBLK && type != fs::S_IFIFO &&
         type != fs::S_IFSOCK) {
@@ -232,7 +241,18 @@ SysResult do_linkat(process::Process& p, u64 olddir, u64 old_addr, u64 newdir, u
     klib::String old_path = TRY(read_path(p, old_addr));
     klib::String new_path = TRY(path_arg(p, new_addr));
     if (old_path.empty()) {
-        return Errno::ENOENT; // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; not supported
+        // AT_EMPTY_PATH (root has CAP_DAC_READ_SEARCH): link the file the
+        // fd refers to.
+        if ((flags & AT_EMPTY_PATH) == 0) {
+            return Errno::ENOENT;
+        }
+        klib::Arc<fs::PathNode> old = TRY(lookup_at(p, olddir, old_addr, false, true));
+        if (old->inode->stat().is_dir()) {
+            return Errno::EPERM;
+        }
+        klib::Arc<fs::PathNode> nb = TRY(start_dir(p, newdir, new_path.view()));
+        TRY(fs::link_node(p.vfs.value(), old, nb, new_path.view()));
+        return u64(0);
     }
     klib::Arc<fs::PathNode> ob = TRY(start_dir(p, olddir, old_path.view()));
     klib::Arc<fs::PathNode> nb = TRY(start_dir(p, newdir, new_path.view()));
@@ -275,6 +295,7 @@ SysResult do_fchmodat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, b
 
 fs::SetAttr chown_attr(u64 uid, u64 gid) {
     fs::SetAttr a;
+    a.kill_suid = true;
     if (u32(uid) != u32(-1)) {
         a.uid = u32(uid);
     }
@@ -337,10 +358,15 @@ klib::Result<klib::Optional<fs::Timespec>, Errno> time_arg(const process::Proces
     return klib::Optional<fs::Timespec>(fs::Timespec{i64(ts[0]), i64(ts[1])});
 }
 
-klib::Result<void, Errno> copy_statfs(const process::Process& p, const fs::StatFs& s, u64 addr) {
+klib::Result<void, Errno> copy_statfs(const process::Process& p, const fs::PathNode& node, u64 addr) {
+    const fs::StatFs s = node.mount->fs->statfs();
+    // f_flags: ST_VALID | ST_RELATIME and the mount's flags (ST_RDONLY =
+    // MS_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC have the same values).
+    const u64 flags = 0x20 | 0x1000 | (node.mount->flags & 0xf);
+    const u64 fsid = s.type == 0 ? 0 : fs::dev_minor(node.inode->stat().dev);
     // struct statfs (x86-64, 120 bytes): 15 words.
     const klib::Array<u64, 15> w = {s.type, s.bsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree,
-                                    0,      s.namelen, s.frsize, s.flags, 0, 0, 0, 0};
+                                    fsid,   s.namelen, s.frsize, flags, 0, 0, 0, 0};
     TRY_SYS(p.space.write_val(addr, w));
     return {};
 }
@@ -398,9 +424,13 @@ SysResult sys_lseek(process::Process& p, const Args& args) {
         if (off < 0 || off >= size) {
             return Errno::ENXIO;
         }
-        const i64 pos = whence == SEEK_DATA ? off : size;
-        f->set_offset(u64(pos));
-        return u64(pos);
+        auto inode = f->inode();
+        if (!inode.has_value()) {
+            return Errno::ENXIO;
+        }
+        const u64 pos = TRY(inode.value()->seek_data(u64(off), whence == SEEK_HOLE));
+        f->set_offset(pos);
+        return pos;
     }
     if (off > 0 && base > klib::max_value<i64> - off) {
         return Errno::EOVERFLOW;
@@ -495,6 +525,9 @@ SysResult sys_faccessat2(process::Process& p, const Args& args) {
 
 SysResult sys_getcwd(process::Process& p, const Args& args) {
     TRY(need_fs(p));
+    if (p.vfs.value().cwd->inode->stat().nlink == 0) {
+        return Errno::ENOENT; // the cwd was removed
+    }
     klib::String path = TRY(fs::path_string(p.vfs.value(), p.vfs.value().cwd));
     if (args.a[1] < path.size() + 1) {
         return Errno::ERANGE;
@@ -541,7 +574,7 @@ SysResult sys_fcntl(process::Process& p, const Args& args) {
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (u32(arg) >= fs::FdTable::MAX_FDS) {
+        if (u32(arg) >= p.files.limit()) {
             return Errno::EINVAL;
         }
         return p.files.install(klib::move(f), cmd == F_DUPFD_CLOEXEC, u32(arg));
@@ -560,9 +593,44 @@ SysResult sys_fcntl(process::Process& p, const Args& args) {
         }
         f->set_status_flags(u32(arg));
         return u64(0);
+    case F_GETPIPE_SZ:
+        return f->pipe_size();
+    case F_SETPIPE_SZ:
+        if (u32(arg) > fs::PIPE_MAX_SIZE && !p.vfs.value().cred.is_root()) {
+            return Errno::EPERM;
+        }
+        return f->set_pipe_size(u32(arg));
     default:
         return Errno::EINVAL;
     }
+}
+
+SysResult sys_pipe2(process::Process& p, const Args& args) {
+    const u64 flags = args.a[1];
+    if ((flags & ~u64(fs::O_CLOEXEC | fs::O_NONBLOCK | fs::O_DIRECT)) != 0) {
+        return Errno::EINVAL;
+    }
+    fs::PipePair pair = TRY(fs::make_pipe(u32(flags)));
+    const bool cloexec = (flags & fs::O_CLOEXEC) != 0;
+    const u64 rfd = TRY(p.files.install(klib::move(pair.read), cloexec));
+    auto wfd = p.files.install(klib::move(pair.write), cloexec);
+    if (wfd.is_err()) {
+        (void)p.files.close(rfd);
+        return wfd.error();
+    }
+    const klib::Array<u32, 2> fds = {u32(rfd), u32(wfd.value())};
+    if (p.space.write_val(args.a[0], fds).is_err()) {
+        (void)p.files.close(rfd);
+        (void)p.files.close(wfd.value());
+        return Errno::EFAULT;
+    }
+    return u64(0);
+}
+
+SysResult sys_pipe(process::Process& p, const Args& args) {
+    Args a = args;
+    a.a[1] = 0;
+    return sys_pipe2(p, a);
 }
 
 SysResult sys_dup(process::Process& p, const Args& args) {
@@ -815,7 +883,7 @@ SysResult sys_umask(process::Process& p, const Args& args) {
 
 SysResult sys_statfs(process::Process& p, const Args& args) {
     klib::Arc<fs::PathNode> node = TRY(lookup_at(p, u64(u32(AT_FDCWD)), args.a[0], true, false));
-    TRY(copy_statfs(p, node->mount->fs->statfs(), args.a[1]));
+    TRY(copy_statfs(p, *node, args.a[1]));
     return u64(0);
 }
 
@@ -825,7 +893,7 @@ SysResult sys_fstatfs(process::Process& p, const Args& args) {
     if (!node.has_value()) {
         return Errno::EINVAL;
     }
-    TRY(copy_statfs(p, node.value()->mount->fs->statfs(), args.a[1]));
+    TRY(copy_statfs(p, *node.value(), args.a[1]));
     return u64(0);
 }
 
@@ -852,7 +920,11 @@ SysResult sys_mount(process::Process& p, const Args& args) {
     if ((flags & (fs::MS_REMOUNT | fs::MS_BIND)) != 0) {
         return Errno::EINVAL; // not supported yet
     }
-    klib::Arc<fs::FileSystem> filesystem = TRY(fs::make_filesystem(type.view()));
+    klib::String data;
+    if (args.a[4] != 0) {
+        data = TRY(read_path(p, args.a[4]));
+    }
+    klib::Arc<fs::FileSystem> filesystem = TRY(fs::make_filesystem(type.view(), data.view()));
     if (!at->inode->stat().is_dir()) {
         return Errno::ENOTDIR;
     }
@@ -873,11 +945,151 @@ SysResult sys_umount2(process::Process& p, const Args& args) {
     }
     // A process whose cwd is inside keeps the mount busy (Linux: EBUSY).
     const fs::FsContext& c = p.vfs.value();
-    if (c.cwd->mount.ptr_eq(at->mount) && (flags & fs::MNT_DETACH) == 0) {
-        return Errno::EBUSY;
-    }
-    TRY(c.ns->umount(at));
+    TRY(c.ns->umount(at, (flags & fs::MNT_DETACH) != 0, c.cwd));
     return u64(0);
+}
+
+} // namespace services::syscall
+
+namespace services::syscall {
+
+namespace {
+
+constexpr u64 STATX_BASIC_STATS = 0x7ff;
+constexpr u64 STATX_MNT_ID = 0x1000;
+constexpr u64 STATX_RESERVED = 0x80000000;
+constexpr u64 AT_STATX_SYNC_TYPE = 0x6000;
+
+} // namespace
+
+SysResult sys_statx(process::Process& p, const Args& args) {
+    const u64 dirfd = args.a[0];
+    const u64 flags = args.a[2];
+    const u64 mask = u32(args.a[3]);
+    const u64 buf = args.a[4];
+    if ((mask & STATX_RESERVED) != 0) {
+        return Errno::EINVAL;
+    }
+    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) != 0 ||
+        (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) {
+        return Errno::EINVAL;
+    }
+    klib::String path = TRY(read_path(p, args.a[1]));
+    fs::Stat st;
+    u64 mnt_id = 0;
+    if (path.empty() && (flags & AT_EMPTY_PATH) != 0 && i32(u32(dirfd)) != AT_FDCWD) {
+        klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+        st = TRY(f->stat());
+        auto node = f->path();
+        if (node.has_value()) {
+            mnt_id = node.value()->mount->id;
+        }
+    } else {
+        klib::Arc<fs::PathNode> node = TRY(lookup_at(p, dirfd, args.a[1], (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                                                     (flags & AT_EMPTY_PATH) != 0));
+        st = node->inode->stat();
+        mnt_id = node->mount->id;
+    }
+    // struct statx (256 bytes) as 32 words.
+    klib::Array<u64, 32> w{};
+    w[0] = (STATX_BASIC_STATS | STATX_MNT_ID) | (st.blksize << 32);
+    w[2] = u64(st.nlink) | (u64(st.uid) << 32);
+    w[3] = u64(st.gid) | (u64(st.mode & 0xffff) << 32);
+    w[4] = st.ino;
+    w[5] = st.size;
+    w[6] = st.blocks;
+    w[8] = u64(st.atime.sec);
+    w[9] = u64(st.atime.nsec);
+    w[12] = u64(st.ctime.sec);
+    w[13] = u64(st.ctime.nsec);
+    w[14] = u64(st.mtime.sec);
+    w[15] = u64(st.mtime.nsec);
+    w[16] = u64(fs::dev_major(st.rdev)) | (u64(fs::dev_minor(st.rdev)) << 32);
+    w[17] = u64(fs::dev_major(st.dev)) | (u64(fs::dev_minor(st.dev)) << 32);
+    w[18] = mnt_id;
+    TRY_SYS(p.space.write_val(buf, w));
+    return u64(0);
+}
+
+SysResult sys_copy_file_range(process::Process& p, const Args& args) {
+    const u64 in_off_addr = args.a[1];
+    const u64 out_off_addr = args.a[3];
+    const u64 len = args.a[4] > 0x7ffff000 ? 0x7ffff000 : args.a[4];
+    if (args.a[5] != 0) {
+        return Errno::EINVAL;
+    }
+    klib::Arc<fs::File> in = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> out = TRY(p.files.get(args.a[2]));
+    if (!in->readable() || !out->writable() || (out->flags() & fs::O_APPEND) != 0) {
+        return Errno::EBADF;
+    }
+    const fs::Stat ist = TRY(in->stat());
+    const fs::Stat ost = TRY(out->stat());
+    if (ist.is_dir() || ost.is_dir()) {
+        return Errno::EISDIR;
+    }
+    if (ist.type() != fs::S_IFREG || ost.type() != fs::S_IFREG) {
+        return Errno::EINVAL;
+    }
+    u64 ioff = in->offset();
+    u64 ooff = out->offset();
+    if (in_off_addr != 0) {
+        ioff = TRY_SYS(p.space.read_val<u64>(in_off_addr));
+    }
+    if (out_off_addr != 0) {
+        ooff = TRY_SYS(p.space.read_val<u64>(out_off_addr));
+    }
+    if (i64(ioff) < 0 || i64(ooff) < 0) {
+        return Errno::EINVAL;
+    }
+    if (ist.dev == ost.dev && ist.ino == ost.ino && ioff < ooff + len && ooff < ioff + len) {
+        return Errno::EINVAL; // overlapping ranges of one file
+    }
+    klib::Array<u8, 4096> chunk{};
+    u64 done = 0;
+    while (done < len) {
+        const u64 want = klib::min(len - done, u64(chunk.size()));
+        usize got = 0;
+        auto r = in->read(ioff + done, want, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+            got += klib::copy(chunk.span().subspan(got), part);
+            return {};
+        });
+        if (r.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return r.error();
+        }
+        if (got == 0) {
+            break;
+        }
+        usize put = 0;
+        auto w = out->write(ooff + done, got, [&](klib::Span<u8> dst) -> klib::Result<void, Errno> {
+            put += klib::copy(dst, klib::Span<const u8>(chunk.span().subspan(put, dst.size())));
+            return {};
+        });
+        if (w.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return w.error();
+        }
+        done += w.value();
+        if (w.value() < got) {
+            break;
+        }
+    }
+    if (in_off_addr != 0) {
+        TRY_SYS(p.space.write_val(in_off_addr, u64(ioff + done)));
+    } else {
+        in->set_offset(ioff + done);
+    }
+    if (out_off_addr != 0) {
+        TRY_SYS(p.space.write_val(out_off_addr, u64(ooff + done)));
+    } else {
+        out->set_offset(ooff + done);
+    }
+    return done;
 }
 
 } // namespace services::syscall

@@ -14,10 +14,14 @@ namespace services::syscall {
 namespace {
 
 using U64Pair = klib::Array<u64, 2>;
+using Termios = klib::Array<u8, 36>;
 
 constexpr u64 IOV_MAX = 1024;
 constexpr u64 MAX_RW = 0x7ffff000; // Linux caps one read/write at this
 constexpr u64 TCGETS = 0x5401;
+constexpr u64 TCSETS = 0x5402;
+constexpr u64 TCSETSW = 0x5403;
+constexpr u64 TCSETSF = 0x5404;
 constexpr u64 TIOCGWINSZ = 0x5413;
 constexpr u64 FIONREAD = 0x541b;
 constexpr u64 FIONBIO = 0x5421;
@@ -251,7 +255,7 @@ SysResult sys_poll(process::Process& p, const Args& args) {
     const u64 fds = args.a[0];
     const u64 nfds = args.a[1];
     const i64 timeout_ms = i64(i32(u32(args.a[2])));
-    if (nfds > fs::FdTable::MAX_FDS) {
+    if (nfds > p.files.limit()) {
         return Errno::EINVAL;
     }
     u64 ready = 0;
@@ -307,6 +311,10 @@ SysResult sys_ioctl(process::Process& p, const Args& args) {
         return u64(0);
     }
     case FIONREAD: {
+        if (auto n = f->readable_bytes(); n.has_value()) {
+            TRY_SYS(p.space.write_val(args.a[2], i32(klib::min(n.value(), u64(0x7fffffff)))));
+            return u64(0);
+        }
         const fs::Stat st = TRY(f->stat());
         if (st.type() == fs::S_IFDIR) {
             return Errno::EINVAL;
@@ -319,8 +327,33 @@ SysResult sys_ioctl(process::Process& p, const Args& args) {
         TRY_SYS(p.space.write_val(args.a[2], avail));
         return u64(0);
     }
-    case TCGETS:
+    case TCGETS: {
+        if (!f->is_tty()) {
+            return Errno::ENOTTY;
+        }
+        // Linux's tty_std_termios: ICRNL|IXON, OPOST|ONLCR,
+        // B38400|CS8|CREAD|HUPCL, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|
+        // ECHOKE|IEXTEN, line 0, INIT_C_CC.
+        const klib::Array<u8, 36> termios = {0x00, 0x05, 0, 0, 0x05, 0, 0, 0, 0xbf, 0x04, 0, 0,
+                                             0x3b, 0x8a, 0, 0, 0, 3, 0x1c, 0x7f, 0x15, 4, 0, 1,
+                                             0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0};
+        TRY_SYS(p.space.write_val(args.a[2], termios));
+        return u64(0);
+    }
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+        if (!f->is_tty()) {
+            return Errno::ENOTTY;
+        }
+        TRY_SYS(p.space.read_val<Termios>(args.a[2]));
+        return u64(0); // no line discipline yet: settings are accepted, not applied
     case TIOCGWINSZ:
+        if (!f->is_tty()) {
+            return Errno::ENOTTY;
+        }
+        TRY_SYS(p.space.write_val(args.a[2], u64(0))); // a serial line: 0 rows, 0 columns
+        return u64(0);
     default:
         // The console has no terminal settings yet; programs fall back to
         // non-tty behaviour (e.g. full buffering of stdout). Files and

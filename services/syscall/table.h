@@ -25,6 +25,7 @@
     X(19, readv)                                                                                   \
     X(20, writev)                                                                                  \
     X(21, access)                                                                                  \
+    X(22, pipe)                                                                                    \
     X(24, sched_yield)                                                                             \
     X(32, dup)                                                                                     \
     X(33, dup2)                                                                                    \
@@ -95,11 +96,14 @@
     X(280, utimensat)                                                                              \
     X(285, fallocate)                                                                              \
     X(292, dup3)                                                                                   \
+    X(293, pipe2)                                                                                  \
     X(295, preadv)                                                                                 \
     X(296, pwritev)                                                                                \
     X(302, prlimit64)                                                                              \
     X(306, syncfs)                                                                                 \
     X(316, renameat2)                                                                              \
     X(318, getrandom)                                                                              \
+    X(326, copy_file_range)                                                                        \
+    X(332, statx)                                                                                  \
     X(334, rseq)                                                                                   \
     X(439, faccessat2)
