@@ -119,6 +119,7 @@ public:
     // Output is always possible; there is no input yet.
     u32 poll() const override { return POLLOUT | POLLWRNORM; }
     bool is_tty() const override { return true; }
+    bool supports_epoll() const override { return true; }
 };
 
 // /dev/tty: the process's controlling terminal. Nothing has one yet (init

@@ -21,9 +21,12 @@ constexpr u32 POLLNVAL = 0x020;
 constexpr u32 POLLRDNORM = 0x040;
 constexpr u32 POLLWRNORM = 0x100;
 
+// A process-wide unique number for each open file description.
+u64 next_file_id();
+
 class File {
 public:
-    explicit File(u32 flags) : state_(State{0, flags}) {}
+    explicit File(u32 flags) : state_(State{0, flags}), id_(next_file_id()) {}
     virtual ~File() = default;
 
     // Reads up to `len` bytes at `pos` (streams ignore it) into `sink`;
@@ -38,6 +41,9 @@ public:
     virtual bool is_tty() const { return false; }
     // Ready events now (POLLIN/POLLOUT/POLLHUP...).
     virtual u32 poll() const { return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; }
+    // Whether epoll may watch the file (Linux: files with a poll method;
+    // regular files and directories have none: EPERM).
+    virtual bool supports_epoll() const { return false; }
     // Registers/unregisters a poll/epoll waiter with the file's Pollee
     // (files that are always ready have none: nothing to do).
     virtual klib::Result<void> observe(const klib::Arc<Observer>&) const { return {}; }
@@ -52,6 +58,9 @@ public:
     virtual bool seek_always_zero() const { return false; }
 
     KLIB_DYN_BASE(File)
+
+    // True when `o` is this very open file description.
+    bool same_as(const File& o) const { return id_ == o.id_; }
 
     u64 offset() const {
         return state_.with([](State& s) { return s.offset; });
@@ -99,6 +108,7 @@ private:
     };
     keel::SpinLock<State> state_;
     keel::SpinLock<klib::Optional<klib::Arc<PathNode>>> path_;
+    u64 id_; // identity (checked code cannot compare addresses)
 };
 
 // A regular file, directory or symlink (O_PATH) of a file system.

@@ -83,7 +83,7 @@ klib::Result<usize, Errno> PipeBuffer::read(u64 len, ReadSink sink, bool nonbloc
             if (got == 0 && err.has_value()) {
                 return err.value();
             }
-            pollee.notify();
+            pollee.notify(POLLOUT | POLLWRNORM);
             return usize(got);
         }
         if (outcome == 2) {
@@ -138,7 +138,7 @@ klib::Result<usize, Errno> PipeBuffer::write(u64 len, WriteSource source, bool n
             return 1;
         });
         if (outcome == 1) {
-            pollee.notify();
+            pollee.notify(POLLIN | POLLRDNORM);
             if (err.has_value()) {
                 if (done > 0) {
                     return usize(done);
@@ -176,7 +176,7 @@ void PipeBuffer::attach(bool reader, bool writer) const {
         s.writers += writer ? 1 : 0;
         s.opened_writers += writer ? 1 : 0;
     });
-    pollee.notify();
+    pollee.notify(POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM | POLLHUP | POLLERR);
 }
 
 void PipeBuffer::detach(bool reader, bool writer) const {
@@ -184,7 +184,7 @@ void PipeBuffer::detach(bool reader, bool writer) const {
         s.readers -= reader && s.readers > 0 ? 1 : 0;
         s.writers -= writer && s.writers > 0 ? 1 : 0;
     });
-    pollee.notify();
+    pollee.notify(POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM | POLLHUP | POLLERR);
 }
 
 u32 PipeBuffer::poll(bool reader, bool writer) const {
@@ -250,7 +250,7 @@ klib::Result<u64, Errno> PipeBuffer::resize(u64 size) const {
         s.ring = klib::move(fresh);
         return {};
     }));
-    pollee.notify();
+    pollee.notify(POLLOUT | POLLWRNORM);
     return cap;
 }
 

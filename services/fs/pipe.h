@@ -55,6 +55,7 @@ public:
     bool seekable() const override { return false; }
     klib::Result<Stat, Errno> stat() const override;
     u32 poll() const override;
+    bool supports_epoll() const override { return true; }
     klib::Result<void> observe(const klib::Arc<Observer>& o) const override;
     void unobserve(const klib::Arc<Observer>& o) const override;
     klib::Result<u64, Errno> pipe_size() const override { return buf_->capacity(); }

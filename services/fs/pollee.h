@@ -15,8 +15,14 @@ namespace services::fs {
 
 class Observer {
 public:
-    // Wakes the waiter (a watched file changed).
-    void notify() const {
+    // `mask`: the events this observer cares about (0: all).
+    explicit Observer(u32 mask = 0) : mask_(mask) {}
+
+    // Wakes the waiter if `events` (what may have changed) concern it.
+    void notify(u32 events) const {
+        if (mask_ != 0 && (events & mask_) == 0) {
+            return;
+        }
         events_.with([](u64& n) { ++n; });
         wq_.wake_all();
     }
@@ -34,13 +40,15 @@ public:
     }
 
 private:
+    u32 mask_;
     keel::SpinLock<u64> events_;
     keel::WaitQueue wq_;
 };
 
 class Pollee {
 public:
-    void notify() const {
+    // `events`: which readiness may have changed (POLLIN, POLLOUT, ...).
+    void notify(u32 events) const {
         wq_.wake_all();
         // Copy the observers out: notifying takes their locks.
         klib::Vec<klib::Arc<Observer>> copy;
@@ -52,7 +60,7 @@ public:
             }
         });
         for (const klib::Arc<Observer>& o : copy) {
-            o->notify();
+            o->notify(events);
         }
     }
     // Blocking I/O: waits until `ready()` holds (re-checked at every notify).

@@ -1,5 +1,5 @@
 // read, write, readv, writev, pread64, pwrite64, preadv, pwritev,
-// sendfile, poll, ioctl: data through file descriptors. Every kind of
+// sendfile, ioctl: data through file descriptors. Every kind of
 // file (tmpfs files, devices, the console) is an fs::File; data moves
 // between the file and user memory in page-sized pieces, without heap
 // allocation.
@@ -249,47 +249,6 @@ SysResult sys_sendfile(process::Process& p, const Args& args) {
         in->set_offset(off + done);
     }
     return done;
-}
-
-SysResult sys_poll(process::Process& p, const Args& args) {
-    const u64 fds = args.a[0];
-    const u64 nfds = args.a[1];
-    const i64 timeout_ms = i64(i32(u32(args.a[2])));
-    if (nfds > p.files.limit()) {
-        return Errno::EINVAL;
-    }
-    u64 ready = 0;
-    for (u64 i = 0; i < nfds; ++i) {
-        const u64 at = fds + 8 * i;
-        const i32 fd = i32(TRY_SYS(p.space.read_val<u32>(at)));
-        const u32 events = TRY_SYS(p.space.read_val<u16>(at + 4));
-        u32 revents = 0;
-        if (fd >= 0) {
-            auto f = p.files.get(u64(fd));
-            if (f.is_err()) {
-                revents = fs::POLLNVAL;
-            } else {
-                revents = f.value()->poll() & (events | fs::POLLERR | fs::POLLHUP);
-            }
-        }
-        TRY_SYS(p.space.write_val(at + 6, u16(revents)));
-        if (revents != 0) {
-            ++ready;
-        }
-    }
-    if (ready > 0 || timeout_ms == 0) {
-        return ready;
-    }
-    if (timeout_ms < 0) {
-        // Nothing can become ready (no console input): wait for ever, as
-        // Linux would with no input arriving.
-        keel::log_warn("poll: pid {} waits for ever (no console input yet)", p.pid);
-        for (;;) {
-            keel::sleep_ns(1000000000ull);
-        }
-    }
-    keel::sleep_ns(u64(timeout_ms) * 1000000ull);
-    return u64(0);
 }
 
 SysResult sys_ioctl(process::Process& p, const Args& args) {

@@ -26,6 +26,7 @@
     X(20, writev)                                                                                  \
     X(21, access)                                                                                  \
     X(22, pipe)                                                                                    \
+    X(23, select)                                                                                  \
     X(24, sched_yield)                                                                             \
     X(32, dup)                                                                                     \
     X(33, dup2)                                                                                    \
@@ -74,12 +75,15 @@
     X(186, gettid)                                                                                 \
     X(201, time)                                                                                   \
     X(204, sched_getaffinity)                                                                      \
+    X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
     X(218, set_tid_address)                                                                        \
     X(228, clock_gettime)                                                                          \
     X(229, clock_getres)                                                                           \
     X(230, clock_nanosleep)                                                                        \
     X(231, exit_group)                                                                             \
+    X(232, epoll_wait)                                                                             \
+    X(233, epoll_ctl)                                                                              \
     X(257, openat)                                                                                 \
     X(258, mkdirat)                                                                                \
     X(259, mknodat)                                                                                \
@@ -92,9 +96,15 @@
     X(267, readlinkat)                                                                             \
     X(268, fchmodat)                                                                               \
     X(269, faccessat)                                                                              \
+    X(270, pselect6)                                                                               \
+    X(271, ppoll)                                                                                  \
     X(273, set_robust_list)                                                                        \
     X(280, utimensat)                                                                              \
+    X(281, epoll_pwait)                                                                            \
+    X(284, eventfd)                                                                                \
     X(285, fallocate)                                                                              \
+    X(290, eventfd2)                                                                               \
+    X(291, epoll_create1)                                                                          \
     X(292, dup3)                                                                                   \
     X(293, pipe2)                                                                                  \
     X(295, preadv)                                                                                 \
