@@ -71,10 +71,10 @@ public:
 
 private:
     struct Interest {
-        u64 fd;
+        u64 fd{};
         klib::Arc<File> file;
-        u32 events;
-        u64 data;
+        u32 events{};
+        u64 data{};
         klib::Arc<Observer> obs; // this interest's own notifications
         u64 seen = 0;            // obs->events() at the last report (ET)
         bool armed = true;       // ET: report even without a new notification

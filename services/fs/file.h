@@ -103,8 +103,8 @@ public:
 
 private:
     struct State {
-        u64 offset;
-        u32 flags;
+        u64 offset{};
+        u32 flags{};
     };
     keel::SpinLock<State> state_;
     keel::SpinLock<klib::Optional<klib::Arc<PathNode>>> path_;

@@ -117,11 +117,19 @@ void run_init() {
     }
     ctx.umask = 022;
 
-    klib::StringView path = keel::boot_param("rdinit").value_or("/init");
+    // A quoted value (rdinit="/init") loses its quotes, as Linux's next_arg.
+    const klib::StringView raw = keel::boot_param("rdinit").value_or("/init");
+    const bool quoted = raw.size() >= 2 && raw.starts_with('"') && raw.ends_with('"');
+    const klib::StringView path = quoted ? raw.substr(1, raw.size() - 2) : raw;
     auto exe = fs::open(ctx, ctx.cwd, path, fs::O_RDONLY, 0);
-    if (exe.is_err() || !exe.value()->stat().is_ok() ||
-        exe.value()->stat().value().type() != fs::S_IFREG) {
-        keel::log_error("init: {} not found in the initramfs", path);
+    if (exe.is_err()) {
+        keel::log_error("init: cannot execute {} (error -{})", path, i64(exe.error()));
+        return;
+    }
+    const fs::Stat exe_st = exe.value()->stat().value_or(fs::Stat{});
+    // execve's checks: a regular file (EACCES otherwise) with an execute bit.
+    if (exe_st.type() != fs::S_IFREG || !fs::permitted(exe_st, ctx.cred, fs::MAY_EXEC)) {
+        keel::log_error("init: cannot execute {} (error -{})", path, i64(fs::Errno::EACCES));
         return;
     }
     klib::Vec<u8> data;
@@ -137,9 +145,16 @@ void run_init() {
         keel::log_error("init: out of memory");
         return;
     }
+    // Not an ELF file at all (a script, text): ENOEXEC, as execve says.
+    if (data.size() < 4 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
+        keel::log_error("init: cannot execute {} (error -{})", path, i64(fs::Errno::ENOEXEC));
+        return;
+    }
     auto proc = process::load(data.span().span(), argv, envp);
     if (proc.is_err()) {
-        keel::log_error("init: cannot execute {}: {}", path, klib::error_name(proc.error()));
+        const fs::Errno e = proc.error() == klib::Error::NoMemory ? fs::Errno::ENOMEM : fs::Errno::ENOEXEC;
+        keel::log_error("init: cannot execute {}: {} (error -{})", path, klib::error_name(proc.error()),
+                        i64(e));
         return;
     }
     process::Process& p = *proc.value();
