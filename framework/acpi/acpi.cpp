@@ -8,7 +8,8 @@ namespace keel::acpi {
 
 namespace {
 
-Info g_info;
+// Read-only once the framework's page tables are up (linker.ld).
+[[gnu::section(".ro_after_init")]] Info g_info;
 
 // Runs before the framework's page tables exist: only the first 4 GiB are
 // mapped, so every table address is checked against that bound.
@@ -169,6 +170,18 @@ void visit(u64 pa) {
         u64 lo = u32(t[44] | (t[45] << 8) | (t[46] << 16) | (u32(t[47]) << 24));
         u64 hi = u32(t[48] | (t[49] << 8) | (t[50] << 16) | (u32(t[51]) << 24));
         g_info.hpet_phys = lo | (hi << 32);
+    } else if (sig_is(h.sig, "MCFG") && len >= 44 + 16) {
+        // The first allocation entry, if it is segment 0's.
+        const u8* e = bytes(pa) + 44;
+        u64 base = 0;
+        for (u32 b = 0; b < 8; ++b) {
+            base |= u64(e[b]) << (8 * b);
+        }
+        if (e[8] == 0 && e[9] == 0 && e[10] <= e[11] && (base & 0xfffff) == 0) {
+            g_info.ecam_phys = base;
+            g_info.ecam_bus_start = e[10];
+            g_info.ecam_bus_end = e[11];
+        }
     }
 }
 

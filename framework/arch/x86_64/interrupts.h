@@ -7,6 +7,13 @@ namespace keel::arch {
 
 void handle_interrupt(TrapFrame& f);
 
+// An exception vector that arrived without the error code the CPU pushes
+// for it (traps.S marks it): counted, reported, acknowledged, ignored.
+void ack_injected_vector(u8 vector);
+u64 injected_vectors();
+// Sends `vector` to this CPU (fixed delivery; vector >= 16). For ktests.
+void send_self_ipi(u8 vector);
+
 } // namespace keel::arch
 
 namespace keel::detail {

@@ -162,6 +162,10 @@ void dump_registers(const TrapFrame& f) {
 extern "C" void keel_trap_dispatch(keel::arch::TrapFrame* frame) {
     using namespace keel::arch;
     TrapFrame& f = *frame;
+    if (f.vector >= 0x100) { // INJECTED (traps.S): not a CPU exception
+        ack_injected_vector(u8(f.vector));
+        return;
+    }
     // Exceptions raised by user code go back to the service that runs it.
     // NMI, double fault and machine check are never the thread's doing.
     if ((f.cs & 3) == 3 && f.vector < 32 && f.vector != 2 && f.vector != 8 && f.vector != 18) {
