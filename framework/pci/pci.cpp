@@ -5,6 +5,7 @@
 #include "acpi/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "io/windows.h"
+#include "iommu/vtd.h"
 #include "mm/kernel_space.h"
 #include <keel/sync/spinlock.h>
 #include <klib/vec.h>
@@ -314,6 +315,9 @@ klib::Result<IoPorts> PciFunction::io_bar(usize i) {
 klib::Result<void> PciFunction::set_bus_master(bool on) {
     if (!writable_) {
         return klib::Err(klib::Error::PermissionDenied);
+    }
+    if (on) { // with an IOMMU: the DMA domain (only DMA handles' memory)
+        TRY(iommu::attach(addr_.bus, u8(bdf(addr_))));
     }
     const u32 cmd = raw_read32(REG_COMMAND) & 0xffff & ~CMD_MASTER;
     raw_write(REG_COMMAND, 2, on ? cmd | CMD_MASTER : cmd);

@@ -24,7 +24,7 @@ klib::Result<VirtioBlk> VirtioBlk::probe(pci::Device&& dev) {
         return klib::Err(klib::Error::NotFound);
     }
     virtio::Transport t = TRY(virtio::Transport::open(klib::move(dev.fn)));
-    const u64 features = TRY(t.negotiate(F_RO));
+    const u64 features = TRY(t.negotiate(F_RO | virtio::F_ACCESS_PLATFORM));
     // Completions by interrupt when the device does MSI-X; else polling.
     klib::Arc<Completion> done = TRY(klib::Arc<Completion>::make());
     klib::Optional<keel::IrqLine> irq;

@@ -19,6 +19,9 @@ constexpr u8 FAILED = 128;
 } // namespace status
 
 constexpr u64 F_VERSION_1 = u64(1) << 32;
+// The device's DMA goes through the platform's IOMMU: our device addresses
+// (keel/dma.h handles) are valid there, so drivers accept it when offered.
+constexpr u64 F_ACCESS_PLATFORM = u64(1) << 33;
 
 class Transport {
 public:

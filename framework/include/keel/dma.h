@@ -10,10 +10,13 @@
 // Only untyped memory (keel/mm/frame.h) can become a DMA buffer, so a
 // device given these addresses writes nothing the kernel keeps typed data
 // in. The device address comes from the handle; services program no other.
-// Without an IOMMU the device address is the physical address and nothing
-// stops a misprogrammed device from using others (docs/safety-profile.md,
-// residual risks). The memory stays allocated while the handle lives: drop
-// it only after the device is done (reset, or bus mastering off).
+// With an Intel IOMMU (VT-d, e.g. QEMU's -device intel-iommu) the handle's
+// frames are the only memory devices can reach, from creation until the
+// handle is dropped (dma_remapped()); without one, the device address is
+// the physical address and nothing stops a misprogrammed device from using
+// others (docs/safety-profile.md, residual risks). The memory stays
+// allocated while the handle lives: drop it only after the device is done
+// (reset, or bus mastering off).
 #pragma once
 
 #include <keel/mm/frame.h>
@@ -24,13 +27,32 @@ KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
+// Whether an IOMMU confines device DMA to the memory of live DMA handles.
+bool dma_remapped();
+
+namespace detail {
+// Makes [pa, pa + size) reachable by devices (IOMMU), or not any more.
+KLIB_UNSAFE klib::Result<void> dma_map(u64 pa, u64 size, bool device_writes);
+KLIB_UNSAFE void dma_unmap(u64 pa, u64 size);
+} // namespace detail
+
 // Memory the CPU and the device use at the same time (rings, request
 // headers). x86 DMA is cache-coherent: no synchronisation calls needed.
 class DmaCoherent {
 public:
     // `nframes` physically contiguous zero-filled frames; NoMemory.
     static klib::Result<DmaCoherent> alloc(usize nframes) {
-        return DmaCoherent(TRY(Segment::alloc(nframes)));
+        Segment s = TRY(Segment::alloc(nframes));
+        TRY(detail::dma_map(s.paddr(), s.size(), true));
+        return DmaCoherent(klib::move(s));
+    }
+    DmaCoherent(DmaCoherent&& o) noexcept : seg_(klib::move(o.seg_)), live_(o.live_) {
+        o.live_ = false;
+    }
+    ~DmaCoherent() {
+        if (live_) {
+            detail::dma_unmap(seg_.paddr(), seg_.size());
+        }
     }
 
     u64 device_addr() const { return seg_.paddr(); }
@@ -56,6 +78,7 @@ public:
 private:
     explicit DmaCoherent(Segment&& s) : seg_(klib::move(s)) {}
     Segment seg_;
+    bool live_ = true;
 };
 
 // Memory handed to the device for a transfer in one direction (data
@@ -66,7 +89,19 @@ class DmaStream {
 public:
     enum class Direction { ToDevice, FromDevice, Both };
 
-    static klib::Result<DmaStream> map(Segment&& seg, Direction d) { return DmaStream(klib::move(seg), d); }
+    // Exists if the segment's frames are already a DMA buffer (a clone).
+    static klib::Result<DmaStream> map(Segment&& seg, Direction d) {
+        TRY(detail::dma_map(seg.paddr(), seg.size(), d != Direction::ToDevice));
+        return DmaStream(klib::move(seg), d);
+    }
+    DmaStream(DmaStream&& o) noexcept : seg_(klib::move(o.seg_)), dir_(o.dir_), live_(o.live_) {
+        o.live_ = false;
+    }
+    ~DmaStream() {
+        if (live_) {
+            detail::dma_unmap(seg_.paddr(), seg_.size());
+        }
+    }
 
     u64 device_addr() const { return seg_.paddr(); }
     usize size() const { return seg_.size(); }
@@ -94,6 +129,7 @@ private:
     DmaStream(Segment&& s, Direction d) : seg_(klib::move(s)), dir_(d) {}
     Segment seg_;
     Direction dir_;
+    bool live_ = true;
 };
 
 } // namespace keel
