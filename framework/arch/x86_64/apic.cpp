@@ -21,6 +21,7 @@ namespace {
 u64 g_lapic = 0; // virtual address of the LAPIC register window
 u64 g_spurious = 0;
 u64 g_injected = 0; // exception vectors that arrived as interrupts (traps.S)
+u64 g_injected_user = 0; // ... of which while user code ran
 
 constexpr u32 REG_EOI = 0xb0;
 constexpr u32 REG_SVR = 0xf0;
@@ -106,8 +107,9 @@ void handle_interrupt(TrapFrame& f) {
     }
 }
 
-void ack_injected_vector(u8 vector) {
+void ack_injected_vector(u8 vector, bool from_user) {
     ++g_injected;
+    g_injected_user += from_user ? 1 : 0;
     log_warn("trap: vector {} arrived without the error code the CPU pushes for it "
              "(injected by a device or an IPI); ignored",
              vector);
@@ -116,6 +118,10 @@ void ack_injected_vector(u8 vector) {
 
 u64 injected_vectors() {
     return g_injected;
+}
+
+u64 injected_vectors_from_user() {
+    return g_injected_user;
 }
 
 void send_self_ipi(u8 vector) {

@@ -163,7 +163,7 @@ extern "C" void keel_trap_dispatch(keel::arch::TrapFrame* frame) {
     using namespace keel::arch;
     TrapFrame& f = *frame;
     if (f.vector >= 0x100) { // INJECTED (traps.S): not a CPU exception
-        ack_injected_vector(u8(f.vector));
+        ack_injected_vector(u8(f.vector), (f.cs & 3) == 3);
         return;
     }
     // Exceptions raised by user code go back to the service that runs it.
