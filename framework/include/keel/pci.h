@@ -97,6 +97,8 @@ public:
     // Points MSI-X table entry `entry` at `irq`, unmasks it and enables
     // MSI-X (MSI off). Unsupported without MSI-X, InvalidArgument if the
     // table has no such entry, NoMemory. The message is the framework's.
+    // Keep `irq` alive while the function is: a line dropped earlier may be
+    // reallocated, and its new owner's handler would run for this device.
     klib::Result<void> enable_msix(u16 entry, const IrqLine& irq);
     // Single-message MSI to `irq` (MSI-X off). Unsupported without MSI.
     klib::Result<void> enable_msi(const IrqLine& irq);
