@@ -47,7 +47,7 @@ SpinLock<Claims, IrqOff> g_claims;
 // Memory that is never a driver's device window: see keel/io.h.
 bool refused_memory(Range r) {
     const acpi::Info& a = acpi::info();
-    const u64 pages[] = {a.ioapic_phys, a.hpet_phys, a.dmar_phys};
+    const u64 pages[] = {a.lapic_phys, a.ioapic_phys, a.hpet_phys, a.dmar_phys};
     for (u64 base : pages) {
         if (base != 0 && overlaps(r, Range{base & ~u64(0xfff), (base & ~u64(0xfff)) + 0x1000})) {
             return true;
