@@ -57,8 +57,8 @@ bool refused_memory(Range r) {
         return true; // BIOS areas and VGA; the MSI window (local APICs)
     }
     if (a.ecam_phys != 0 &&
-        overlaps(r, Range{a.ecam_phys, a.ecam_phys + ((u64(a.ecam_bus_end) + 1 -
-                                                       a.ecam_bus_start) << 20)})) {
+        overlaps(r, Range{a.ecam_phys,
+                          a.ecam_phys + ((u64(a.ecam_bus_end) + 1 - a.ecam_bus_start) << 20)})) {
         return true;
     }
     // Everything the boot memory map lists (RAM, firmware, ACPI tables) and

@@ -27,12 +27,12 @@ constexpr u32 CMD_SRTP = 1u << 30; // set root table pointer
 constexpr u16 DOMAIN = 1;
 
 struct Unit {
-    u64 regs = 0;     // the register page (virtual), 0 when off
-    u64 root = 0;     // root table: one entry per bus
-    u64 tables = 0;   // second-level tables: 4-level root
-    u64 slptptr = 0;  // what context entries point at (4- or 3-level)
-    u64 aw = 0;       // context-entry address width: 2 = 48-bit, 1 = 39-bit
-    u64 limit = 0;    // first address the domain cannot map
+    u64 regs = 0;    // the register page (virtual), 0 when off
+    u64 root = 0;    // root table: one entry per bus
+    u64 tables = 0;  // second-level tables: 4-level root
+    u64 slptptr = 0; // what context entries point at (4- or 3-level)
+    u64 aw = 0;      // context-entry address width: 2 = 48-bit, 1 = 39-bit
+    u64 limit = 0;   // first address the domain cannot map
 };
 SpinLock<Unit, IrqOff> g_unit;
 mm::TableMem g_mem;

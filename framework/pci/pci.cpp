@@ -89,8 +89,7 @@ klib::Result<PciFunction> PciFunction::open(PciAddress a) {
 
 PciFunction::PciFunction(PciFunction&& o) noexcept
     : addr_(o.addr_), ecam_va_(o.ecam_va_), open_(o.open_), writable_(o.writable_),
-      bus_master_on_(o.bus_master_on_), msi_on_(o.msi_on_), msix_on_(o.msix_on_),
-      bars_(o.bars_) {
+      bus_master_on_(o.bus_master_on_), msi_on_(o.msi_on_), msix_on_(o.msix_on_), bars_(o.bars_) {
     o.open_ = false;
 }
 

@@ -1,7 +1,7 @@
 #include "table.h"
 
-#include <klib/array.h>
 #include <keel/log.h>
+#include <klib/array.h>
 
 namespace services::drivers {
 

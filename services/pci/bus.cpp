@@ -15,8 +15,8 @@ Device describe(keel::PciFunction&& f) {
     const u32 id = f.read32(0x00);
     const u32 cls = f.read32(0x08);
     const u8 header = u8(f.read8(REG_HEADER) & 0x7f);
-    return Device{klib::move(f), u16(id), u16(id >> 16), u8(cls >> 24), u8(cls >> 16),
-                  u8(cls >> 8), header};
+    return Device{klib::move(f), u16(id),      u16(id >> 16), u8(cls >> 24),
+                  u8(cls >> 16), u8(cls >> 8), header};
 }
 
 } // namespace

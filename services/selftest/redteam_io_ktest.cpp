@@ -189,8 +189,8 @@ KTEST(redteam_io_dma_handles_check_direction_and_bounds) {
     KEXPECT(in.write_bytes(0, buf.span()).error() == klib::Error::PermissionDenied);
     in.sync_for_cpu();
     KEXPECT(in.read_bytes(0, buf.span()).is_ok());
-    keel::DmaStream out = MUST(keel::DmaStream::map(MUST(keel::Segment::alloc(1)),
-                                                    keel::DmaStream::Direction::ToDevice));
+    keel::DmaStream out = MUST(
+        keel::DmaStream::map(MUST(keel::Segment::alloc(1)), keel::DmaStream::Direction::ToDevice));
     KEXPECT(out.read_bytes(0, buf.span()).error() == klib::Error::PermissionDenied);
     KEXPECT(out.write_bytes(4090, buf.span()).error() == klib::Error::OutOfRange);
     KEXPECT(out.write_bytes(0, buf.span()).is_ok());

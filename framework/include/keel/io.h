@@ -5,8 +5,9 @@
 // to name an arbitrary address. Even then the framework refuses windows
 // that are not a device's own: anything in the boot memory map (RAM,
 // firmware, ACPI tables), the first MiB (BIOS areas, VGA), the framework's
-// devices (local and I/O APIC, HPET, the IOMMU), the whole MSI window 0xfee00000-0xfeefffff,
-// the PCI Express configuration window (ECAM), and every I/O port below
+// devices (local and I/O APIC, HPET, the IOMMU), the whole MSI window
+// 0xfee00000-0xfeefffff, the PCI Express configuration window (ECAM), and
+// every I/O port below
 // 0x1000 (the chipset: PICs, PIT, CMOS/RTC, ISA DMA, A20, 0xcf8-0xcff PCI
 // configuration and 0xcf9 reset, QEMU's fw_cfg 0x510-0x51b, COM1) or used
 // by ACPI for power-off and SMIs. MMIO claims are exclusive per page (the
@@ -14,8 +15,8 @@
 // and alignment-checked; a bad offset is a driver bug and fails a check.
 //
 // What this cannot stop without an IOMMU: a driver programming its device
-// to DMA into arbitrary physical memory (docs/safety-profile.md, residual
-// risks).
+// to DMA into arbitrary physical memory (keel/dma.h, docs/safety-profile.md,
+// residual risks).
 #pragma once
 
 #include <klib/annotations.h>

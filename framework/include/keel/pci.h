@@ -113,7 +113,7 @@ private:
     u8 find_cap(u8 id) const;
 
     PciAddress addr_;
-    u64 ecam_va_;     // the function's 4 KiB ECAM page, 0 for port access
+    u64 ecam_va_;      // the function's 4 KiB ECAM page, 0 for port access
     bool open_ = true; // false once moved from
     bool writable_ = false;
     bool bus_master_on_ = false;
