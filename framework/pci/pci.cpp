@@ -199,7 +199,8 @@ klib::Result<void> PciFunction::write(u16 offset, u32 width, u32 v) {
     if (!writable_ || offset < 0x40 || offset >= 0x100) {
         return klib::Err(klib::Error::PermissionDenied);
     }
-    // Not inside an MSI, MSI-X or vendor-specific capability.
+    // Not inside an MSI or MSI-X capability, nor at or after a vendor-
+    // specific one (their length is the device's word: refuse the rest).
     if ((raw_read32(REG_COMMAND) & (u32(0x10) << 16)) != 0) {
         u8 off = u8(raw_read32(REG_CAP_PTR)) & 0xfc;
         for (u32 guard = 0; off >= 0x40 && guard < 48; ++guard) {

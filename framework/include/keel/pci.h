@@ -15,9 +15,9 @@
 // while another one for the same function lives. Bridges (class 06: host,
 // ISA/LPC, PCI-to-PCI, other) are read-only: their registers route memory,
 // ports and bus numbers for everyone. For other functions, writes reach
-// only [0x40, 0x100) outside the MSI, MSI-X and vendor-specific
-// capabilities (the last can tunnel into the device's BARs, e.g. virtio's
-// configuration-access window, and so into the MSI-X table). The header
+// only [0x40, 0x100) outside the MSI and MSI-X capabilities and before the
+// first vendor-specific one (those can tunnel into the device's BARs, e.g.
+// virtio's configuration-access window, and so into the MSI-X table). The header
 // (command register, BARs) changes only through the methods below; BARs
 // stay where firmware put them, and a BAR window that overlaps RAM,
 // firmware, the framework's devices or the MSI window is never mapped.
