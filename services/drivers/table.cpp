@@ -55,6 +55,9 @@ klib::Result<Bound> probe_all() {
             }
         }
         if (!taken) {
+            // Nothing DMAs that no driver drives (a NIC a boot ROM left
+            // running, say). Bridges refuse: they have no DMA of their own.
+            (void)d.fn.set_bus_master(false);
             TRY(out.unclaimed.try_push(klib::move(d)));
         }
     }

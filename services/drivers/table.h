@@ -25,7 +25,8 @@ struct Entry {
 bool matches(const Match& m, const pci::Device& d);
 
 // The drivers bound at boot, and the functions no driver took: the bus
-// keeps holding those, so no other service can open them.
+// keeps holding those (bus mastering off), so no other service can open
+// them.
 struct Bound {
     klib::Vec<VirtioBlk> blk;
     klib::Vec<pci::Device> unclaimed;

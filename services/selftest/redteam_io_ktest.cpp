@@ -118,6 +118,9 @@ KTEST(redteam_io_bridges_are_read_only) {
 KTEST(redteam_io_other_functions_are_unreachable) {
     drivers::Bound bound = MUST(drivers::probe_all());
     KEXPECT_EQ(bound.blk.size(), usize(1));
+    for (usize i = 0; i < bound.unclaimed.size(); ++i) {
+        KEXPECT((bound.unclaimed[i].fn.read16(0x04) & 0x4) == 0); // no DMA
+    }
     for (u8 dev = 0; dev < 32; ++dev) {
         for (u8 fn = 0; fn < 8; ++fn) {
             auto f = keel::PciFunction::open(keel::PciAddress{0, dev, fn});
