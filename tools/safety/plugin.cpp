@@ -214,6 +214,7 @@ public:
     void HandleTranslationUnit(ASTContext& ctx) override {
         check_flags(*checker_);
         inner_->HandleTranslationUnit(ctx);
+        check_deep_const(*checker_, ctx);
     }
 
 private:

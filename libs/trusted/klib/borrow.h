@@ -3,8 +3,10 @@
 //
 // A container owns a BorrowCounter. Iterators and borrow guards increment it
 // for as long as they live; structural mutations (anything that can move or
-// free elements) check that it is zero. The counter is a plain u32: klib
-// containers are not thread-safe and must be protected by a lock.
+// free elements) check that it is zero. Mutation of a klib container needs
+// non-const access (protect it with a lock), but shared (const) borrows are
+// taken through const: a container reached through an Arc may be iterated
+// on several CPUs at once, so the counter is updated atomically.
 //
 // Residual risk (not tracked): element references from operator[], Spans
 // and StringViews converted out of a guard, and raw pointers from
@@ -26,7 +28,8 @@ KLIB_TRUSTED_BEGIN
 namespace klib {
 
 // Count of live borrows of one container. Mutable so that const containers
-// can lend (shared) borrows.
+// can lend (shared) borrows: a sync type in its own right (every access is
+// atomic; relaxed is enough, the count orders nothing else).
 class BorrowCounter {
 public:
     constexpr BorrowCounter() noexcept = default;
@@ -34,13 +37,26 @@ public:
     constexpr BorrowCounter(const BorrowCounter&) noexcept {}
     constexpr BorrowCounter& operator=(const BorrowCounter&) noexcept { return *this; }
 
-    constexpr void acquire() const {
-        KLIB_CHECK(count_ != ~u32(0), "borrow counter overflow");
-        ++count_;
+    void acquire() const {
+        u32 old = __atomic_fetch_add(&count_, 1, __ATOMIC_RELAXED);
+        KLIB_CHECK(old < (u32(1) << 31), "borrow counter overflow");
     }
-    constexpr void release() const noexcept { --count_; }
-    constexpr bool borrowed() const noexcept { return count_ != 0; }
-    constexpr u32 count() const noexcept { return count_; }
+    void release() const noexcept { __atomic_fetch_sub(&count_, 1, __ATOMIC_RELAXED); }
+    // The same for a container's own structural mutations, which run with
+    // exclusive (non-const) access: no other CPU can hold a borrow then, so
+    // a plain load and store suffice (still atomic accesses, so never a
+    // data race with a shared borrower on another object path).
+    void acquire_exclusive() const {
+        u32 old = __atomic_load_n(&count_, __ATOMIC_RELAXED);
+        KLIB_CHECK(old < (u32(1) << 31), "borrow counter overflow");
+        __atomic_store_n(&count_, old + 1, __ATOMIC_RELAXED);
+    }
+    void release_exclusive() const noexcept {
+        __atomic_store_n(&count_, __atomic_load_n(&count_, __ATOMIC_RELAXED) - 1,
+                         __ATOMIC_RELAXED);
+    }
+    bool borrowed() const noexcept { return count() != 0; }
+    u32 count() const noexcept { return __atomic_load_n(&count_, __ATOMIC_RELAXED); }
 
 private:
     mutable u32 count_ = 0;
