@@ -11,6 +11,8 @@
 // service class is refused by the checker (KS-CONST, tests/safety/reject).
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support.h"
 #include <klib/arc.h>
 #include <klib/array.h>
@@ -202,6 +204,27 @@ TEST(KlibDeepConst, SharedVecBorrowsAreCounted) {
     static_assert(klib::is_same_v<decltype((*a).front()), const int&>);
     const klib::Array<int, 2> arr{3, 4};
     EXPECT_EQ(arr.front() + arr.back(), 7);
+}
+
+// Shared borrows of one Arc<Vec> taken on two CPUs at once are counted
+// atomically (a plain counter would lose updates: a data race).
+TEST(KlibDeepConst, SharedBorrowsFromTwoThreadsAreCounted) {
+    Vec<int> v;
+    ASSERT_TRUE(v.try_push(1).is_ok());
+    auto a = MUST(Arc<Vec<int>>::make(klib::move(v)));
+    auto work = [](Arc<Vec<int>> mine, long* sum) {
+        for (int i = 0; i < 200000; ++i) {
+            auto g = (*mine).span();
+            *sum += g[0];
+        }
+    };
+    long s1 = 0, s2 = 0;
+    std::thread t1(work, a.clone(), &s1);
+    std::thread t2(work, a.clone(), &s2);
+    t1.join();
+    t2.join();
+    EXPECT_EQ(s1 + s2, 400000);
+    EXPECT_EQ((*a).borrow_count(), 0u);
 }
 
 } // namespace

@@ -129,10 +129,14 @@ public:
     template <typename U>
     class BasicIter {
     public:
-        BasicIter(const IntrusiveList& l, Link* at) : list_(&l), at_(at) { l.borrows_.acquire(); }
-        BasicIter(const BasicIter& o) : list_(o.list_), at_(o.at_) { list_->borrows_.acquire(); }
+        BasicIter(const IntrusiveList& l, Link* at) : list_(&l), at_(at) {
+            l.borrows_.template acquire_for<U>();
+        }
+        BasicIter(const BasicIter& o) : list_(o.list_), at_(o.at_) {
+            list_->borrows_.template acquire_for<U>();
+        }
         BasicIter& operator=(const BasicIter&) = delete;
-        ~BasicIter() { list_->borrows_.release(); }
+        ~BasicIter() { list_->borrows_.template release_for<U>(); }
         U& operator*() const {
             KLIB_CHECK(at_ != nullptr, "iterator: dereference out of range");
             return obj_of(*at_);
