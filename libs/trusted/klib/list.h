@@ -18,6 +18,14 @@
 // The list does not own its nodes: the caller must keep each node alive
 // while linked (destroying a linked node is a check failure).
 // Not thread-safe: protect with a lock.
+//
+// Framework only (KLIB_UNSAFE, refused in services by KS-UNSAFE-CALL): a
+// linked node is reachable both through the list (front(), iteration) and
+// through whatever owns it, so the list lends mutable access to an object
+// someone else may also be changing (`const int& r = *l.front().v; n.v =
+// ...` reads freed memory). Like intrusive lists in Rust, it needs unsafe
+// code: the framework keeps each listed node reachable only through the
+// list while it is linked (the scheduler's run and wait queues).
 #pragma once
 
 #include <klib/annotations.h>
@@ -55,7 +63,7 @@ private:
 };
 
 template <typename T, typename Tag = DefaultListTag>
-class IntrusiveList {
+class KLIB_UNSAFE IntrusiveList {
     using Link = ListLink<T, Tag>;
 
 public:
