@@ -18,7 +18,9 @@
 // mutation is a check failure, and data_[0, size_) always holds live
 // elements, so reentrant reads see only live objects.
 //
-// Not thread-safe (the borrow counter is a plain u32): protect with a lock.
+// Mutation needs exclusive (non-const) access: protect a shared Vec with a
+// lock. Const access may be shared between CPUs (an Arc<Vec<T>>): borrows
+// taken through const are counted atomically (klib/borrow.h).
 #pragma once
 
 #include <klib/alloc.h>
