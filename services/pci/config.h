@@ -9,9 +9,9 @@
 namespace services::pci {
 
 struct Address {
-    u8 bus;
-    u8 device;   // 0..31
-    u8 function; // 0..7
+    u8 bus{};
+    u8 device{};   // 0..31
+    u8 function{}; // 0..7
 };
 
 class ConfigSpace {

@@ -455,10 +455,12 @@ public:
                 c_.report(rd->getLocation(), "KS-NS",
                           "explicit specialization of a trusted class template");
         if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd);
-            cxx && cxx->hasDefinition() && cxx->isThisDeclarationADefinition())
+            cxx && cxx->hasDefinition() && cxx->isThisDeclarationADefinition()) {
             for (const CXXBaseSpecifier& b : cxx->bases())
                 if (types_.is_view(b.getType()))
                     c_.report(b.getBeginLoc(), "KS-BORROW", "deriving from a view type");
+            check_field_init(cxx);
+        }
         return true;
     }
 
@@ -840,6 +842,78 @@ public:
     }
 
 private:
+    // KS-INIT: every scalar field of a checked class (and every field whose
+    // type is a template parameter) is initialised by a default member
+    // initialiser, or by a mem-initialiser in every constructor that can
+    // run. An implicit or defaulted default constructor, or a user-written
+    // one that skips the field, leaves it indeterminate: stack objects are
+    // zeroed by -ftrivial-auto-var-init, but temporaries, reused container
+    // slots and members of heap objects are not, and clang folds reads of
+    // undef into anything. Copy/move constructors that the compiler writes
+    // copy the field from an initialised source.
+    void check_field_init(const CXXRecordDecl* rd) {
+        if (rd->isLambda() || rd->isUnion())
+            return;
+        if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd);
+            spec && !spec->isExplicitSpecialization())
+            return; // the pattern is checked
+        for (const FieldDecl* f : rd->fields()) {
+            if (f->isImplicit() || f->hasInClassInitializer() || f->isUnnamedBitField())
+                continue;
+            QualType t = f->getType();
+            if (!t->isScalarType() && !t->isDependentType())
+                continue;
+            // The implicit default constructor (if the class has one that
+            // can be used) default-initialises the field.
+            const CXXConstructorDecl* bad = nullptr;
+            bool implicit_default = rd->needsImplicitDefaultConstructor();
+            for (const CXXConstructorDecl* ctor : rd->ctors()) {
+                if (ctor->isDeleted())
+                    continue;
+                if (!ctor->isUserProvided()) {
+                    // `= default` on the first declaration, or implicit:
+                    // copy/move copy the field; the default constructor
+                    // leaves it indeterminate.
+                    if (ctor->isDefaultConstructor())
+                        bad = ctor;
+                    continue;
+                }
+                bool init = false;
+                for (const CXXCtorInitializer* ci : ctor->inits())
+                    if (ci->isWritten() && (ci->getMember() == f || ci->isDelegatingInitializer()))
+                        init = true;
+                if (!init && ctor->isThisDeclarationADefinition())
+                    bad = ctor;
+                else if (!init && !ctor->hasBody())
+                    if (const FunctionDecl* def = ctor->getDefinition(); def && def != ctor) {
+                        const auto* dc = cast<CXXConstructorDecl>(def);
+                        bool di = false;
+                        for (const CXXCtorInitializer* ci : dc->inits())
+                            if (ci->isWritten() &&
+                                (ci->getMember() == f || ci->isDelegatingInitializer()))
+                                di = true;
+                        if (!di)
+                            bad = dc;
+                    }
+                if (bad)
+                    break;
+            }
+            if (bad && bad->isUserProvided())
+                c_.report(f->getLocation(), "KS-INIT",
+                          "field '" + f->getName() + "' of type '" + t.getAsString() +
+                              "' is not initialised by the constructor at " +
+                              bad->getLocation().printToString(c_.sm()) +
+                              " (give it a default member initialiser, e.g. '" +
+                              f->getName() + "{}', or a mem-initialiser)");
+            else if (bad || implicit_default)
+                c_.report(f->getLocation(), "KS-INIT",
+                          "field '" + f->getName() + "' of type '" + t.getAsString() +
+                              "' has no default member initialiser and the default "
+                              "constructor leaves it indeterminate (write '" +
+                              f->getName() + "{}' or '= value')");
+        }
+    }
+
     void check_named_cast(ExplicitCastExpr* e, StringRef what) {
         QualType to = e->getTypeAsWritten();
         QualType from = e->getSubExpr()->getType();
