@@ -1,0 +1,182 @@
+#include "vma.h"
+
+namespace services::mm {
+
+Vma Vma::clone() const {
+    Vma v;
+    v.start = start;
+    v.end = end;
+    v.prot = prot;
+    v.shared = shared;
+    if (backing.has_value()) {
+        v.backing = backing.value().clone();
+    }
+    v.offset = offset;
+    return v;
+}
+
+Vma Vma::slice(u64 lo, u64 hi) const {
+    Vma v = clone();
+    v.start = lo;
+    v.end = hi;
+    v.offset = offset + (lo - start);
+    return v;
+}
+
+bool Vma::joins(const Vma& next) const {
+    if (end != next.start || prot != next.prot || shared != next.shared ||
+        backing.has_value() != next.backing.has_value()) {
+        return false;
+    }
+    if (!backing.has_value()) {
+        return true;
+    }
+    return backing.value().ptr_eq(next.backing.value()) && offset + (end - start) == next.offset;
+}
+
+klib::Optional<usize> VmaSet::find(u64 addr) const {
+    usize lo = 0;
+    usize hi = areas_.size();
+    while (lo < hi) {
+        const usize mid = lo + (hi - lo) / 2;
+        const Vma& v = areas_[mid];
+        if (addr < v.start) {
+            hi = mid;
+        } else if (addr >= v.end) {
+            lo = mid + 1;
+        } else {
+            return mid;
+        }
+    }
+    return klib::none;
+}
+
+void VmaSet::merge_around(usize i) {
+    if (i + 1 < areas_.size() && areas_[i].joins(areas_[i + 1])) {
+        areas_[i].end = areas_[i + 1].end;
+        (void)areas_.remove(i + 1);
+    }
+    if (i > 0 && areas_[i - 1].joins(areas_[i])) {
+        areas_[i - 1].end = areas_[i].end;
+        (void)areas_.remove(i);
+    }
+}
+
+klib::Result<void> VmaSet::insert(Vma v) {
+    if (v.end <= v.start || overlaps(v.start, v.end)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    usize at = 0;
+    while (at < areas_.size() && areas_[at].start < v.start) {
+        ++at;
+    }
+    TRY(areas_.try_insert(at, klib::move(v)));
+    merge_around(at);
+    return {};
+}
+
+klib::Result<void> VmaSet::remove(u64 start, u64 end) {
+    if (!overlaps(start, end)) {
+        return {};
+    }
+    klib::Vec<Vma> kept;
+    TRY(kept.try_reserve(areas_.size() + 1));
+    for (const Vma& a : areas_) {
+        if (a.end <= start || a.start >= end) {
+            TRY(kept.try_push(a.clone()));
+            continue;
+        }
+        if (a.start < start) {
+            TRY(kept.try_push(a.slice(a.start, start)));
+        }
+        if (a.end > end) {
+            TRY(kept.try_push(a.slice(end, a.end)));
+        }
+    }
+    areas_ = klib::move(kept);
+    return {};
+}
+
+klib::Result<void> VmaSet::protect(u64 start, u64 end, u32 prot) {
+    klib::Vec<Vma> parts = TRY(intersect(start, end));
+    TRY(remove(start, end));
+    for (Vma& v : parts) {
+        v.prot = prot;
+        TRY(insert(klib::move(v)));
+    }
+    return {};
+}
+
+klib::Result<klib::Vec<Vma>> VmaSet::intersect(u64 start, u64 end) const {
+    klib::Vec<Vma> out;
+    for (const Vma& a : areas_) {
+        if (a.start < end && start < a.end) {
+            TRY(out.try_push(a.slice(a.start > start ? a.start : start, a.end < end ? a.end : end)));
+        }
+    }
+    return out;
+}
+
+bool VmaSet::overlaps(u64 start, u64 end) const {
+    for (const Vma& a : areas_) {
+        if (a.start < end && start < a.end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool VmaSet::covers(u64 start, u64 end) const {
+    u64 next = start; // everything below `next` is covered
+    for (const Vma& a : areas_) {
+        if (next >= end) {
+            break;
+        }
+        if (a.end <= next) {
+            continue;
+        }
+        if (a.start > next) {
+            return false;
+        }
+        next = a.end;
+    }
+    return next >= end;
+}
+
+klib::Optional<u64> VmaSet::find_free(u64 len, u64 low, u64 high) const {
+    if (len == 0 || high < low || high - low < len) {
+        return klib::none;
+    }
+    u64 gap_top = high;
+    for (usize i = areas_.size(); i > 0; --i) {
+        const Vma& a = areas_[i - 1];
+        if (a.start >= gap_top) {
+            continue;
+        }
+        if (a.end < gap_top) {
+            const u64 gap_low = a.end > low ? a.end : low;
+            if (gap_top > gap_low && gap_top - gap_low >= len) {
+                return gap_top - len;
+            }
+        }
+        gap_top = a.start;
+        if (gap_top <= low) {
+            return klib::none;
+        }
+    }
+    if (gap_top - low >= len) {
+        return gap_top - len;
+    }
+    return klib::none;
+}
+
+klib::Result<VmaSet> VmaSet::clone() const {
+    VmaSet s;
+    TRY(s.areas_.try_reserve(areas_.size()));
+    for (const Vma& a : areas_) {
+        TRY(s.areas_.try_push(a.clone()));
+    }
+    return s;
+}
+
+} // namespace services::mm
