@@ -54,6 +54,10 @@ bool AddressSpace::overlaps(u64 start, u64 end) const {
     return state_.with([&](State& s) { return s.vmas.overlaps(start, end); });
 }
 
+bool AddressSpace::covers(u64 start, u64 end) const {
+    return state_.with([&](State& s) { return s.vmas.covers(start, end); });
+}
+
 klib::Result<void> AddressSpace::handle_fault(u64 addr, Access access) const {
     return state_.with([&](State& s) { return fault_locked(s, addr, access); });
 }
@@ -281,11 +285,13 @@ klib::Result<u64> AddressSpace::remap(u64 old, u64 old_len, u64 new_len, bool ma
 
 klib::Result<void> AddressSpace::discard(u64 start, u64 end) const {
     return state_.with([&](State& s) -> klib::Result<void> {
+        // As Linux: the mapped parts are dropped even when the range has
+        // holes, which are reported afterwards.
+        (void)TRY(pt_.unmap_range(start, end));
+        drop_parked(s, start, end);
         if (!s.vmas.covers(start, end)) {
             return klib::Err(klib::Error::NoMemory);
         }
-        (void)TRY(pt_.unmap_range(start, end));
-        drop_parked(s, start, end);
         return {};
     });
 }
@@ -301,6 +307,13 @@ klib::Result<void> AddressSpace::residency(u64 start, klib::Span<u8> out) const 
             bool in = pt_.query(va).has_value();
             for (const Parked& p : s.parked) {
                 in = in || p.va == va;
+            }
+            // A file or shared page counts when its object holds it.
+            const klib::Optional<usize> at = s.vmas.find(va);
+            if (!in && at.has_value()) {
+                const Vma v = s.vmas.get(at.value());
+                in = v.backing.has_value() &&
+                     v.backing.value()->has((v.offset + (va - v.start)) / PAGE);
             }
             out[i] = in ? 1 : 0;
         }

@@ -88,7 +88,8 @@ public:
                             klib::Optional<u64> fixed) const;
     // MADV_DONTNEED: drops the pages of [start, end); private anonymous
     // memory reads back as zeros, file and shared memory as the object.
-    // NoMemory when the range is not entirely inside areas.
+    // NoMemory when the range is not entirely inside areas (the pages of
+    // the areas inside it are dropped all the same, as Linux does).
     klib::Result<void> discard(u64 start, u64 end) const;
     // mincore: out[i] = 1 when page i of [start, ...) is resident.
     // NoMemory when the range is not entirely inside areas.
@@ -100,6 +101,7 @@ public:
     klib::Result<AddressSpace> fork() const;
 
     bool overlaps(u64 start, u64 end) const;
+    bool covers(u64 start, u64 end) const;
     // Number of areas (tests) and of pages mapped in the page tables.
     usize area_count() const;
     u64 resident_pages() const { return pt_.mapped_pages(); }

@@ -38,9 +38,15 @@ klib::Result<keel::Frame> PageCache::page(u64 index) const {
         return klib::Err(klib::Error::OutOfRange);
     }
     return pages_.with([&](klib::Vec<Entry>& v) -> klib::Result<keel::Frame> {
-        usize at = 0;
-        while (at < v.size() && v[at].index < index) {
-            ++at;
+        usize at = 0; // first entry with an index >= `index`
+        usize hi = v.size();
+        while (at < hi) {
+            const usize mid = at + (hi - at) / 2;
+            if (v[mid].index < index) {
+                at = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
         if (at < v.size() && v[at].index == index) {
             return v[at].frame.clone();
@@ -52,6 +58,17 @@ klib::Result<keel::Frame> PageCache::page(u64 index) const {
         keel::Frame out = f.clone();
         TRY(v.try_insert(at, Entry{index, klib::move(f)}));
         return out;
+    });
+}
+
+bool PageCache::has(u64 index) const {
+    return pages_.with([&](klib::Vec<Entry>& v) {
+        for (const Entry& e : v) {
+            if (e.index == index) {
+                return true;
+            }
+        }
+        return false;
     });
 }
 

@@ -42,6 +42,8 @@ public:
     // Errors: OutOfRange when the page starts at or past the object's end
     // (a mapping's access there is SIGBUS), NoMemory, the fill's errors.
     klib::Result<keel::Frame> page(u64 index) const;
+    // Whether page `index` is held (mincore of a file or shared mapping).
+    bool has(u64 index) const;
     u64 size() const { return size_; }
     // Pages currently held (tests).
     usize cached() const;

@@ -249,7 +249,7 @@ SysResult sys_madvise(process::Process& p, const Args& args) {
         return u64(0);
     }
     // Hints only; Linux still reports a range with holes.
-    if (!p.space.overlaps(addr, addr + len)) {
+    if (!p.space.covers(addr, addr + len)) {
         return Errno::ENOMEM;
     }
     return u64(0);

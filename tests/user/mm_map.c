@@ -173,11 +173,19 @@ int main(void) {
     char* sh = anon(NULL, P, RW, MAP_SHARED);
     sh[5] = 'S';
     show("madvise shared", madvise(sh, P, MADV_DONTNEED));
+    show("shared still resident", resident(sh, 1));
     printf("shared after dontneed: %c\n", sh[5]);
     show("madvise bad advice", madvise(d, P, 12345));
     show("madvise unaligned", madvise(d + 1, P, MADV_DONTNEED));
     show("madvise unmapped", madvise((void*)0x340000000, P, MADV_DONTNEED));
     show("madvise willneed", madvise(d, 2 * P, MADV_WILLNEED));
+    char* hd = anon(NULL, 3 * P, RW, MAP_PRIVATE);
+    hd[0] = 'h';
+    hd[2 * P] = 'i';
+    munmap(hd + P, P);
+    show("madvise over hole", madvise(hd, 3 * P, MADV_DONTNEED));
+    printf("dropped around hole: %d %d\n", hd[0], hd[2 * P]);
+    show("madvise willneed over hole", madvise(hd, 3 * P, MADV_WILLNEED));
     show("mincore unaligned", mincore(d + 1, P, (unsigned char*)fresh));
 
     // Shared anonymous memory seen through mremap'd and original views.

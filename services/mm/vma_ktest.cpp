@@ -1,0 +1,84 @@
+// ktests of the area bookkeeping: insert, split by remove and protect,
+// merging of equal neighbours, gaps found top-down, file offsets.
+#include "vma.h"
+
+#include <keel/ktest.h>
+
+namespace services::mm {
+
+namespace {
+
+Vma anon(u64 start, u64 end, u32 prot) {
+    Vma v;
+    v.start = start;
+    v.end = end;
+    v.prot = prot;
+    return v;
+}
+
+constexpr u32 RW = PROT_READ | PROT_WRITE;
+
+} // namespace
+
+KTEST(mm_vma_insert_remove_split_merge) {
+    VmaSet s;
+    MUST(s.insert(anon(0x10000, 0x20000, RW)));
+    MUST(s.insert(anon(0x30000, 0x40000, RW)));
+    KEXPECT(s.insert(anon(0x1f000, 0x21000, RW)).is_err()); // overlaps
+    KEXPECT(s.insert(anon(0x50000, 0x50000, RW)).is_err()); // empty
+    KEXPECT(s.overlaps(0x1f000, 0x21000));
+    KEXPECT(!s.overlaps(0x20000, 0x30000));
+    KEXPECT(!s.covers(0x10000, 0x31000));
+    MUST(s.insert(anon(0x20000, 0x30000, RW))); // fills the hole: one area
+    KEXPECT_EQ(s.count(), 1u);
+    KEXPECT(s.covers(0x10000, 0x40000));
+    MUST(s.remove(0x18000, 0x19000)); // splits it
+    KEXPECT_EQ(s.count(), 2u);
+    KEXPECT(!s.find(0x18000).has_value());
+    KEXPECT_EQ(s.find(0x17fff).value_or(9), 0u);
+    KEXPECT_EQ(s.find(0x19000).value_or(9), 1u);
+    MUST(s.protect(0x1a000, 0x1b000, PROT_READ)); // splits in three
+    KEXPECT_EQ(s.count(), 4u);
+    KEXPECT_EQ(s.get(2).prot, u32(PROT_READ));
+    KEXPECT_EQ(s.get(2).start, u64(0x1a000));
+    MUST(s.protect(0x1a000, 0x1b000, RW)); // merges back
+    KEXPECT_EQ(s.count(), 2u);
+    auto parts = MUST(s.intersect(0x17000, 0x1a000));
+    KASSERT(parts.size() == 2);
+    KEXPECT_EQ(parts[0].end, u64(0x18000));
+    KEXPECT_EQ(parts[1].start, u64(0x19000));
+}
+
+KTEST(mm_vma_file_offsets_follow_splits) {
+    VmaSet s;
+    Vma f = anon(0x100000, 0x104000, PROT_READ);
+    f.backing = MUST(PageCache::anonymous(0x4000));
+    f.offset = 0x2000;
+    MUST(s.insert(klib::move(f)));
+    MUST(s.remove(0x101000, 0x102000));
+    KEXPECT_EQ(s.get(1).start, u64(0x102000));
+    KEXPECT_EQ(s.get(1).offset, u64(0x4000));
+    // A neighbour with the same object but a discontiguous offset does not merge.
+    Vma g = s.get(0).slice(0x101000, 0x102000);
+    g.offset = 0x9000;
+    MUST(s.insert(klib::move(g)));
+    KEXPECT_EQ(s.count(), 3u);
+    MUST(s.remove(0x101000, 0x102000));
+    MUST(s.insert(s.get(0).slice(0x101000, 0x102000))); // contiguous: merges
+    KEXPECT_EQ(s.count(), 1u);
+    KEXPECT_EQ(s.get(0).offset, u64(0x2000));
+}
+
+KTEST(mm_vma_find_free_top_down) {
+    VmaSet s;
+    KEXPECT_EQ(s.find_free(0x2000, 0x10000, 0x20000).value_or(0), u64(0x1e000));
+    MUST(s.insert(anon(0x1e000, 0x20000, RW)));
+    MUST(s.insert(anon(0x18000, 0x1d000, PROT_READ)));
+    KEXPECT_EQ(s.find_free(0x2000, 0x10000, 0x20000).value_or(0), u64(0x16000));
+    KEXPECT_EQ(s.find_free(0x1000, 0x10000, 0x20000).value_or(0), u64(0x1d000));
+    KEXPECT(!s.find_free(0x9000, 0x10000, 0x20000).has_value());
+    KEXPECT(!s.find_free(0, 0x10000, 0x20000).has_value());
+    KEXPECT(!s.find_free(0x1000, 0x20000, 0x10000).has_value());
+}
+
+} // namespace services::mm
