@@ -296,6 +296,19 @@ klib::Result<void> AddressSpace::discard(u64 start, u64 end) const {
     });
 }
 
+void AddressSpace::populate(u64 start, u64 end) const {
+    state_.with([&](State& s) {
+        for (u64 page = page_down(start); page < end; page += PAGE) {
+            const klib::Optional<usize> at = s.vmas.find(page);
+            if (!at.has_value()) {
+                continue;
+            }
+            const bool write = (s.vmas.get(at.value()).prot & PROT_WRITE) != 0;
+            (void)fault_locked(s, page, Access{write, false});
+        }
+    });
+}
+
 klib::Result<void> AddressSpace::residency(u64 start, klib::Span<u8> out) const {
     return state_.with([&](State& s) -> klib::Result<void> {
         const u64 end = start + u64(out.size()) * PAGE;

@@ -91,6 +91,9 @@ public:
     // NoMemory when the range is not entirely inside areas (the pages of
     // the areas inside it are dropped all the same, as Linux does).
     klib::Result<void> discard(u64 start, u64 end) const;
+    // MAP_POPULATE: faults in every page of [start, end) that the areas
+    // allow (writable pages for writing); errors are ignored, as Linux.
+    void populate(u64 start, u64 end) const;
     // mincore: out[i] = 1 when page i of [start, ...) is resident.
     // NoMemory when the range is not entirely inside areas.
     klib::Result<void> residency(u64 start, klib::Span<u8> out) const;

@@ -23,6 +23,8 @@ constexpr u64 MAP_SHARED_VALIDATE = 0x03;
 constexpr u64 MAP_TYPE = 0x0f;
 constexpr u64 MAP_FIXED = 0x10;
 constexpr u64 MAP_ANONYMOUS = 0x20;
+constexpr u64 MAP_LOCKED = 0x2000;
+constexpr u64 MAP_POPULATE = 0x8000;
 constexpr u64 MAP_FIXED_NOREPLACE = 0x100000;
 constexpr u64 MREMAP_MAYMOVE = 1;
 constexpr u64 MREMAP_FIXED = 2;
@@ -139,7 +141,11 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
     } else if (page_up(addr) < MMAP_MIN_ADDR) {
         req.addr = 0; // a hint below mmap_min_addr: search instead
     }
-    return TRY_SYS(p.space.map(klib::move(req)));
+    const u64 start = TRY_SYS(p.space.map(klib::move(req)));
+    if ((flags & (MAP_POPULATE | MAP_LOCKED)) != 0) {
+        p.space.populate(start, start + size);
+    }
+    return start;
 }
 
 SysResult sys_munmap(process::Process& p, const Args& args) {

@@ -93,6 +93,9 @@ int main(void) {
     show("resident after 2 writes", resident(a, 16) >= 2 ? 2 : resident(a, 16));
     printf("values kept: %c%c\n", a[0], a[9 * P + 1]);
 
+    char* pop = anon(NULL, 8 * P, RW, MAP_PRIVATE | MAP_POPULATE);
+    show("resident after MAP_POPULATE", resident(pop, 8));
+
     // A free hint is taken as is.
     char* h = anon((void*)0x200000000, 2 * P, RW, MAP_PRIVATE);
     printf("hint taken: %d\n", h == (char*)0x200000000);
