@@ -222,7 +222,7 @@ klib::Result<void> AddressSpace::protect(u64 start, u64 end, u32 prot) const {
 }
 
 klib::Result<u64> AddressSpace::remap(u64 old, u64 old_len, u64 new_len, bool may_move,
-                                      klib::Optional<u64> fixed) const {
+                                      klib::Optional<u64> fixed, u64 low, u64 high) const {
     return state_.with([&](State& s) -> klib::Result<u64> {
         klib::Optional<usize> idx = s.vmas.find(old);
         if (!idx.has_value()) {
@@ -231,6 +231,29 @@ klib::Result<u64> AddressSpace::remap(u64 old, u64 old_len, u64 new_len, bool ma
         const Vma v = s.vmas.get(idx.value());
         if (old_len > v.end - old) {
             return klib::Err(klib::Error::Fault);
+        }
+        if (old_len == 0) {
+            // A second mapping of the same shared pages (private: EINVAL,
+            // as Linux 6.1).
+            if (!v.shared || !may_move) {
+                return klib::Err(klib::Error::InvalidArgument);
+            }
+            u64 at = 0;
+            if (fixed.has_value()) {
+                at = fixed.value();
+                TRY(unmap_locked(s, at, at + new_len));
+            } else {
+                klib::Optional<u64> found = s.vmas.find_free(new_len, low, high);
+                if (!found.has_value()) {
+                    return klib::Err(klib::Error::NoMemory);
+                }
+                at = found.value();
+            }
+            Vma dup = v.slice(page_down(old), page_down(old) + new_len);
+            dup.start = at;
+            dup.end = at + new_len;
+            TRY(s.vmas.insert(klib::move(dup)));
+            return at;
         }
         u64 keep = old_len; // bytes of the old range that move
         u64 dest = old;
@@ -251,7 +274,7 @@ klib::Result<u64> AddressSpace::remap(u64 old, u64 old_len, u64 new_len, bool ma
         } else if (!may_move) {
             return klib::Err(klib::Error::NoMemory);
         } else {
-            klib::Optional<u64> found = s.vmas.find_free(new_len, USER_START, USER_END);
+            klib::Optional<u64> found = s.vmas.find_free(new_len, low, high);
             if (!found.has_value()) {
                 return klib::Err(klib::Error::NoMemory);
             }
@@ -318,15 +341,16 @@ klib::Result<void> AddressSpace::residency(u64 start, klib::Span<u8> out) const 
         for (usize i = 0; i < out.size(); ++i) {
             const u64 va = start + u64(i) * PAGE;
             bool in = pt_.query(va).has_value();
-            for (const Parked& p : s.parked) {
-                in = in || p.va == va;
-            }
-            // A file or shared page counts when its object holds it.
             const klib::Optional<usize> at = s.vmas.find(va);
             if (!in && at.has_value()) {
                 const Vma v = s.vmas.get(at.value());
+                // A file or shared page counts when its object holds it.
                 in = v.backing.has_value() &&
                      v.backing.value()->has((v.offset + (va - v.start)) / PAGE);
+                // Only PROT_NONE areas have parked frames.
+                for (usize k = 0; !in && v.prot == 0 && k < s.parked.size(); ++k) {
+                    in = s.parked[k].va == va;
+                }
             }
             out[i] = in ? 1 : 0;
         }

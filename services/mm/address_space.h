@@ -79,13 +79,16 @@ public:
     // mprotect: NoMemory when [start, end) is not entirely inside areas
     // (nothing is changed then).
     klib::Result<void> protect(u64 start, u64 end, u32 prot) const;
-    // mremap of [old, old + old_len) (page-aligned lengths, old_len > 0)
-    // to new_len, in place or moved when `may_move`; at `fixed` when set
-    // (the range there is replaced). Errors: Fault (the old range is not
+    // mremap of [old, old + old_len) (page-aligned lengths) to new_len, in
+    // place or moved when `may_move` (searching [low, high) top-down); at
+    // `fixed` when set (the range there is replaced). old_len == 0 makes a
+    // second mapping of a shared area. Errors: Fault (the old range is not
     // inside one area: EFAULT), NoMemory (cannot grow in place and may not
-    // move, or no room), InvalidArgument (fixed overlaps the old range).
+    // move, or no room), InvalidArgument (fixed overlaps the old range;
+    // old_len == 0 on a private area).
     klib::Result<u64> remap(u64 old, u64 old_len, u64 new_len, bool may_move,
-                            klib::Optional<u64> fixed) const;
+                            klib::Optional<u64> fixed, u64 low = keel::VmSpace::USER_START,
+                            u64 high = keel::VmSpace::USER_END) const;
     // MADV_DONTNEED: drops the pages of [start, end); private anonymous
     // memory reads back as zeros, file and shared memory as the object.
     // NoMemory when the range is not entirely inside areas (the pages of

@@ -34,6 +34,20 @@ bool Vma::joins(const Vma& next) const {
     return backing.value().ptr_eq(next.backing.value()) && offset + (end - start) == next.offset;
 }
 
+usize VmaSet::first_ending_after(u64 addr) const {
+    usize lo = 0;
+    usize hi = areas_.size();
+    while (lo < hi) {
+        const usize mid = lo + (hi - lo) / 2;
+        if (areas_[mid].end <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 klib::Optional<usize> VmaSet::find(u64 addr) const {
     usize lo = 0;
     usize hi = areas_.size();
@@ -66,38 +80,60 @@ klib::Result<void> VmaSet::insert(Vma v) {
     if (v.end <= v.start || overlaps(v.start, v.end)) {
         return klib::Err(klib::Error::InvalidArgument);
     }
-    usize at = 0;
-    while (at < areas_.size() && areas_[at].start < v.start) {
-        ++at;
+    if (areas_.size() >= MAX_AREAS) {
+        return klib::Err(klib::Error::NoMemory);
     }
+    const usize at = first_ending_after(v.start); // no overlap: the insertion point
     TRY(areas_.try_insert(at, klib::move(v)));
     merge_around(at);
     return {};
 }
 
 klib::Result<void> VmaSet::remove(u64 start, u64 end) {
-    if (!overlaps(start, end)) {
-        return {};
+    usize i = first_ending_after(start);
+    while (i < areas_.size() && areas_[i].start < end) {
+        const u64 a_start = areas_[i].start;
+        const u64 a_end = areas_[i].end;
+        if (a_start < start && a_end > end) {
+            // A hole in the middle: one more area.
+            if (areas_.size() >= MAX_AREAS) {
+                return klib::Err(klib::Error::NoMemory);
+            }
+            Vma tail = areas_[i].slice(end, a_end);
+            TRY(areas_.try_insert(i + 1, klib::move(tail)));
+            areas_[i].end = start;
+            return {};
+        }
+        if (a_start < start) {
+            areas_[i].end = start; // keeps its head
+            ++i;
+        } else if (a_end > end) {
+            Vma tail = areas_[i].slice(end, a_end); // keeps its tail
+            areas_[i] = klib::move(tail);
+            return {};
+        } else {
+            // Areas inside the range: erase the whole run in one pass (one
+            // by one would move the tail once per area).
+            usize j = i + 1;
+            while (j < areas_.size() && areas_[j].end <= end) {
+                ++j;
+            }
+            const usize gone = j - i;
+            for (usize k = j; k < areas_.size(); ++k) {
+                areas_[k - gone] = klib::move(areas_[k]);
+            }
+            areas_.truncate(areas_.size() - gone);
+        }
     }
-    klib::Vec<Vma> kept;
-    TRY(kept.try_reserve(areas_.size() + 1));
-    for (const Vma& a : areas_) {
-        if (a.end <= start || a.start >= end) {
-            TRY(kept.try_push(a.clone()));
-            continue;
-        }
-        if (a.start < start) {
-            TRY(kept.try_push(a.slice(a.start, start)));
-        }
-        if (a.end > end) {
-            TRY(kept.try_push(a.slice(end, a.end)));
-        }
-    }
-    areas_ = klib::move(kept);
     return {};
 }
 
 klib::Result<void> VmaSet::protect(u64 start, u64 end, u32 prot) {
+    // At most two more areas (split at both ends); refuse before changing
+    // anything rather than fail half-way.
+    if (areas_.size() + 2 > MAX_AREAS) {
+        return klib::Err(klib::Error::NoMemory);
+    }
     klib::Vec<Vma> parts = TRY(intersect(start, end));
     TRY(remove(start, end));
     for (Vma& v : parts) {
@@ -109,36 +145,25 @@ klib::Result<void> VmaSet::protect(u64 start, u64 end, u32 prot) {
 
 klib::Result<klib::Vec<Vma>> VmaSet::intersect(u64 start, u64 end) const {
     klib::Vec<Vma> out;
-    for (const Vma& a : areas_) {
-        if (a.start < end && start < a.end) {
-            TRY(out.try_push(a.slice(a.start > start ? a.start : start, a.end < end ? a.end : end)));
-        }
+    for (usize i = first_ending_after(start); i < areas_.size() && areas_[i].start < end; ++i) {
+        const Vma& a = areas_[i];
+        TRY(out.try_push(a.slice(a.start > start ? a.start : start, a.end < end ? a.end : end)));
     }
     return out;
 }
 
 bool VmaSet::overlaps(u64 start, u64 end) const {
-    for (const Vma& a : areas_) {
-        if (a.start < end && start < a.end) {
-            return true;
-        }
-    }
-    return false;
+    const usize i = first_ending_after(start);
+    return start < end && i < areas_.size() && areas_[i].start < end;
 }
 
 bool VmaSet::covers(u64 start, u64 end) const {
     u64 next = start; // everything below `next` is covered
-    for (const Vma& a : areas_) {
-        if (next >= end) {
-            break;
-        }
-        if (a.end <= next) {
-            continue;
-        }
-        if (a.start > next) {
+    for (usize i = first_ending_after(start); i < areas_.size() && next < end; ++i) {
+        if (areas_[i].start > next) {
             return false;
         }
-        next = a.end;
+        next = areas_[i].end;
     }
     return next >= end;
 }

@@ -43,6 +43,12 @@ struct Vma {
     bool joins(const Vma& next) const;
 };
 
+// At most this many areas per space (Linux's vm.max_map_count default):
+// mmap, and munmap/mprotect that would split an area, fail with ENOMEM.
+constexpr usize MAX_AREAS = 65530;
+
+// Kept in a sorted vector: lookups are binary searches, changes move the
+// tail of the vector (a balanced tree is the step after).
 class VmaSet {
 public:
     // The area containing `addr`.
@@ -70,6 +76,8 @@ public:
     klib::Result<VmaSet> clone() const;
 
 private:
+    // Index of the first area with end > addr (count() if none).
+    usize first_ending_after(u64 addr) const;
     void merge_around(usize i);
     klib::Vec<Vma> areas_; // sorted by start, disjoint
 };

@@ -82,3 +82,29 @@ KTEST(mm_vma_find_free_top_down) {
 }
 
 } // namespace services::mm
+
+namespace services::mm {
+
+KTEST(mm_vma_count_is_limited_like_max_map_count) {
+    VmaSet s;
+    MUST(s.insert(anon(0x10000000, 0x10010000, RW)));
+    for (u64 i = 1; i < MAX_AREAS; ++i) {
+        const u64 at = 0x20000000 + i * 2 * PAGE; // gaps: no merging
+        MUST(s.insert(anon(at, at + PAGE, RW)));
+    }
+    KEXPECT_EQ(s.count(), MAX_AREAS);
+    KEXPECT(s.insert(anon(0x10000, 0x11000, RW)).error() == klib::Error::NoMemory);
+    // A hole in the middle of an area would make one more: refused, unchanged.
+    KEXPECT(s.remove(0x10004000, 0x10005000).error() == klib::Error::NoMemory);
+    KEXPECT(s.protect(0x10004000, 0x10005000, PROT_READ).error() == klib::Error::NoMemory);
+    KEXPECT_EQ(s.count(), MAX_AREAS);
+    KEXPECT(s.covers(0x10000000, 0x10010000));
+    // Removing whole areas is always possible, and makes room.
+    MUST(s.remove(0x20000000 + 2 * PAGE, 0x20000000 + 6 * PAGE));
+    KEXPECT_EQ(s.count(), MAX_AREAS - 2);
+    MUST(s.remove(0x10004000, 0x10005000));
+    KEXPECT_EQ(s.count(), MAX_AREAS - 1);
+    KEXPECT(s.find(0x2fff0000 + 0).has_value() == s.overlaps(0x2fff0000, 0x2fff1000));
+}
+
+} // namespace services::mm

@@ -202,9 +202,6 @@ SysResult sys_mremap(process::Process& p, const Args& args) {
     if (new_len == 0 || (old_len_arg != 0 && old_len == 0)) {
         return Errno::EINVAL;
     }
-    if (old_len == 0) {
-        return Errno::EINVAL; // duplicating a shared mapping: not supported
-    }
     klib::Optional<u64> fixed;
     if ((flags & MREMAP_FIXED) != 0) {
         if ((new_addr & (PAGE - 1)) != 0 || new_len > USER_END || new_addr > USER_END - new_len) {
@@ -218,7 +215,8 @@ SysResult sys_mremap(process::Process& p, const Args& args) {
     if (old > USER_END || old_len > USER_END - old) {
         return Errno::EFAULT;
     }
-    return TRY_SYS(p.space.remap(old, old_len, new_len, (flags & MREMAP_MAYMOVE) != 0, fixed));
+    return TRY_SYS(p.space.remap(old, old_len, new_len, (flags & MREMAP_MAYMOVE) != 0, fixed,
+                                 p.brk_start + process::BRK_LIMIT, MMAP_TOP));
 }
 
 SysResult sys_madvise(process::Process& p, const Args& args) {

@@ -194,6 +194,11 @@ int main(void) {
     // Shared anonymous memory seen through mremap'd and original views.
     char* sh2 = mremap(sh, P, P, MREMAP_MAYMOVE | MREMAP_FIXED, (void*)0x350000000);
     printf("shared moved keeps: %c\n", sh2[5]);
+    char* dup = mremap(sh2, 0, P, MREMAP_MAYMOVE);
+    show_map("mremap dup shared", dup);
+    dup[6] = 'D';
+    printf("dup shares pages: %c %c\n", dup[5], sh2[6]);
+    show_map("mremap dup private", mremap(d, 0, P, MREMAP_MAYMOVE));
 
     // File mappings: private copies, the file unchanged.
     char* fm = mmap(NULL, 2 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);

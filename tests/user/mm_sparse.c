@@ -70,6 +70,18 @@ int main(void) {
     }
     printf("1000 split areas: %d sum %ld\n", flips, sum);
     printf("munmap split: %d\n", munmap(base, 2000 * P));
+    // The map count limit (vm.max_map_count, 65530): splitting a
+    // reservation page by page ends in ENOMEM after about 32k splits.
+    const int most = 40000;
+    char* lim = mmap(NULL, 2UL * most * P, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    int i = 0;
+    errno = 0;
+    while (i < most && mprotect(lim + 2UL * i * P, P, PROT_READ) == 0) {
+        i++;
+    }
+    printf("split until the limit: %s %d\n", errno == ENOMEM ? "ENOMEM" : "other",
+           i > 32000 && i < 32800);
+    printf("munmap split reservation: %d\n", munmap(lim, 2UL * most * P));
     // mmap/munmap churn.
     int churn = 1;
     for (int i = 0; i < 500; i++) {
