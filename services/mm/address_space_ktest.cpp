@@ -215,3 +215,33 @@ KTEST(mm_remap_moves_pages_and_parked_frames) {
 }
 
 } // namespace services::mm
+
+namespace services::mm {
+
+KTEST(mm_page_cache_of_existing_frames_is_shared) {
+    // As the vDSO data page: one frame the kernel writes, mapped read-only
+    // into every space.
+    keel::Frame data = MUST(keel::Frame::alloc());
+    MUST(data.write_val<u64>(0, 7));
+    klib::Vec<keel::Frame> frames;
+    MUST(frames.try_push(data.clone()));
+    klib::Arc<PageCache> cache = MUST(PageCache::from_frames(klib::move(frames)));
+    AddressSpace a = MUST(AddressSpace::create());
+    AddressSpace b = MUST(AddressSpace::create());
+    MapRequest ra = fixed(0x7ff000000000ull, PAGE, PROT_READ);
+    ra.shared = true;
+    ra.backing = cache.clone();
+    MUST(a.map(klib::move(ra)));
+    MapRequest rb = fixed(0x7ff000000000ull, PAGE, PROT_READ);
+    rb.shared = true;
+    rb.backing = cache.clone();
+    MUST(b.map(klib::move(rb)));
+    KEXPECT_EQ(MUST(a.read_val<u64>(0x7ff000000000ull)), u64(7));
+    MUST(data.write_val<u64>(0, 8)); // the kernel updates it
+    KEXPECT_EQ(MUST(a.read_val<u64>(0x7ff000000000ull)), u64(8));
+    KEXPECT_EQ(MUST(b.read_val<u64>(0x7ff000000000ull)), u64(8));
+    KEXPECT(a.write_val<u64>(0x7ff000000000ull, 1).error() == klib::Error::Fault);
+    KEXPECT(a.handle_fault(0x7ff000001000ull, Access{}).error() == klib::Error::Fault);
+}
+
+} // namespace services::mm

@@ -33,6 +33,18 @@ klib::Result<klib::Arc<PageCache>> PageCache::from_bytes(klib::Span<const u8> by
     return with_fill(size, klib::move(fill));
 }
 
+klib::Result<klib::Arc<PageCache>> PageCache::from_frames(klib::Vec<keel::Frame> frames) {
+    klib::Arc<PageCache> c = TRY(anonymous(u64(frames.size()) * PAGE));
+    TRY(c->pages_.with([&](klib::Vec<Entry>& v) -> klib::Result<void> {
+        TRY(v.try_reserve(frames.size()));
+        for (usize i = 0; i < frames.size(); ++i) {
+            TRY(v.try_push(Entry{u64(i), frames[i].clone()}));
+        }
+        return {};
+    }));
+    return c;
+}
+
 klib::Result<keel::Frame> PageCache::page(u64 index) const {
     if (index >= (size_ + PAGE - 1) / PAGE) {
         return klib::Err(klib::Error::OutOfRange);

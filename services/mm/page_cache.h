@@ -35,6 +35,10 @@ public:
     // by page on first use from a private copy of the bytes.
     static klib::Result<klib::Arc<PageCache>> from_bytes(klib::Span<const u8> bytes);
 
+    // An object made of existing frames (page i is frames[i]), e.g. the
+    // vDSO image and its data page, shared by every process that maps it.
+    static klib::Result<klib::Arc<PageCache>> from_frames(klib::Vec<keel::Frame> frames);
+
     explicit PageCache(u64 size, klib::Optional<Fill> fill)
         : size_(size), fill_(klib::move(fill)) {}
 
