@@ -26,6 +26,9 @@
 // mask set by activate()) must be sent a shootdown IPI and acknowledge it
 // before the same point -- unmap, unmap_range, replace, protect and
 // protect_range are the places, and they batch one shootdown per call.
+// A space not loaded on this CPU needs no flush: user pages are not global
+// and loading CR3 drops them (with PCIDs, activate() would have to flush a
+// space changed while it was not loaded).
 #pragma once
 
 #include <keel/mm/frame.h>
