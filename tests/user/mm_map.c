@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,6 +142,18 @@ int main(void) {
     show("read into fresh", read(fd, fresh + 100, 3 * P));
     printf("elf magic: %d\n", memcmp(fresh + 101, "ELF", 3) == 0);
     char* fresh2 = anon(NULL, 2 * P, RW, MAP_PRIVATE);
+    // More kernel copies into untouched pages: a stat record, an iovec
+    // array and the buffers it points to, a path.
+    char* fresh3 = anon(NULL, 4 * P, RW, MAP_PRIVATE);
+    show("fstat into fresh", fstat(fd, (struct stat*)(fresh3 + P - 40)));
+    printf("fstat size positive: %d\n", ((struct stat*)(fresh3 + P - 40))->st_size > 0);
+    struct iovec* iov = (struct iovec*)(fresh3 + 2 * P - 8);
+    iov[0].iov_base = fresh3 + 3 * P - 2;
+    iov[0].iov_len = 4;
+    lseek(fd, 0, SEEK_SET);
+    show("readv from fresh iovec", readv(fd, iov, 1));
+    printf("readv bytes: %d\n", memcmp(fresh3 + 3 * P - 1, "ELF", 3) == 0);
+    show("getcwd into fresh", syscall(SYS_getcwd, fresh3 + 4 * P - 2, 2));
     // A zero timespec read from two untouched pages.
     show("nanosleep from fresh", syscall(SYS_nanosleep, fresh2 + P - 8, NULL));
 
