@@ -245,3 +245,115 @@ KTEST(mm_page_cache_of_existing_frames_is_shared) {
 }
 
 } // namespace services::mm
+
+namespace services::mm {
+
+namespace {
+
+struct ModelPage {
+    bool mapped = false;
+    u32 prot = 0;
+    u8 value = 0;
+};
+
+u64 next_rand(u64& s) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+}
+
+constexpr u64 WIN = 0x10000000;
+constexpr usize NPAGES = 24;
+
+// Every page reads as the model says (or faults), in this space.
+bool matches(const AddressSpace& s, const klib::Array<ModelPage, NPAGES>& m) {
+    for (usize i = 0; i < NPAGES; ++i) {
+        auto r = s.read_val<u8>(WIN + i * PAGE + 7);
+        const bool readable = m[i].mapped && m[i].prot != 0;
+        if (r.is_ok() != readable || (readable && r.value() != m[i].value)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+KTEST(mm_random_operations_match_a_model) {
+    AddressSpace s = MUST(AddressSpace::create());
+    klib::Array<ModelPage, NPAGES> m{};
+    u64 seed = 0x9e3779b97f4a7c15ull;
+    const klib::Array<u32, 4> prots = {0, PROT_READ, RW, RW | PROT_EXEC};
+    u64 mismatches = 0;
+    for (u32 step = 0; step < 3000; ++step) {
+        const usize a = usize(next_rand(seed) % NPAGES);
+        const usize n = 1 + usize(next_rand(seed) % (NPAGES - a < 6 ? NPAGES - a : 6));
+        const u64 lo = WIN + a * PAGE;
+        const u64 hi = lo + n * PAGE;
+        bool all = true;
+        for (usize i = a; i < a + n; ++i) {
+            all = all && m[i].mapped;
+        }
+        switch (next_rand(seed) % 6) {
+        case 0: { // mmap MAP_FIXED
+            const u32 prot = prots[usize(next_rand(seed) % 4)];
+            MUST(s.map(fixed(lo, n * PAGE, prot)));
+            for (usize i = a; i < a + n; ++i) {
+                m[i] = ModelPage{true, prot, 0};
+            }
+            break;
+        }
+        case 1: // munmap
+            MUST(s.unmap(lo, hi));
+            for (usize i = a; i < a + n; ++i) {
+                m[i].mapped = false;
+            }
+            break;
+        case 2: { // mprotect: all or nothing
+            const u32 prot = prots[usize(next_rand(seed) % 4)];
+            auto r = s.protect(lo, hi, prot);
+            mismatches += r.is_ok() != all;
+            for (usize i = a; all && i < a + n; ++i) {
+                m[i].prot = prot;
+            }
+            break;
+        }
+        case 3: // MADV_DONTNEED: mapped parts dropped, holes reported
+            mismatches += s.discard(lo, hi).is_ok() != all;
+            for (usize i = a; i < a + n; ++i) {
+                m[i].value = 0;
+            }
+            break;
+        case 4: { // stores, from the kernel side (copy_to_user)
+            for (usize i = a; i < a + n; ++i) {
+                const u8 v = u8(next_rand(seed));
+                const bool ok = s.write_val<u8>(WIN + i * PAGE + 7, v).is_ok();
+                const bool writable = m[i].mapped && (m[i].prot & PROT_WRITE) != 0;
+                mismatches += ok != writable;
+                if (writable) {
+                    m[i].value = v;
+                }
+            }
+            break;
+        }
+        default: { // fork: the child sees the same; its writes stay its own
+            AddressSpace child = MUST(s.fork());
+            mismatches += !matches(child, m);
+            for (usize i = 0; i < NPAGES; ++i) {
+                (void)child.write_val<u8>(WIN + i * PAGE + 7, u8(0xee));
+            }
+            break;
+        }
+        }
+        mismatches += !matches(s, m);
+        if (mismatches != 0) {
+            KEXPECT_EQ(step, u32(~0u)); // report the first failing step
+            break;
+        }
+    }
+    KEXPECT_EQ(mismatches, u64(0));
+    KEXPECT_LE(s.resident_pages(), u64(NPAGES));
+}
+
+} // namespace services::mm
