@@ -1045,7 +1045,7 @@ SysResult sys_copy_file_range(process::Process& p, const Args& args) {
     if (ist.dev == ost.dev && ist.ino == ost.ino && ioff < ooff + len && ooff < ioff + len) {
         return Errno::EINVAL; // overlapping ranges of one file
     }
-    klib::Array<u8, 4096> chunk{};
+    klib::Array<u8, 2048> chunk{};
     u64 done = 0;
     while (done < len) {
         const u64 want = klib::min(len - done, u64(chunk.size()));

@@ -206,7 +206,7 @@ SysResult sys_sendfile(process::Process& p, const Args& args) {
     }
     // Through a kernel buffer: the input file's pages go to the output
     // file's write path one chunk at a time.
-    klib::Array<u8, 4096> chunk{};
+    klib::Array<u8, 2048> chunk{};
     u64 done = 0;
     while (done < count) {
         const u64 want = klib::min(count - done, u64(chunk.size()));
