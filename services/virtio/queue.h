@@ -11,14 +11,14 @@
 namespace services::virtio {
 
 struct Buffer {
-    u64 device_addr; // from a keel::DmaCoherent or DmaStream
-    u32 len;
-    bool device_writes; // VIRTQ_DESC_F_WRITE
+    u64 device_addr{}; // from a keel::DmaCoherent or DmaStream
+    u32 len{};
+    bool device_writes{}; // VIRTQ_DESC_F_WRITE
 };
 
 struct Used {
-    u16 head; // the id submit() returned
-    u32 len;  // bytes the device wrote
+    u16 head{}; // the id submit() returned
+    u32 len{};  // bytes the device wrote
 };
 
 class Virtqueue {
