@@ -13,9 +13,9 @@
 namespace services::process {
 
 struct ImageInfo {
-    u64 entry;    // AT_ENTRY
-    u64 phdr;     // AT_PHDR: user address of the program headers
-    u64 phnum;    // AT_PHNUM
+    u64 entry{};    // AT_ENTRY
+    u64 phdr{};     // AT_PHDR: user address of the program headers
+    u64 phnum{};    // AT_PHNUM
     u64 base = 0; // AT_BASE: the interpreter's load address (0 if none)
 };
 
