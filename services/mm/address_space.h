@@ -132,7 +132,7 @@ public:
 
 private:
     struct Parked {
-        u64 va = 0;
+        u64 va{};
         keel::Frame frame;
     };
     struct State {

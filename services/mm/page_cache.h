@@ -54,7 +54,7 @@ public:
 
 private:
     struct Entry {
-        u64 index = 0;
+        u64 index{};
         keel::Frame frame;
     };
     u64 size_;
