@@ -118,7 +118,10 @@ for expect in tests/user/*.expect; do
             ln -sf busybox "$root/bin/$applet"
         done
     fi
-    (cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -9) >"$img"
+    # Deterministic images: every entry owned by root and dated 2000-01-01
+    # (so `ls -l` prints the same date on every run and on both kernels).
+    find "$root" -exec touch -h -d @946684800 {} +
+    (cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) >"$img"
     extra=$(sed -n 's/^cmdline: //p' "$expect" | tail -n 1)
 
     log=$outdir/$prog.keel.log
