@@ -9,10 +9,13 @@ FRAMEWORK_OBJS := $(FRAMEWORK_CPP:%.cpp=$(BUILD)/obj/%.o) $(FRAMEWORK_ASM:%.S=$(
 SERVICE_OBJS   := $(SERVICE_CPP:%.cpp=$(BUILD)/obj/%.o)
 LINKER_SCRIPT  := framework/arch/x86_64/linker.ld
 
-$(BUILD)/obj/framework/%.o: framework/%.cpp mk/toolchain.mk
+# Build gate (docs/safety-profile.md, KS-WEAKEN): a framework object that
+# includes a services/ header is refused and deleted.
+$(BUILD)/obj/framework/%.o: framework/%.cpp mk/toolchain.mk tools/safety/framework-deps.sh
 	@mkdir -p $(@D)
 	@echo "  CXX   $<"
 	@$(CXX) $(FRAMEWORK_CXXFLAGS) -c $< -o $@
+	@tools/safety/framework-deps.sh . $(@:.o=.d) $@
 
 $(BUILD)/obj/framework/%.o: framework/%.S mk/toolchain.mk
 	@mkdir -p $(@D)

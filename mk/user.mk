@@ -1,9 +1,7 @@
 # User-space programs (static musl) and the initramfs that carries them.
 USER_CC := musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -fno-stack-protector
-USER_PROGS := $(BUILD)/user/hello $(BUILD)/user/files
-# VFS tests (issue 13): one program per area, sharing tests/user/check.h.
-USER_PROGS += $(patsubst tests/user/%.c,$(BUILD)/user/%,$(wildcard tests/user/vfs_*.c))
+USER_PROGS := $(patsubst tests/user/%.c,$(BUILD)/user/%,$(wildcard tests/user/*.c))
 
 $(BUILD)/user/%: tests/user/%.c tests/user/check.h
 	@mkdir -p $(@D)

@@ -4,7 +4,8 @@
 #   tests/safety/reject/<RULE>/*.cpp  each must be accepted by plain clang
 #       (kernel flags, no plugin, no service -Werror flags) and refused by the
 #       checker with its `// expect: KS-...` rule ID;
-#       (`// checked-extra: FLAGS` appends FLAGS to the checked compile:
+#       (`// checked-extra: FLAGS` appends FLAGS to the checked compile,
+#       `// checked-drop: FLAGS` removes those exact arguments from it:
 #       used by the KS-FLAGS cases, which weaken the command line);
 #   tests/safety/accept/*.cpp         each must be accepted by the checker;
 #   services/**.{cpp,h}, libs/safe/**.{cpp,h}
@@ -47,6 +48,18 @@ if [ "${1:-}" = "--one" ]; then
             exit 1
         fi
         cextra=$(grep -o 'checked-extra: .*' "$file" | head -1 | sed 's/checked-extra: //')
+        cdrop=$(grep -o 'checked-drop: .*' "$file" | head -1 | sed 's/checked-drop: //')
+        if [ -n "$cdrop" ]; then
+            kept=()
+            for a in "${service[@]}"; do
+                keep=1
+                for d in $cdrop; do
+                    [ "$a" = "$d" ] && keep=0
+                done
+                [ "$keep" = 1 ] && kept+=("$a")
+            done
+            service=("${kept[@]}")
+        fi
         # shellcheck disable=SC2086
         if "$SAFETY_CXX" "${service[@]}" $cextra -fsyntax-only "$file" 2>"$tmp/err"; then
             echo "FAIL reject $rel (accepted; expected $expect)"
@@ -122,6 +135,15 @@ trap 'rm -f "$list" "$out"' EXIT
 } >"$list"
 
 xargs -P "${JOBS:-2}" -L 1 "$here/run-corpus.sh" --one <"$list" | tee "$out"
+# The framework's copy of the benchmark workloads (the framework may not
+# include services/ headers) must stay the same text as the checked one.
+if cmp -s services/bench/workloads.h framework/bench/workloads.h; then
+    echo "PASS same-text framework/bench/workloads.h" | tee -a "$out"
+else
+    echo "FAIL same-text framework/bench/workloads.h differs from services/bench/workloads.h" |
+        tee -a "$out"
+fi
+echo >>"$list" # one more expected line
 passed=$(grep -c '^PASS' "$out")
 failed=$(grep -c '^FAIL' "$out")
 expected=$(wc -l <"$list")
