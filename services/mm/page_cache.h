@@ -25,7 +25,7 @@ class PageCache {
 public:
     // Fills `frame` (zeroed) with bytes [offset, offset + PAGE) of the
     // object; bytes past its end stay zero.
-    using Fill = klib::Function<klib::Result<void>(u64 offset, keel::Frame& frame)>;
+    using Fill = klib::Function<klib::Result<void>(u64 offset, keel::Frame& frame) const>;
 
     // Shared anonymous memory of `size` bytes: zero pages on first use.
     static klib::Result<klib::Arc<PageCache>> anonymous(u64 size);
@@ -54,7 +54,7 @@ public:
 
 private:
     struct Entry {
-        u64 index;
+        u64 index{};
         keel::Frame frame;
     };
     u64 size_;

@@ -120,7 +120,8 @@ klib::Result<void> VmaSet::remove(u64 start, u64 end) {
             }
             const usize gone = j - i;
             for (usize k = j; k < areas_.size(); ++k) {
-                areas_[k - gone] = klib::move(areas_[k]);
+                Vma moved = klib::move(areas_[k]);
+                areas_[k - gone] = klib::move(moved);
             }
             areas_.truncate(areas_.size() - gone);
         }
