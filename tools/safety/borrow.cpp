@@ -748,14 +748,33 @@ void BorrowScan::check_region(const VarDecl* v, StringRef name, SourceLocation d
 
 // Two paths to one place in one call, one of which may mutate it:
 // `f(v, v[0])`, `append(s, s)` (String& and StringView), `v.try_push(v[0])`.
+// The object of a method call: written by a mutating method; otherwise
+// borrowed for the duration of the call (a const method may hold a
+// reference into it while a closure argument mutates it).
+void BorrowScan::object_role(const CXXMethodDecl* md, const Expr* obj,
+                             llvm::SmallVectorImpl<Arg>& roles) {
+    if (!md || md->isStatic() || isa<CXXConstructorDecl>(md))
+        return;
+    if (mutating_method(md)) {
+        Arg a{obj, {}, true};
+        write_places(obj, a.places);
+        if (!a.places.empty())
+            roles.push_back(std::move(a));
+        return;
+    }
+    if (obj->isPRValue() && !types_.is_view(obj->getType()))
+        return;
+    Arg r{obj, {}, false};
+    if (resolve(obj, r.places, true)) {
+        expand(r.places, true);
+        if (!r.places.empty())
+            roles.push_back(std::move(r));
+    }
+}
+
 void BorrowScan::check_call(const Expr* e) {
     if (e->isInstantiationDependent())
         return;
-    struct Arg {
-        const Expr* at;
-        Places places;
-        bool write;
-    };
     llvm::SmallVector<Arg, 6> roles;
     const FunctionDecl* fd = nullptr;
     llvm::ArrayRef<const Expr*> args;
@@ -763,21 +782,14 @@ void BorrowScan::check_call(const Expr* e) {
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e)) {
         fd = mc->getMethodDecl();
         args = llvm::ArrayRef<const Expr*>(mc->getArgs(), mc->getNumArgs());
-        if (mutating_method(mc->getMethodDecl()) && mc->getImplicitObjectArgument()) {
-            Arg a{mc->getImplicitObjectArgument(), {}, true};
-            write_places(a.at, a.places);
-            roles.push_back(std::move(a));
-        }
+        if (const Expr* obj = mc->getImplicitObjectArgument(); obj && fd && !fd->isStatic())
+            object_role(cast<CXXMethodDecl>(fd), obj, roles);
     } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e)) {
         fd = oc->getDirectCallee();
         args = llvm::ArrayRef<const Expr*>(oc->getArgs(), oc->getNumArgs());
         if (const auto* md = dyn_cast_or_null<CXXMethodDecl>(fd); md && oc->getNumArgs() >= 1) {
             offset = 1;
-            if (mutating_method(md)) {
-                Arg a{oc->getArg(0), {}, true};
-                write_places(a.at, a.places);
-                roles.push_back(std::move(a));
-            }
+            object_role(md, oc->getArg(0), roles);
         }
     } else if (const auto* call = dyn_cast<CallExpr>(e)) {
         fd = call->getDirectCallee();
@@ -786,7 +798,7 @@ void BorrowScan::check_call(const Expr* e) {
         fd = ce->getConstructor();
         args = llvm::ArrayRef<const Expr*>(ce->getArgs(), ce->getNumArgs());
     }
-    if (!fd || identity_function(fd) || args.size() < 1)
+    if (!fd || identity_function(fd))
         return;
     for (unsigned i = offset; i < args.size(); ++i) {
         unsigned pi = i - offset;

@@ -89,6 +89,13 @@ private:
     void writes_of(const clang::Stmt* s, llvm::SmallVectorImpl<Write>& out);
     bool mutating_method(const clang::CXXMethodDecl* md);
 
+    struct Arg {
+        const clang::Expr* at;
+        Places places;
+        bool write;
+    };
+    void object_role(const clang::CXXMethodDecl* md, const clang::Expr* obj,
+                     llvm::SmallVectorImpl<Arg>& roles);
     void check_borrow_var(const clang::VarDecl* v, const clang::DeclStmt* ds);
     void check_region(const clang::VarDecl* v, llvm::StringRef name, clang::SourceLocation decl,
                       const Places& ps, const clang::Stmt* scope, clang::SourceLocation from,
