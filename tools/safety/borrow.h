@@ -93,7 +93,10 @@ private:
         const clang::Expr* at;
         Places places;
         bool write;
+        bool nested = false; // writes made while evaluating the argument
     };
+    void closure_roles(const clang::LambdaExpr* le, const clang::Expr* at,
+                       llvm::SmallVectorImpl<Arg>& roles);
     void object_role(const clang::CXXMethodDecl* md, const clang::Expr* obj,
                      llvm::SmallVectorImpl<Arg>& roles);
     void check_borrow_var(const clang::VarDecl* v, const clang::DeclStmt* ds);
