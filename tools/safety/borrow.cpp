@@ -932,6 +932,39 @@ void BorrowScan::check_call(const Expr* e) {
         }
 }
 
+// Operands of a built-in operator are unsequenced (except `,`, `&&`, `||`,
+// assignments and shifts): a write in one operand may free what a
+// reference computed by the other points into (`v[0] + grow(v)`).
+void BorrowScan::check_unsequenced(const BinaryOperator* bo) {
+    if (bo->isCommaOp() || bo->isLogicalOp() || bo->isAssignmentOp() || bo->isShiftOp())
+        return;
+    const Expr* side[2] = {bo->getLHS(), bo->getRHS()};
+    for (int k = 0; k < 2; ++k) {
+        llvm::SmallVector<Write, 4> ws;
+        collect_writes(side[k], ws);
+        if (ws.empty())
+            continue;
+        Places held;
+        const Expr* other = side[1 - k]->IgnoreImpCasts();
+        if (other->isPRValue() && !types_.is_view(other->getType()))
+            continue;
+        if (!resolve(other, held, true))
+            continue;
+        expand(held, true);
+        for (const Write& w : ws)
+            for (const Place& p : w.places)
+                for (const Place& q : held)
+                    if (write_frees(p, q)) {
+                        c_.report(w.at->getExprLoc(), "KS-CONTAINER",
+                                  "'" + describe(p) +
+                                      "' is mutated in one operand while the other operand "
+                                      "refers into it ('" + describe(q) +
+                                      "'): operands are unsequenced; use a local first");
+                        return;
+                    }
+    }
+}
+
 void BorrowScan::scan_body(const Stmt* body) {
     if (!body)
         return;
@@ -957,6 +990,9 @@ void BorrowScan::scan_body(const Stmt* body) {
                     vars.push_back({v, ds});
         if (isa<CallExpr, CXXConstructExpr>(s) && c_.checked(s->getBeginLoc()))
             check_call(cast<Expr>(s));
+        if (const auto* bo = dyn_cast<BinaryOperator>(s);
+            bo && c_.checked(bo->getBeginLoc()) && !bo->isInstantiationDependent())
+            check_unsequenced(bo);
         for (const Stmt* ch : s->children())
             work.push_back(ch);
     }

@@ -111,6 +111,7 @@ private:
     bool plain_view(clang::QualType t);
     bool owns_nothing(clang::QualType t);
     void check_call(const clang::Expr* call);
+    void check_unsequenced(const clang::BinaryOperator* bo);
     const clang::Stmt* scope_of(const clang::DeclStmt* ds, const clang::VarDecl* v);
     clang::SourceLocation live_end(const clang::VarDecl* v, const clang::Stmt* scope,
                                    clang::SourceLocation from);
