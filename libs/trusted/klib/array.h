@@ -38,7 +38,9 @@ struct Array {
         return elems_[i];
     }
     constexpr T& front() KL_LIFETIMEBOUND { return (*this)[0]; }
+    constexpr const T& front() const KL_LIFETIMEBOUND { return (*this)[0]; }
     constexpr T& back() KL_LIFETIMEBOUND { return (*this)[N - 1]; }
+    constexpr const T& back() const KL_LIFETIMEBOUND { return (*this)[N - 1]; }
 
     constexpr void fill(const T& v) {
         for (usize i = 0; i < N; ++i) {
