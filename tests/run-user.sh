@@ -17,6 +17,9 @@
 #   files: DIR...     also copy tests/user/DIR.files/ into the root
 #   busybox: APPLET...  add /bin/busybox (Debian's busybox-static) and a
 #                     /bin/APPLET -> busybox symlink for each applet
+#   link: OLD NEW     make NEW a hard link to OLD in the image (paths in
+#                     the root; cpio -H newc stores the data once, with the
+#                     last name)
 #   keel: pending     Keel cannot run this test yet: it runs on Linux only
 #                     (which must still pass: that proves the expectations)
 #                     and Keel's run is reported and counted as skipped.
@@ -105,6 +108,9 @@ for expect in tests/user/*.expect; do
             cp -a "tests/user/$dir.files/." "$root/"
         fi
     done
+    while read -r old new; do
+        ln -f "$root/$old" "$root/$new"
+    done < <(sed -n 's/^link: //p' "$expect")
     applets=$(sed -n 's/^busybox: //p' "$expect")
     if [ -n "$applets" ]; then
         if [ ! -x /bin/busybox ]; then
@@ -118,7 +124,10 @@ for expect in tests/user/*.expect; do
             ln -sf busybox "$root/bin/$applet"
         done
     fi
-    (cd "$root" && find . | sort | cpio -o -H newc --quiet | gzip -9) >"$img"
+    # Deterministic images: every entry owned by root and dated 2000-01-01
+    # (so `ls -l` prints the same date on every run and on both kernels).
+    find "$root" -exec touch -h -d @946684800 {} +
+    (cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) >"$img"
     extra=$(sed -n 's/^cmdline: //p' "$expect" | tail -n 1)
 
     log=$outdir/$prog.keel.log

@@ -29,6 +29,7 @@
     X(23, select)                                                                                  \
     X(24, sched_yield)                                                                             \
     X(25, mremap)                                                                                  \
+    X(26, msync)                                                                                   \
     X(27, mincore)                                                                                 \
     X(28, madvise)                                                                                 \
     X(32, dup)                                                                                     \
@@ -70,6 +71,10 @@
     X(133, mknod)                                                                                  \
     X(137, statfs)                                                                                 \
     X(138, fstatfs)                                                                                \
+    X(149, mlock)                                                                                  \
+    X(150, munlock)                                                                                \
+    X(151, mlockall)                                                                               \
+    X(152, munlockall)                                                                             \
     X(157, prctl)                                                                                  \
     X(158, arch_prctl)                                                                             \
     X(162, sync)                                                                                   \

@@ -119,6 +119,15 @@ CHECK_FN int check_str(const char* name, const char* got, const char* want) {
                       want);
 }
 
+// A precondition of the rest of the program (a pipe, an eventfd...): on
+// failure the program stops rather than run on garbage descriptors.
+CHECK_FN void check_require(const char* name, int cond) {
+    if (!cond) {
+        printf("FAIL %s: errno %s (cannot continue)\n", name, errname(errno));
+        exit(1);
+    }
+}
+
 // Writes a whole file (creating or truncating it); -1 on failure.
 CHECK_FN int put_file(const char* path, const char* text) {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

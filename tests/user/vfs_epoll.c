@@ -9,11 +9,11 @@ int main(void) {
     check_start(NULL);
     struct epoll_event ev, out[8];
     int p[2];
-    pipe2(p, O_NONBLOCK);
+    check_require("pipe2", pipe2(p, O_NONBLOCK) == 0);
     char buf[64];
 
     int ep = epoll_create1(0);
-    check_ok("epoll_create1", ep);
+    check_require("epoll_create1", ep >= 0);
     check_err("epoll_create1_bad_flags", epoll_create1(1), EINVAL);
     check_err("epoll_create_size0", syscall(SYS_epoll_create, 0), EINVAL);
     int ep2 = epoll_create1(EPOLL_CLOEXEC);

@@ -12,7 +12,7 @@ int main(void) {
     char buf[8192];
     struct stat st;
 
-    check_ok("pipe", pipe(p));
+    check_require("pipe", pipe(p) == 0);
     check_true("pipe_fds_lowest", p[0] == 3 && p[1] == 4, "fds %d %d", p[0], p[1]);
     check_eq("pipe_write", write(p[1], "hello", 5), 5);
     int avail = -1;
@@ -47,14 +47,14 @@ int main(void) {
     check_true("fionbio_sets_flag", (fcntl(p[1], F_GETFL) & O_NONBLOCK) != 0, "flags %x", fcntl(p[1], F_GETFL));
     long total = 0;
     memset(buf, 'z', sizeof buf);
-    for (;;) {
+    for (int i = 0; i < 100; i++) {
         long w = write(p[1], buf, 4096);
         if (w < 0) {
             break;
         }
         total += w;
     }
-    check_true("pipe_full_eagain", errno == EAGAIN, "errno %s", errname(errno));
+    check_true("pipe_full_eagain", total < 409600 && errno == EAGAIN, "errno %s", errname(errno));
     check_eq("pipe_capacity", total, 65536);
     ioctl(p[0], FIONREAD, &avail);
     check_eq("pipe_fionread_full", avail, 65536);

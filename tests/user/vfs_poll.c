@@ -21,7 +21,7 @@ static long sel(int n, fd_set* r, fd_set* w, fd_set* e, struct timeval* tv) {
 int main(void) {
     check_start(NULL);
     int p[2];
-    pipe(p);
+    check_require("pipe", pipe(p) == 0);
     struct pollfd fds[4];
     struct timespec t0;
 
@@ -96,6 +96,7 @@ int main(void) {
 
     // eventfd readiness.
     int e = eventfd(0, EFD_NONBLOCK);
+    check_require("eventfd", e >= 0);
     fds[1] = (struct pollfd){e, POLLIN | POLLOUT, 0};
     poll(&fds[1], 1, 0);
     check_eq("poll_eventfd_zero", fds[1].revents, POLLOUT);
