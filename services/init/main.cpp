@@ -8,6 +8,7 @@
 #include "../initramfs/cpio.h"
 #include "../process/loader.h"
 #include <keel/boot.h>
+#include <keel/console.h>
 #include <keel/log.h>
 #include <keel/main.h>
 
@@ -51,6 +52,31 @@ klib::Result<void, fs::Errno> read_all(const fs::File& file, klib::Vec<u8>& data
         return {};
     }));
     return {};
+}
+
+// Linux's "Failed to execute PATH (error -N)" kernel line, as is.
+void report_exec_failure(klib::StringView path, fs::Errno e) {
+    klib::String line;
+    klib::Array<char, 20> digits{};
+    u64 v = u64(i64(e));
+    usize n = 0;
+    do {
+        digits[n++] = char('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && n < digits.size());
+    bool ok = line.try_append("Failed to execute ").is_ok() && line.try_append(path).is_ok() &&
+              line.try_append(" (error -").is_ok();
+    for (usize i = n; i > 0 && ok; --i) {
+        ok = line.try_append(digits[i - 1]).is_ok();
+    }
+    ok = ok && line.try_append(")\n").is_ok();
+    klib::Vec<u8> bytes;
+    for (usize i = 0; ok && i < line.size(); ++i) {
+        ok = bytes.try_push(u8(line[i])).is_ok();
+    }
+    if (ok) {
+        keel::console_write(bytes.span().span());
+    }
 }
 
 // Appends to `out` the command-line words after the first "--" (double
@@ -130,7 +156,7 @@ void run_init() {
     const fs::Stat exe_st = exe.value()->stat().value_or(fs::Stat{});
     // execve's checks: a regular file (EACCES otherwise) with an execute bit.
     if (exe_st.type() != fs::S_IFREG || !fs::permitted(exe_st, ctx.cred, fs::MAY_EXEC)) {
-        keel::log_error("init: cannot execute {} (error -{})", path, i64(fs::Errno::EACCES));
+        report_exec_failure(path, fs::Errno::EACCES);
         return;
     }
     klib::Vec<u8> data;
@@ -148,7 +174,7 @@ void run_init() {
     }
     // Not an ELF file at all (a script, text): ENOEXEC, as execve says.
     if (data.size() < 4 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
-        keel::log_error("init: cannot execute {} (error -{})", path, i64(fs::Errno::ENOEXEC));
+        report_exec_failure(path, fs::Errno::ENOEXEC);
         return;
     }
     auto proc = process::load(data.span().span(), argv, envp);
