@@ -75,8 +75,15 @@ klib::Result<void, Errno> write_all(const fs::Inode& inode, klib::Span<const u8>
     return {};
 }
 
+// A directory's mtime, applied after the whole archive (adding entries
+// changes it), as Linux's dir_add/dir_utime.
+struct DirTime {
+    klib::String name;
+    u32 mtime = 0;
+};
+
 klib::Result<void, Errno> add_one(const fs::FsContext& ctx, initramfs::File& f,
-                                  klib::Vec<LinkRec>& links) {
+                                  klib::Vec<LinkRec>& links, klib::Vec<DirTime>& dirs) {
     const klib::StringView full = f.name.view();
     const usize begin = skip_leading(full);
     usize end = full.size();
@@ -99,6 +106,10 @@ klib::Result<void, Errno> add_one(const fs::FsContext& ctx, initramfs::File& f,
         auto node = fs::resolve(ctx, ctx.root, name, false);
         if (node.is_ok() && node.value()->inode->stat().is_dir()) {
             TRY(set_meta(*node.value()->inode, f.meta, true));
+            auto owned = klib::String::from(name);
+            if (owned.is_err() || dirs.try_push(DirTime{owned.release_value(), f.meta.mtime}).is_err()) {
+                return Errno::ENOMEM;
+            }
         }
         return {};
     }
@@ -181,12 +192,21 @@ klib::Result<klib::Arc<fs::Namespace>, fs::Errno> make_rootfs(u64 max_bytes) {
 klib::Result<void, fs::Errno> unpack_into(const fs::FsContext& ctx,
                                           klib::Vec<initramfs::File>& files) {
     klib::Vec<LinkRec> links;
+    klib::Vec<DirTime> dirs;
     for (usize i = 0; i < files.size(); ++i) {
-        auto r = add_one(ctx, files[i], links);
+        auto r = add_one(ctx, files[i], links, dirs);
         // Malformed or conflicting entries are skipped, as Linux does;
         // running out of memory or space stops the unpacking.
         if (r.is_err() && (r.error() == Errno::ENOMEM || r.error() == Errno::ENOSPC)) {
             return r.error();
+        }
+    }
+    for (const DirTime& d : dirs) {
+        auto node = fs::resolve(ctx, ctx.root, d.name.view(), false);
+        if (node.is_ok()) {
+            fs::SetAttr a;
+            a.mtime = fs::Timespec{i64(d.mtime), 0};
+            (void)node.value()->inode->set_attr(a);
         }
     }
     return {};
