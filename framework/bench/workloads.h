@@ -82,6 +82,27 @@ constexpr usize BENCH_ELEMS = 16384;
     return sum;
 }
 
+// Shared borrows: 1000 borrow guards taken through const (each one an
+// atomic increment and decrement of the Vec's borrow counter).
+[[maybe_unused]] u64 bench_borrows(const klib::Vec<u32>& v, usize n) {
+    u64 sum = 0;
+    for (usize i = 0; i < n; ++i) {
+        auto g = v.span();
+        sum += g[i % g.size()];
+    }
+    return sum;
+}
+
+// Appends into reserved capacity (each push checks the borrow counter and
+// holds it while the element is built).
+[[maybe_unused]] u64 bench_push(klib::Vec<u32>& v, usize n) {
+    v.clear();
+    for (usize i = 0; i < n; ++i) {
+        MUST(v.try_push(u32(i)));
+    }
+    return v.size();
+}
+
 [[maybe_unused]] u64 bench_lock_increments(const keel::SpinLock<u64>& lock, usize n) {
     for (usize i = 0; i < n; ++i) {
         lock.with([](u64& c) { c += 1; });

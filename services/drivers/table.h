@@ -11,15 +11,15 @@ enum class Kind { VirtioBlk };
 
 // 0xffff / 0xff fields match anything.
 struct Match {
-    u16 vendor;
-    u16 device;
-    u8 class_code;
-    u8 subclass;
+    u16 vendor{};
+    u16 device{};
+    u8 class_code{};
+    u8 subclass{};
 };
 
 struct Entry {
     Match match;
-    Kind kind;
+    Kind kind{};
 };
 
 bool matches(const Match& m, const pci::Device& d);

@@ -132,7 +132,7 @@ public:
 
 private:
     struct Parked {
-        u64 va;
+        u64 va{};
         keel::Frame frame;
     };
     struct State {

@@ -25,7 +25,9 @@ class PageCache {
 public:
     // Fills `frame` (zeroed) with bytes [offset, offset + PAGE) of the
     // object; bytes past its end stay zero.
-    using Fill = klib::Function<klib::Result<void>(u64 offset, keel::Frame& frame)>;
+    // Const-callable (deep const: page() is const and the cache is shared
+    // through an Arc), like Rust's Box<dyn Fn>.
+    using Fill = klib::Function<klib::Result<void>(u64 offset, keel::Frame& frame) const>;
 
     // Shared anonymous memory of `size` bytes: zero pages on first use.
     static klib::Result<klib::Arc<PageCache>> anonymous(u64 size);
@@ -54,7 +56,7 @@ public:
 
 private:
     struct Entry {
-        u64 index;
+        u64 index{};
         keel::Frame frame;
     };
     u64 size_;

@@ -118,11 +118,7 @@ klib::Result<void> VmaSet::remove(u64 start, u64 end) {
             while (j < areas_.size() && areas_[j].end <= end) {
                 ++j;
             }
-            const usize gone = j - i;
-            for (usize k = j; k < areas_.size(); ++k) {
-                areas_[k - gone] = klib::move(areas_[k]);
-            }
-            areas_.truncate(areas_.size() - gone);
+            areas_.remove_range(i, j);
         }
     }
     return {};

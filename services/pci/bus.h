@@ -12,12 +12,12 @@ namespace services::pci {
 
 struct Device {
     keel::PciFunction fn; // held: no one else can open the function
-    u16 vendor;
-    u16 device;
-    u8 class_code;
-    u8 subclass;
-    u8 prog_if;
-    u8 header_type; // without the multi-function bit
+    u16 vendor{};
+    u16 device{};
+    u8 class_code{};
+    u8 subclass{};
+    u8 prog_if{};
+    u8 header_type{}; // without the multi-function bit
 };
 
 // Opens every function on bus 0 and on the buses behind PCI-to-PCI
