@@ -3,7 +3,7 @@
 // versions: the baseline a C kernel would have. Test code, not part of the
 // kernel's function; it lives in the framework only because the raw
 // baselines need raw pointers.
-#include "workloads.h"
+#include <bench/workloads.h>
 
 #include "mm/frame_allocator.h"
 #include "mm/phys.h"

@@ -1,6 +1,6 @@
 // The workloads compiled as service code (safety plugin, UBSan traps,
 // zero-initialised locals). Compare with framework/bench/bench_framework.cpp.
-#include "workloads.h"
+#include <bench/workloads.h>
 
 #include <keel/ktest.h>
 

@@ -4,6 +4,7 @@
 #include "address_space.h"
 
 #include <keel/ktest.h>
+#include <klib/vec.h>
 #include <keel/user.h>
 #include <klib/array.h>
 
@@ -170,8 +171,10 @@ KTEST(mm_fork_copies_on_write) {
 }
 
 KTEST(mm_private_file_pages_copy_on_write_against_the_cache) {
-    klib::Array<u8, PAGE + 16> bytes{};
-    bytes[PAGE + 3] = 'f';
+    klib::Vec<u8> bytes = MUST(klib::Vec<u8>::with_capacity(PAGE + 16));
+    for (usize i = 0; i < PAGE + 16; ++i) {
+        MUST(bytes.try_push(i == PAGE + 3 ? u8('f') : u8(0)));
+    }
     klib::Arc<PageCache> cache = MUST(PageCache::from_bytes(bytes.span()));
     AddressSpace s = MUST(AddressSpace::create());
     MapRequest r = fixed(0x900000, 2 * PAGE, RW);

@@ -25,8 +25,6 @@ class PageCache {
 public:
     // Fills `frame` (zeroed) with bytes [offset, offset + PAGE) of the
     // object; bytes past its end stay zero.
-    // Const-callable (deep const: page() is const and the cache is shared
-    // through an Arc), like Rust's Box<dyn Fn>.
     using Fill = klib::Function<klib::Result<void>(u64 offset, keel::Frame& frame) const>;
 
     // Shared anonymous memory of `size` bytes: zero pages on first use.

@@ -118,7 +118,12 @@ klib::Result<void> VmaSet::remove(u64 start, u64 end) {
             while (j < areas_.size() && areas_[j].end <= end) {
                 ++j;
             }
-            areas_.remove_range(i, j);
+            const usize gone = j - i;
+            for (usize k = j; k < areas_.size(); ++k) {
+                Vma moved = klib::move(areas_[k]);
+                areas_[k - gone] = klib::move(moved);
+            }
+            areas_.truncate(areas_.size() - gone);
         }
     }
     return {};

@@ -43,9 +43,14 @@ klib::Result<void> load_segment(const mm::AddressSpace& space,
         req.offset = page_down(seg.file_offset);
         (void)TRY(space.map(klib::move(req)));
         if (seg.memsz > seg.file_size && (file_end & (PAGE - 1)) != 0 && seg.writable()) {
-            klib::Array<u8, PAGE> zeros{};
-            const usize n = usize(file_map_end - file_end);
-            TRY(space.write_bytes(file_end, zeros.span().first(n)));
+            // The rest of the last file page is .bss: zero it (in small
+            // pieces: a page-sized buffer would exceed the frame limit).
+            const klib::Array<u8, 256> zeros{};
+            for (u64 at = file_end; at < file_map_end;) {
+                const usize n = usize(klib::min<u64>(file_map_end - at, zeros.size()));
+                TRY(space.write_bytes(at, zeros.span().first(n)));
+                at += n;
+            }
         }
     }
     const u64 anon_start = seg.file_size > 0 ? file_map_end : map_start;

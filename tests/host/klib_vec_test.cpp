@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "support.h"
-#include <klib/box.h>
 #include <klib/vec.h>
 
 namespace {
@@ -55,42 +54,6 @@ TEST(KlibVec, InsertRemovePop) {
     EXPECT_EQ(*p, 3);
     EXPECT_EQ(v.try_pop().value_or(-1), 1);
     EXPECT_FALSE(v.try_pop().has_value());
-}
-
-TEST(KlibVec, RemoveRangeShiftsTailAndDestroys) {
-    Counted::live = 0;
-    {
-        klib::Vec<klib::Box<int>> v;
-        for (int i = 0; i < 6; ++i) {
-            ASSERT_TRUE(v.try_push(klib::Box<int>::make(i).value()).is_ok());
-        }
-        v.remove_range(1, 4); // drops 1, 2, 3
-        ASSERT_EQ(v.size(), 3u);
-        EXPECT_EQ(*v[0], 0);
-        EXPECT_EQ(*v[1], 4);
-        EXPECT_EQ(*v[2], 5);
-        v.remove_range(2, 2); // empty range: no change
-        EXPECT_EQ(v.size(), 3u);
-        v.remove_range(0, 3);
-        EXPECT_TRUE(v.empty());
-    }
-    {
-        klib::Vec<Counted> c;
-        for (int i = 0; i < 4; ++i) {
-            ASSERT_TRUE(c.try_emplace(i).is_ok());
-        }
-        c.remove_range(0, 2);
-        EXPECT_EQ(c.size(), 2u);
-        EXPECT_EQ(Counted::live, 2);
-    }
-    EXPECT_EQ(Counted::live, 0);
-}
-
-TEST(KlibVecDeath, RemoveRangeOutOfBounds) {
-    klib::Vec<int> v;
-    ASSERT_TRUE(v.try_push(1).is_ok());
-    EXPECT_DEATH(v.remove_range(0, 2), "remove_range out of bounds");
-    EXPECT_DEATH(v.remove_range(1, 0), "remove_range out of bounds");
 }
 
 TEST(KlibVec, LifetimesNoLeaks) {

@@ -183,26 +183,6 @@ public:
         return out;
     }
 
-    // Removes elements [from, to), shifting later elements down in one pass
-    // (services cannot write `v[i] = move(v[j])`: two paths into one Vec,
-    // KS-CONTAINER). from > to or to > size() is a check failure.
-    void remove_range(usize from, usize to) {
-        check_unborrowed();
-        KLIB_CHECK(from <= to && to <= size_, "Vec: remove_range out of bounds");
-        MutationGuard g(borrows_);
-        const usize gone = to - from;
-        if (gone == 0) {
-            return;
-        }
-        for (usize j = to; j < size_; ++j) {
-            data_[j - gone] = klib::move(data_[j]);
-        }
-        for (usize k = 0; k < gone; ++k) {
-            --size_;
-            data_[size_].~T();
-        }
-    }
-
     // Removes and returns the last element; empty Vec is a check failure.
     T pop() {
         check_unborrowed();

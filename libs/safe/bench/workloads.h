@@ -1,12 +1,10 @@
-// Benchmark workloads written in the safe subset. The same text is compiled
-// twice: as service code (services/bench/workloads.h, included by
-// services/bench/bench_checked.cpp with the safety plugin and the mandatory
-// runtime checks) and as framework code (framework/bench/workloads.h, a
-// verbatim copy below this comment, included by
-// framework/bench/bench_framework.cpp without them), so the difference
-// between the two is the cost of the service flags alone. The framework
-// never includes a services/ header (build gate, tools/safety/framework-deps.sh),
-// hence two files; `make check-safety` checks that their bodies are identical.
+// Benchmark workloads written in the safe subset. One text, compiled twice:
+// as service code (services/bench/bench_checked.cpp, with the safety plugin
+// and the mandatory runtime checks) and as framework code
+// (framework/bench/bench_framework.cpp, without them), so the difference
+// between the two is the cost of the service flags alone. It lives in
+// libs/safe, which both halves may include (the framework never includes a
+// services/ header), and `make check-safety` checks it like all libs/safe.
 // Everything here has internal linkage: each TU gets its own copy.
 #pragma once
 
