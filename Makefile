@@ -54,3 +54,12 @@ BENCH ?=
 .PHONY: bench
 bench: all
 	bash tests/run-bench.sh $(BUILD)/keel.elf "$(BENCH)"
+
+# Keel against Debian's Linux: the lmbench-style suite (tests/bench/) booted
+# alternately on both in the same QEMU; table of ratios, build/bench/*.json.
+# BOOTS=<n> boots per kernel; NAME=<label> names the JSON (e.g. before/after).
+BOOTS ?= 3
+NAME ?= bench-linux
+.PHONY: bench-linux bench-chart
+bench-linux: all
+	bash tests/run-bench-linux.sh --boots $(BOOTS) --name $(NAME)

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Reads the logs of tests/run-bench-linux.sh (keel-N.log, linux-N.log: lines
+"bench NAME NS|missing WHY|FAIL WHY"), prints the table of Keel/Linux ratios
+(medians over boots) and writes JSON.
+
+Drift: "control" is a pure user-space loop; its time measures the host. A
+boot whose control time is more than DRIFT_LIMIT away from the median of all
+boots ran on a slowed host: its samples are unusable and left out.
+--check: the short mode of make test: every boot must end with "bench done
+ok" and Linux must run every path; prints "bench-linux: N passed, N failed"."""
+import argparse
+import datetime
+import glob
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+DRIFT_LIMIT = 0.10
+LINE = re.compile(r"bench (\S+) (.*)$")
+# Paths not in the geometric mean: the control loop and boot time.
+NOT_KERNEL_PATHS = {"control", "control_end", "boot_ms"}
+UNITS = {"boot_ms": "ms"}
+
+
+def parse(path):
+    res, done = {}, None
+    with open(path, errors="replace") as fh:
+        for raw in fh:
+            m = LINE.search(raw.strip())
+            if not m:
+                continue
+            name, rest = m.group(1), m.group(2).strip()
+            if name in ("start",):
+                continue
+            if name == "done":
+                done = rest
+                continue
+            try:
+                res[name] = float(rest)
+            except ValueError:
+                res[name] = rest  # "missing ..." or "FAIL ..."
+    return res, done
+
+
+def host_info():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        qv = subprocess.run(["qemu-system-x86_64", "--version"], capture_output=True,
+                            text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        qv = "?"
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(), "qemu": qv}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("logdir")
+    ap.add_argument("--json")
+    ap.add_argument("--name", default="bench-linux")
+    ap.add_argument("--cpu", default="")
+    ap.add_argument("--qemu", default="")
+    ap.add_argument("--check", action="store_true")
+    a = ap.parse_args()
+
+    runs = {"keel": [], "linux": []}
+    order = []
+    passed = failed = 0
+    for kernel in runs:
+        for path in sorted(glob.glob(os.path.join(a.logdir, kernel + "-*.log")),
+                           key=lambda p: int(re.findall(r"(\d+)\.log$", p)[0])):
+            res, done = parse(path)
+            for k in res:
+                if k not in order:
+                    order.append(k)
+            ok = done == "ok"
+            fails = [k for k, v in res.items() if isinstance(v, str) and v.startswith("FAIL")]
+            if kernel == "linux":
+                fails += [k for k, v in res.items() if isinstance(v, str)]
+            if not ok or fails:
+                print(f"bench-linux: {path}: {'did not finish' if done is None else 'done ' + done}"
+                      f"{'; bad: ' + ', '.join(fails) if fails else ''}")
+                failed += 1
+            else:
+                passed += 1
+            runs[kernel].append({"log": path, "results": res, "ok": ok})
+
+    # Drift: the control loop of every boot against the median of all boots.
+    controls = [r["results"].get("control") for k in runs for r in runs[k]]
+    controls = [c for c in controls if isinstance(c, float)]
+    med_control = statistics.median(controls) if controls else None
+    for k in runs:
+        for r in runs[k]:
+            c = r["results"].get("control")
+            ce = r["results"].get("control_end")
+            drift = None
+            if isinstance(c, float) and med_control:
+                drift = max(abs(c / med_control - 1),
+                            abs(ce / med_control - 1) if isinstance(ce, float) else 0)
+            r["drift"] = drift
+            r["usable"] = drift is not None and drift <= DRIFT_LIMIT and r["ok"]
+
+    table = {}
+    for name in order:
+        row = {}
+        for k in runs:
+            vals = [r["results"].get(name) for r in runs[k] if r["usable"]]
+            nums = [v for v in vals if isinstance(v, float)]
+            row[k] = nums
+            row[k + "_median"] = statistics.median(nums) if nums else None
+            row[k + "_noise"] = ((max(nums) - min(nums)) / statistics.median(nums)
+                                 if len(nums) > 1 and statistics.median(nums) > 0 else 0.0)
+            missing = [v for v in vals if isinstance(v, str)]
+            row[k + "_status"] = ("ok" if nums else missing[0] if missing else "no data")
+        if row["keel_median"] and row["linux_median"]:
+            row["ratio"] = row["keel_median"] / row["linux_median"]
+        else:
+            row["ratio"] = None
+        table[name] = row
+
+    ratios = [r["ratio"] for n, r in table.items() if r["ratio"] and n not in NOT_KERNEL_PATHS]
+    geo = math.exp(sum(math.log(x) for x in ratios) / len(ratios)) if ratios else None
+
+    print(f"QEMU: {a.qemu}")
+    h = host_info()
+    print(f"host: {h['cpu']}, {h['cores']} cores, Linux {h['kernel']}, {h['qemu']}")
+    nb = {k: sum(1 for r in runs[k] if r["usable"]) for k in runs}
+    print(f"boots used: keel {nb['keel']}/{len(runs['keel'])}, linux {nb['linux']}/{len(runs['linux'])}"
+          f" (unusable: control loop more than {DRIFT_LIMIT:.0%} from the median)")
+    for k in runs:
+        for r in runs[k]:
+            d = r["drift"]
+            print(f"  {os.path.basename(r['log'])}: control drift "
+                  f"{'n/a' if d is None else f'{d:.1%}'}{'' if r['usable'] else '  UNUSABLE'}")
+    print()
+    print(f"| {'path':<18} | {'Keel':>10} | {'Linux':>10} | {'Keel/Linux':>10} | noise K/L |")
+    print(f"|{'-' * 20}|{'-' * 12}|{'-' * 12}|{'-' * 12}|-----------|")
+
+    def fmt(v, unit):
+        return f"{v:,.1f}" + ("" if unit == "ns" else " " + unit)
+    for name, r in table.items():
+        unit = UNITS.get(name, "ns")
+        kv = fmt(r["keel_median"], unit) if r["keel_median"] else "missing"
+        lv = fmt(r["linux_median"], unit) if r["linux_median"] else "missing"
+        ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "-"
+        noise = f"{r['keel_noise']:.0%}/{r['linux_noise']:.0%}"
+        print(f"| {name:<18} | {kv:>10} | {lv:>10} | {ratio:>10} | {noise:>9} |")
+    print()
+    if geo:
+        print(f"geometric mean of {len(ratios)} kernel paths Keel runs: {geo:.2f}x")
+    miss = [n for n, r in table.items() if r["keel_status"] != "ok"]
+    if miss:
+        print("missing on Keel: " + ", ".join(f"{n} ({table[n]['keel_status']})" for n in miss))
+
+    if a.json:
+        os.makedirs(os.path.dirname(a.json) or ".", exist_ok=True)
+        with open(a.json, "w") as fh:
+            json.dump({"name": a.name,
+                       "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                       "qemu_flags": a.qemu, "host": h, "drift_limit": DRIFT_LIMIT,
+                       "boots": {k: [{"log": r["log"], "drift": r["drift"], "usable": r["usable"]}
+                                     for r in runs[k]] for k in runs},
+                       "geomean": geo, "paths": table}, fh, indent=1)
+        print(f"wrote {a.json}")
+    if a.check:
+        if not runs["keel"]:
+            failed += 1
+        print(f"bench-linux: {passed} passed, {failed} failed")
+        return 1 if failed else 0
+    return 0
+
+
+sys.exit(main())
