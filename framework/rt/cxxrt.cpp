@@ -8,14 +8,33 @@ extern "C" {
 
 // SAFETY (mem*): the compiler emits these with valid, non-overlapping (or,
 // for memmove, possibly overlapping) ranges of the given length.
+// Eight bytes per iteration, then the tail: without ERMS (and always under
+// QEMU TCG, which runs string instructions one element at a time) `rep
+// movsb` alone is up to 8x slower on the 4 KiB page and user copies.
 void* memcpy(void* dst, const void* src, usize n) {
-    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
+    void* d = dst;
+    usize q = n / 8;
+    usize t = n % 8;
+    asm volatile("rep movsq\n"
+                 "mov %3, %%rcx\n"
+                 "rep movsb"
+                 : "+D"(d), "+S"(src), "+c"(q)
+                 : "r"(t)
+                 : "memory");
     return dst;
 }
 
 void* memset(void* dst, int c, usize n) {
     void* d = dst;
-    asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    usize q = n / 8;
+    usize t = n % 8;
+    const u64 pattern = u64(u8(c)) * 0x0101010101010101ull;
+    asm volatile("rep stosq\n"
+                 "mov %3, %%rcx\n"
+                 "rep stosb"
+                 : "+D"(d), "+c"(q)
+                 : "a"(pattern), "r"(t)
+                 : "memory");
     return dst;
 }
 

@@ -182,22 +182,16 @@ SysResult sys_clock_gettime(process::Process& p, const Args& args) {
         return Errno::EINVAL;
     }
     const u64 ns = keel::monotonic_ns();
-    OutBuffer b;
-    if (b.u64_(ns / 1000000000).is_err() || b.u64_(ns % 1000000000).is_err()) {
-        return Errno::ENOMEM;
-    }
-    TRY(b.copy_out(p, args.a[1]));
+    // struct timespec, written in one copy (no heap on this hot path).
+    const klib::Array<u64, 2> ts = {ns / 1000000000, ns % 1000000000};
+    TRY_SYS(p.space.write_val(args.a[1], ts));
     return u64(0);
 }
 
 SysResult sys_time(process::Process& p, const Args& args) {
     const u64 secs = keel::monotonic_ns() / 1000000000;
     if (args.a[0] != 0) {
-        OutBuffer b;
-        if (b.u64_(secs).is_err()) {
-            return Errno::ENOMEM;
-        }
-        TRY(b.copy_out(p, args.a[0]));
+        TRY_SYS(p.space.write_val(args.a[0], secs));
     }
     return secs;
 }
