@@ -1,7 +1,7 @@
 # Keel: a framekernel in C++. See README.md.
 #   make run     build and boot Keel in QEMU (serial console on this terminal)
 #   make test    host tests + safety checks + ktests; ends with "N passed, N failed"
-#   make ktest / iso / gdb / host-test / check-safety / tcb / deps
+#   make ktest / iso / gdb / host-test / check-safety / tcb / deps / bench / bench-linux
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -22,7 +22,9 @@ QEMU_COMMON = $(QEMU) -machine $(QEMU_MACHINE) $(QEMU_ACCEL) -m $(QEMU_MEM) -smp
 CMDLINE ?= console=ttyS0
 
 .PHONY: all deps run ktest test iso gdb clean
-all: deps $(BUILD)/keel.elf
+# keel.elf is the product image (no tests); keel-test.elf adds the ktests,
+# benchmarks and their data (mk/kernel.mk).
+all: deps $(BUILD)/keel.elf $(BUILD)/keel-test.elf
 
 deps:
 	@bash tools/install-deps.sh
@@ -34,7 +36,7 @@ run: all $(BUILD)/initramfs.cpio.gz
 # KTEST=<glob> selects tests.
 KTEST ?=
 ktest: all
-	bash tests/run-ktests.sh $(BUILD)/keel.elf "$(KTEST)"
+	bash tests/run-ktests.sh $(BUILD)/keel-test.elf "$(KTEST)"
 
 iso: deps $(BUILD)/keel.iso
 
@@ -53,7 +55,7 @@ clean:
 BENCH ?=
 .PHONY: bench
 bench: all
-	bash tests/run-bench.sh $(BUILD)/keel.elf "$(BENCH)"
+	bash tests/run-bench.sh $(BUILD)/keel-test.elf "$(BENCH)"
 
 # Keel against Debian's Linux: the lmbench-style suite (tests/bench/) booted
 # alternately on both in the same QEMU; table of ratios, build/bench/*.json.
