@@ -9,6 +9,7 @@ BUILD ?= build
 
 include mk/toolchain.mk
 include mk/kernel.mk
+include mk/vdso.mk
 -include mk/host.mk
 -include mk/safety.mk
 include mk/user.mk

@@ -4,6 +4,7 @@
 #include "user_mem.h"
 #include <keel/task.h>
 #include <keel/time.h>
+#include <keel/user.h>
 
 namespace services::syscall {
 
@@ -185,6 +186,17 @@ SysResult sys_clock_gettime(process::Process& p, const Args& args) {
     // struct timespec, written in one copy (no heap on this hot path).
     const klib::Array<u64, 2> ts = {ns / 1000000000, ns % 1000000000};
     TRY_SYS(p.space.write_val(args.a[1], ts));
+    return u64(0);
+}
+
+// getcpu(cpu, node, unused): the CPU this call runs on, node 0.
+SysResult sys_getcpu(process::Process& p, const Args& args) {
+    if (args.a[0] != 0) {
+        TRY_SYS(p.space.write_val<u32>(args.a[0], keel::current_cpu()));
+    }
+    if (args.a[1] != 0) {
+        TRY_SYS(p.space.write_val<u32>(args.a[1], 0));
+    }
     return u64(0);
 }
 

@@ -5,6 +5,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include <keel/panic.h>
+#include <keel/time.h>
 #include <keel/user.h>
 
 extern "C" u32 keel_enter_user(keel::UserRegs* regs, u32 sysret);
@@ -17,6 +18,7 @@ namespace keel::arch {
 namespace {
 
 PerCpu g_boot_cpu;
+bool g_tsc_aux_is_cpu = false;
 
 // The FPU state every new user context starts from (fninit + default MXCSR).
 alignas(16) u8 g_initial_fpu[512];
@@ -25,6 +27,7 @@ constexpr u32 MSR_STAR = 0xc0000081;
 constexpr u32 MSR_LSTAR = 0xc0000082;
 constexpr u32 MSR_CSTAR = 0xc0000083;
 constexpr u32 MSR_SFMASK = 0xc0000084;
+constexpr u32 MSR_TSC_AUX = 0xc0000103;
 constexpr u32 MSR_SYSENTER_CS = 0x174;
 constexpr u32 MSR_SYSENTER_ESP = 0x175;
 constexpr u32 MSR_SYSENTER_EIP = 0x176;
@@ -85,6 +88,13 @@ void init_user_mode() {
     wrmsr(MSR_SYSENTER_EIP, 0);
     wrmsr(MSR_SFMASK, SFMASK);
     wrmsr(MSR_FS_BASE, 0);
+    // RDTSCP's ecx for user getcpu (the vDSO): node 0, CPU 0 (the boot CPU;
+    // each CPU writes its own number when more are brought up).
+    const u32 max_ext = cpuid(0x80000000).eax;
+    if (max_ext >= 0x80000001 && (cpuid(0x80000001).edx & (1u << 27)) != 0) {
+        wrmsr(MSR_TSC_AUX, 0);
+        g_tsc_aux_is_cpu = true;
+    }
     g_boot_cpu.msr_fs_base = 0;
     g_boot_cpu.msr_user_gs_base = 0;
     g_boot_cpu.fpu_owner = 0;
@@ -140,6 +150,14 @@ void fpu_release() {
 } // namespace keel::arch
 
 namespace keel {
+
+bool tsc_aux_is_cpu() {
+    return arch::g_tsc_aux_is_cpu;
+}
+
+u32 current_cpu() {
+    return 0; // this_cpu() is the boot CPU's PerCpu: the only one so far
+}
 
 UserContext::UserContext() {
     __builtin_memcpy(fpu_, arch::g_initial_fpu, sizeof(fpu_));

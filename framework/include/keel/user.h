@@ -63,6 +63,10 @@ public:
 
 private:
     friend UserExit execute_user(const VmSpace& space, UserContext& ctx);
+
+// The number of the CPU the caller runs on (getcpu): 0, the boot CPU, until
+// more CPUs run kernel code.
+u32 current_cpu();
     friend void arch::fpu_release();
     void save_fpu_(u8 (&image)[512]) const;
     void copy_fpu_from_(const UserContext& o);
@@ -76,6 +80,10 @@ private:
 // without entering user mode. Interrupts taken in user mode are handled and
 // user mode resumes.
 UserExit execute_user(const VmSpace& space, UserContext& ctx);
+
+// The number of the CPU the caller runs on (getcpu): 0, the boot CPU, until
+// more CPUs run kernel code.
+u32 current_cpu();
 
 } // namespace keel
 
