@@ -46,8 +46,11 @@ python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 131 + (i >> 9)) & 255
 img=$out/bench.cpio.gz
 python3 tools/mkcpio.py "$img" "$root" dev/null:c:1:3 dev/zero:c:1:5
 
-# KEEL=<elf> runs another Keel image (e.g. a saved "before" build).
-keel=${KEEL:-build/keel.elf}
+# KEELS="LABEL=ELF ..." boots several Keel images in each round (e.g. saved
+# builds before and after a change), each against the same Linux boots;
+# the report and JSON are per image ($name-LABEL.json). Default: the
+# current product image, labelled keel ($name.json).
+keels=${KEELS:-keel=build/keel.elf}
 args=""
 limit=300
 [ $short -eq 1 ] && { args="-- short"; limit=60; }
@@ -60,12 +63,23 @@ run() { # KERNEL LOG APPEND
     echo "host wall_ms $(((end - start) / 1000000))" >>"$2"
 }
 for i in $(seq 1 "$boots"); do
-    echo "bench-linux: boot $i/$boots: keel"
-    run "$keel" "$logs/keel-$i.log" "console=ttyS0 $args"
+    for kv in $keels; do
+        echo "bench-linux: boot $i/$boots: ${kv%%=*}"
+        run "${kv#*=}" "$logs/${kv%%=*}-$i.log" "console=ttyS0 $args"
+    done
     if [ -n "$linux" ]; then
         echo "bench-linux: boot $i/$boots: linux"
         run "$linux" "$logs/linux-$i.log" "console=ttyS0 quiet panic=-1 $args"
     fi
 done
-python3 tools/bench-report.py --name "$name" --cpu "$QEMU_CPU" --qemu "${QEMU_FLAGS[*]}" \
-    --json "$out/$name.json" $([ $short -eq 1 ] && echo --check) "$logs"
+status=0
+for kv in $keels; do
+    label=${kv%%=*}
+    json=$out/$name.json
+    [ "$label" != keel ] && json=$out/$name-$label.json
+    echo
+    echo "== Keel image: $label (${kv#*=})"
+    python3 tools/bench-report.py --name "$name" --keel-prefix "$label" --qemu "${QEMU_FLAGS[*]}" \
+        --json "$json" $([ $short -eq 1 ] && echo --check) "$logs" || status=1
+done
+exit $status

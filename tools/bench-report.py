@@ -3,9 +3,11 @@
 "bench NAME NS|missing WHY|FAIL WHY"), prints the table of Keel/Linux ratios
 (medians over boots) and writes JSON.
 
-Drift: "control" is a pure user-space loop; its time measures the host. A
-boot whose control time is more than DRIFT_LIMIT away from the median of all
-boots ran on a slowed host: its samples are unusable and left out.
+Drift: "control" is a pure user-space loop; its time measures the host. The
+suite runs it before every benchmark ("NAME.ctl"); a sample whose control
+loop is more than DRIFT_LIMIT slower or faster than the median of all
+control samples (both kernels, all boots) ran on a slowed host: it is
+unusable and left out (shown per boot).
 --check: the short mode of make test: every boot must end with "bench done
 ok" and Linux must run every path; prints "bench-linux: N passed, N failed"."""
 import argparse
@@ -73,17 +75,19 @@ def main():
     ap.add_argument("--cpu", default="")
     ap.add_argument("--qemu", default="")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--keel-prefix", default="keel", help="log prefix of the Keel variant")
     a = ap.parse_args()
 
     runs = {"keel": [], "linux": []}
     order = []
     passed = failed = 0
     for kernel in runs:
-        for path in sorted(glob.glob(os.path.join(a.logdir, kernel + "-*.log")),
+        prefix = a.keel_prefix if kernel == "keel" else "linux"
+        for path in sorted(glob.glob(os.path.join(a.logdir, prefix + "-*.log")),
                            key=lambda p: int(re.findall(r"(\d+)\.log$", p)[0])):
             res, done = parse(path)
             for k in res:
-                if k not in order:
+                if k not in order and not k.endswith(".ctl"):
                     order.append(k)
             ok = done == "ok"
             fails = [k for k, v in res.items() if isinstance(v, str) and v.startswith("FAIL")]
@@ -97,33 +101,45 @@ def main():
                 passed += 1
             runs[kernel].append({"log": path, "results": res, "ok": ok})
 
-    # Drift: the control loop of every boot against the median of all boots.
-    controls = [r["results"].get("control") for k in runs for r in runs[k]]
-    controls = [c for c in controls if isinstance(c, float)]
-    med_control = statistics.median(controls) if controls else None
+    # Drift: every control sample against the median of all of them.
+    def ctl_of(res, name):
+        v = res.get(name if name in ("control", "control_end") else name + ".ctl")
+        return v if isinstance(v, float) else None
+    all_ctl = [v for k in runs for r in runs[k] for n, v in r["results"].items()
+               if (n.endswith(".ctl") or n in ("control", "control_end")) and isinstance(v, float)]
+    med_ctl = statistics.median(all_ctl) if all_ctl else None
+
+    def usable(r, name):
+        if not r["ok"]:
+            return False
+        c = ctl_of(r["results"], name)
+        if c is None or not med_ctl:
+            return name == "boot_ms"  # measured before any control loop
+        return abs(c / med_ctl - 1) <= DRIFT_LIMIT
     for k in runs:
         for r in runs[k]:
-            c = r["results"].get("control")
-            ce = r["results"].get("control_end")
-            drift = None
-            if isinstance(c, float) and med_control:
-                drift = max(abs(c / med_control - 1),
-                            abs(ce / med_control - 1) if isinstance(ce, float) else 0)
-            r["drift"] = drift
-            r["usable"] = drift is not None and drift <= DRIFT_LIMIT and r["ok"]
+            drifts = [abs(ctl_of(r["results"], n) / med_ctl - 1) for n in order
+                      if med_ctl and ctl_of(r["results"], n) is not None]
+            r["drift"] = max(drifts) if drifts else None
+            r["dropped"] = [n for n in order if isinstance(r["results"].get(n), float)
+                            and not usable(r, n)]
+            r["usable"] = r["ok"]
 
     table = {}
     for name in order:
         row = {}
         for k in runs:
-            vals = [r["results"].get(name) for r in runs[k] if r["usable"]]
+            vals = [r["results"].get(name) for r in runs[k] if usable(r, name)
+                    or isinstance(r["results"].get(name), str)]
             nums = [v for v in vals if isinstance(v, float)]
             row[k] = nums
             row[k + "_median"] = statistics.median(nums) if nums else None
             row[k + "_noise"] = ((max(nums) - min(nums)) / statistics.median(nums)
                                  if len(nums) > 1 and statistics.median(nums) > 0 else 0.0)
             missing = [v for v in vals if isinstance(v, str)]
-            row[k + "_status"] = ("ok" if nums else missing[0] if missing else "no data")
+            dropped = any(name in r["dropped"] for r in runs[k])
+            row[k + "_status"] = ("ok" if nums else missing[0] if missing
+                                  else "unusable (slowed host)" if dropped else "no data")
         if row["keel_median"] and row["linux_median"]:
             row["ratio"] = row["keel_median"] / row["linux_median"]
         else:
@@ -136,24 +152,24 @@ def main():
     print(f"QEMU: {a.qemu}")
     h = host_info()
     print(f"host: {h['cpu']}, {h['cores']} cores, Linux {h['kernel']}, {h['qemu']}")
-    nb = {k: sum(1 for r in runs[k] if r["usable"]) for k in runs}
-    print(f"boots used: keel {nb['keel']}/{len(runs['keel'])}, linux {nb['linux']}/{len(runs['linux'])}"
-          f" (unusable: control loop more than {DRIFT_LIMIT:.0%} from the median)")
+    print(f"control loop median {med_ctl or 0:.3f} ns/iteration; a sample whose control loop is more"
+          f" than {DRIFT_LIMIT:.0%} off is dropped")
     for k in runs:
         for r in runs[k]:
             d = r["drift"]
-            print(f"  {os.path.basename(r['log'])}: control drift "
-                  f"{'n/a' if d is None else f'{d:.1%}'}{'' if r['usable'] else '  UNUSABLE'}")
+            dropped = f", dropped: {' '.join(r['dropped'])}" if r["dropped"] else ""
+            print(f"  {os.path.basename(r['log'])}: max control drift "
+                  f"{'n/a' if d is None else f'{d:.1%}'}{'' if r['ok'] else ', DID NOT FINISH'}{dropped}")
     print()
     print(f"| {'path':<18} | {'Keel':>10} | {'Linux':>10} | {'Keel/Linux':>10} | noise K/L |")
     print(f"|{'-' * 20}|{'-' * 12}|{'-' * 12}|{'-' * 12}|-----------|")
 
     def fmt(v, unit):
-        return f"{v:,.1f}" + ("" if unit == "ns" else " " + unit)
+        return (f"{v:,.1f}" if v >= 10 else f"{v:.3f}") + ("" if unit == "ns" else " " + unit)
     for name, r in table.items():
         unit = UNITS.get(name, "ns")
-        kv = fmt(r["keel_median"], unit) if r["keel_median"] else "missing"
-        lv = fmt(r["linux_median"], unit) if r["linux_median"] else "missing"
+        kv = fmt(r["keel_median"], unit) if r["keel_median"] else r["keel_status"].split()[0]
+        lv = fmt(r["linux_median"], unit) if r["linux_median"] else r["linux_status"].split()[0]
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "-"
         noise = f"{r['keel_noise']:.0%}/{r['linux_noise']:.0%}"
         print(f"| {name:<18} | {kv:>10} | {lv:>10} | {ratio:>10} | {noise:>9} |")
@@ -162,7 +178,7 @@ def main():
         print(f"geometric mean of {len(ratios)} kernel paths Keel runs: {geo:.2f}x")
     miss = [n for n, r in table.items() if r["keel_status"] != "ok"]
     if miss:
-        print("missing on Keel: " + ", ".join(f"{n} ({table[n]['keel_status']})" for n in miss))
+        print("not measured on Keel: " + ", ".join(f"{n} ({table[n]['keel_status']})" for n in miss))
 
     if a.json:
         os.makedirs(os.path.dirname(a.json) or ".", exist_ok=True)
@@ -170,7 +186,9 @@ def main():
             json.dump({"name": a.name,
                        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                        "qemu_flags": a.qemu, "host": h, "drift_limit": DRIFT_LIMIT,
-                       "boots": {k: [{"log": r["log"], "drift": r["drift"], "usable": r["usable"]}
+                       "control_median": med_ctl,
+                       "boots": {k: [{"log": r["log"], "drift": r["drift"], "finished": r["ok"],
+                                      "dropped": r["dropped"]}
                                      for r in runs[k]] for k in runs},
                        "geomean": geo, "paths": table}, fh, indent=1)
         print(f"wrote {a.json}")
