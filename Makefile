@@ -66,3 +66,8 @@ NAME ?= bench-linux
 .PHONY: bench-linux bench-chart
 bench-linux: all
 	bash tests/run-bench-linux.sh --boots $(BOOTS) --name $(NAME)
+# The bar chart in docs/performance.md from bench-linux JSON files:
+# CHART="LABEL=FILE.json ..." (default: the last make bench-linux).
+CHART ?= Keel/Linux=$(BUILD)/bench/bench-linux.json
+bench-chart:
+	bash tools/bench-chart.sh docs/bench-linux.svg $(CHART)

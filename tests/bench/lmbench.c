@@ -72,18 +72,21 @@ typedef void (*body_fn)(long n);
 #define BATCH_NS 40000000ull
 static void b_control(long n);
 static void report_per(const char* name, body_fn f, long n, int reps, int per) {
-    // The host's speed right now: a short user-space loop before each
-    // benchmark ("NAME.ctl", ns per iteration). The report drops a sample
-    // whose neighbouring control loop ran slow (a busy host).
+    // The host's speed right now: the user-space control loop in batches as
+    // long as the benchmark's (BATCH_NS / 2), best of 3, before each
+    // benchmark ("NAME.ctl", ns per iteration). A shorter loop would fit in
+    // one host time slice and miss a host that shares the CPU. The report
+    // drops a sample whose control loop ran slow.
     if (strcmp(name, "control") != 0 && strcmp(name, "control_end") != 0) {
+        const long iters = g_short ? 200000 : 10000000;
         uint64_t ctl = UINT64_MAX;
         for (int r = 0; r < 3; r++) {
             uint64_t t0 = now_ns();
-            b_control(200000);
+            b_control(iters);
             uint64_t t = now_ns() - t0;
             if (t < ctl) ctl = t;
         }
-        printf("bench %s.ctl %.3f\n", name, (double)ctl / 200000.0);
+        printf("bench %s.ctl %.3f\n", name, (double)ctl / (double)iters);
     }
     g_missing = g_wrong = NULL;
     if (g_short) {
