@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "boot/boot_info.h"
 #include "console/serial.h"
+#include "iommu/vtd.h"
 #include "ktest/runner.h"
 #include "mm/init.h"
 #include "task/sched.h"
@@ -79,6 +80,7 @@ extern "C" [[noreturn]] void keel_arch_entry(u32 protocol, u32 info_phys) {
     mm::init();              // frames, page tables (W^X), heap
     sched::init();           // this code becomes task 1
     arch::init_interrupts(); // local APIC, timer, interrupts on
+    iommu::init();           // VT-d DMA remapping, when the machine has it
     print_banner();
 
     if (auto filter = boot_param("ktest"); filter.has_value()) {

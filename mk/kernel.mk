@@ -20,10 +20,13 @@ SERVICE_ALL_OBJS := $(SERVICE_CPP:%.cpp=$(BUILD)/obj/%.o)
 SERVICE_OBJS   := $(filter-out $(SERVICE_TEST_CPP:%.cpp=$(BUILD)/obj/%.o),$(SERVICE_ALL_OBJS))
 LINKER_SCRIPT  := framework/arch/x86_64/linker.ld
 
-$(BUILD)/obj/framework/%.o: framework/%.cpp mk/toolchain.mk
+# Build gate (docs/safety-profile.md, KS-WEAKEN): a framework object that
+# includes a services/ header is refused and deleted.
+$(BUILD)/obj/framework/%.o: framework/%.cpp mk/toolchain.mk tools/safety/framework-deps.sh
 	@mkdir -p $(@D)
 	@echo "  CXX   $<"
 	@$(CXX) $(FRAMEWORK_CXXFLAGS) -c $< -o $@
+	@tools/safety/framework-deps.sh . $(@:.o=.d) $@
 
 $(BUILD)/obj/framework/%.o: framework/%.S mk/toolchain.mk
 	@mkdir -p $(@D)

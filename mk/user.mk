@@ -1,7 +1,7 @@
 # User-space programs (static musl) and the initramfs that carries them.
 USER_CC := musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -fno-stack-protector
-USER_PROGS := $(BUILD)/user/hello $(BUILD)/user/files $(BUILD)/user/vdso $(BUILD)/user/sigaction
+USER_PROGS := $(patsubst tests/user/%.c,$(BUILD)/user/%,$(wildcard tests/user/*.c))
 
 $(BUILD)/user/%: tests/user/%.c
 	@mkdir -p $(@D)

@@ -8,7 +8,8 @@ namespace keel::acpi {
 
 namespace {
 
-Info g_info;
+// Read-only once the framework's page tables are up (linker.ld).
+[[gnu::section(".ro_after_init")]] Info g_info;
 
 // Runs before the framework's page tables exist: only the first 4 GiB are
 // mapped, so every table address is checked against that bound.
@@ -169,6 +170,38 @@ void visit(u64 pa) {
         u64 lo = u32(t[44] | (t[45] << 8) | (t[46] << 16) | (u32(t[47]) << 24));
         u64 hi = u32(t[48] | (t[49] << 8) | (t[50] << 16) | (u32(t[51]) << 24));
         g_info.hpet_phys = lo | (hi << 32);
+    } else if (sig_is(h.sig, "DMAR")) {
+        // Remapping structures after the 48-byte header: type, length; a
+        // DRHD (type 0) has the segment at +6 and the register base at +8.
+        // The first unit of segment 0 is used (QEMU has one; it lists the
+        // devices it covers rather than setting INCLUDE_PCI_ALL).
+        const u8* t = bytes(pa);
+        for (u32 off = 48; off + 16 <= len;) {
+            const u32 type = t[off] | (u32(t[off + 1]) << 8);
+            const u32 slen = t[off + 2] | (u32(t[off + 3]) << 8);
+            if (slen < 4 || off + slen > len) {
+                break;
+            }
+            if (type == 0 && slen >= 16 && t[off + 6] == 0 && t[off + 7] == 0 &&
+                g_info.dmar_phys == 0) {
+                for (u32 b = 0; b < 8; ++b) {
+                    g_info.dmar_phys |= u64(t[off + 8 + b]) << (8 * b);
+                }
+            }
+            off += slen;
+        }
+    } else if (sig_is(h.sig, "MCFG") && len >= 44 + 16) {
+        // The first allocation entry, if it is segment 0's.
+        const u8* e = bytes(pa) + 44;
+        u64 base = 0;
+        for (u32 b = 0; b < 8; ++b) {
+            base |= u64(e[b]) << (8 * b);
+        }
+        if (e[8] == 0 && e[9] == 0 && e[10] <= e[11] && (base & 0xfffff) == 0) {
+            g_info.ecam_phys = base;
+            g_info.ecam_bus_start = e[10];
+            g_info.ecam_bus_end = e[11];
+        }
     }
 }
 

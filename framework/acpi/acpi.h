@@ -1,6 +1,7 @@
 // Minimal ACPI table parsing for the framework: CPU count and local APIC
 // address (MADT), the I/O APIC, the power-management ports (FADT) and the S5
-// sleep type (DSDT). Framework-private.
+// sleep type (DSDT), the PCI Express configuration window (MCFG),
+// the VT-d unit (DMAR). Framework-private.
 #pragma once
 
 #include <klib/types.h>
@@ -20,6 +21,13 @@ struct Info {
     u64 hpet_phys = 0;
     u8 acpi_enable = 0;
     u16 smi_cmd = 0;
+    // PCI Express ECAM of segment 0 (MCFG); ecam_phys 0 when there is none.
+    u64 ecam_phys = 0;
+    u8 ecam_bus_start = 0;
+    u8 ecam_bus_end = 0;
+    // The first Intel VT-d remapping unit of segment 0 (DMAR DRHD); 0 when
+    // there is none.
+    u64 dmar_phys = 0;
 };
 
 // Parses the tables from the RSDP (0 = search the BIOS areas). Never panics:

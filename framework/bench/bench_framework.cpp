@@ -3,7 +3,7 @@
 // versions: the baseline a C kernel would have. Test code, not part of the
 // kernel's function; it lives in the framework only because the raw
 // baselines need raw pointers.
-#include "../../services/bench/workloads.h"
+#include <bench/workloads.h>
 
 #include "mm/frame_allocator.h"
 #include "mm/phys.h"
@@ -55,6 +55,9 @@ KBENCH(bench_framework) {
     ktest::bench("frame_rw/framework-flags", [&] { sink += bench_frame_roundtrip(f); });
     SpinLock<u64> lock(0);
     ktest::bench("lock_1000/framework-flags", [&] { sink += bench_lock_increments(lock, 1000); });
+    ktest::bench("borrow_1000/framework-flags", [&] { sink += bench_borrows(v, 1000); });
+    klib::Vec<u32> w = MUST(klib::Vec<u32>::with_capacity(BENCH_ELEMS));
+    ktest::bench("push_16k/framework-flags", [&] { sink += bench_push(w, BENCH_ELEMS); });
 
     // SAFETY: v outlives the loops and is not resized meanwhile (the borrow
     // guard is dropped at once; nothing mutates v's structure below).

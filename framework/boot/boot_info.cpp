@@ -13,7 +13,9 @@ namespace keel::boot {
 
 namespace {
 
-BootInfo g_info;
+// Read-only once the framework's page tables are up (linker.ld): device
+// claims are checked against this memory map.
+[[gnu::section(".ro_after_init")]] BootInfo g_info;
 
 struct [[gnu::packed]] HvmStartInfo {
     u32 magic;

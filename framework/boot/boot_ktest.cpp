@@ -119,3 +119,27 @@ KTEST_SHOULD_PANIC(boot_multiboot2_implausible_size_stops_cleanly, "implausible 
 }
 
 } // namespace keel::boot
+
+namespace keel::boot {
+
+// The memory map and the ACPI facts device claims are checked against are
+// read-only once the framework's page tables are up (section
+// .ro_after_init): a stray write (or one a bug lets through) faults rather
+// than turning kernel RAM into "not RAM". The direct-map alias is read-only
+// too.
+KTEST_SHOULD_PANIC(boot_memory_map_is_read_only_after_boot, "page fault: write") {
+    const BootInfo& bi = info();
+    KASSERT(bi.region_count > 0);
+    // SAFETY: deliberately writes read-only memory to show it faults.
+    auto& kind = const_cast<RegionKind&>(bi.regions[0].kind);
+    kind = RegionKind::Reserved;
+}
+
+KTEST_SHOULD_PANIC(boot_memory_map_direct_map_alias_is_read_only, "page fault: write") {
+    const BootInfo& bi = info();
+    const u64 pa = u64(&bi) - u64(mm::__kernel_start) + mm::kernel_phys_start();
+    // SAFETY: deliberately writes the read-only alias to show it faults.
+    mm::phys_ptr<volatile u64>(pa + 8)[0] = 0;
+}
+
+} // namespace keel::boot

@@ -1,10 +1,11 @@
-// keel::IoPorts and keel::IoMem: exclusive claims checked against RAM and the
-// framework's own devices.
+// keel::IoPorts and keel::IoMem: exclusive claims checked against the boot
+// memory map and the framework's own devices.
 #include <keel/io.h>
 
 #include "acpi/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "boot/boot_info.h"
+#include "io/windows.h"
 #include "mm/kernel_space.h"
 #include <keel/sync/spinlock.h>
 #include <klib/assert.h>
@@ -21,22 +22,6 @@ struct Range {
 bool overlaps(Range a, Range b) {
     return a.start < b.end && b.start < a.end;
 }
-
-// Ports the framework drives or that must never reach a driver.
-constexpr Range FRAMEWORK_PORTS[] = {
-    {0x00, 0x20},   // ISA DMA controller 1: DMA into the first 16 MiB (the kernel image)
-    {0x20, 0x22},   // master PIC
-    {0x40, 0x44},   // PIT
-    {0x60, 0x65},   // PS/2 controller and port 0x61 (PIT gate, speaker)
-    {0x70, 0x72},   // CMOS/RTC index (NMI mask)
-    {0x80, 0x90},   // ISA DMA page registers
-    {0x92, 0x93},   // system control port A: A20 gate (aliases every odd MiB of RAM), reset
-    {0xa0, 0xa2},   // slave PIC
-    {0xc0, 0xe0},   // ISA DMA controller 2
-    {0xf4, 0xf8},   // QEMU isa-debug-exit
-    {0x3f8, 0x400}, // COM1: the console
-    {0x4d0, 0x4d2}, // PIC edge/level control (ELCR)
-};
 
 // The ACPI ports the framework uses (PM1 control blocks for power-off) or
 // that hand control to firmware (the SMI command port).
@@ -55,37 +40,37 @@ bool framework_acpi_port(Range r) {
 
 struct Claims {
     klib::Vec<Range> ports;
-    klib::Vec<Range> mmio;
+    klib::Vec<Range> mmio; // whole pages
 };
 SpinLock<Claims, IrqOff> g_claims;
 
-// Device windows the framework uses itself (a page each).
-bool framework_mmio(Range r) {
+// Memory that is never a driver's device window: see keel/io.h.
+bool refused_memory(Range r) {
     const acpi::Info& a = acpi::info();
-    const u64 own[] = {a.lapic_phys, a.ioapic_phys, a.hpet_phys};
-    for (u64 base : own) {
+    const u64 pages[] = {a.lapic_phys, a.ioapic_phys, a.hpet_phys, a.dmar_phys};
+    for (u64 base : pages) {
         if (base != 0 && overlaps(r, Range{base & ~u64(0xfff), (base & ~u64(0xfff)) + 0x1000})) {
             return true;
         }
     }
-    return false;
-}
-
-// RAM-like memory (the direct map's), and the initrd, which the direct map
-// also covers (services read it through boot_initrd()) wherever it lies.
-bool is_ram(Range r) {
+    if (r.start < 0x100000 || overlaps(r, Range{0xfee00000, 0xfef00000})) {
+        return true; // BIOS areas and VGA; the MSI window (local APICs)
+    }
+    if (a.ecam_phys != 0 &&
+        overlaps(r, Range{a.ecam_phys,
+                          a.ecam_phys + ((u64(a.ecam_bus_end) + 1 - a.ecam_bus_start) << 20)})) {
+        return true;
+    }
+    // Everything the boot memory map lists (RAM, firmware, ACPI tables) and
+    // the initrd, wherever it lies. The map is read-only after boot.
     const auto& bi = boot::info();
     if (bi.initrd_size != 0 &&
         overlaps(r, Range{bi.initrd_phys & ~u64(0xfff), bi.initrd_phys + bi.initrd_size})) {
         return true;
     }
     for (usize i = 0; i < bi.region_count; ++i) {
-        const auto& reg = bi.regions[i];
-        if (reg.kind == boot::RegionKind::Usable || reg.kind == boot::RegionKind::AcpiReclaim ||
-            reg.kind == boot::RegionKind::AcpiNvs) {
-            if (overlaps(r, Range{reg.base, reg.base + reg.size})) {
-                return true;
-            }
+        if (overlaps(r, Range{bi.regions[i].base, bi.regions[i].base + bi.regions[i].size})) {
+            return true;
         }
     }
     return false;
@@ -111,17 +96,23 @@ void remove_claim(klib::Vec<Range>& list, u64 start) {
 
 } // namespace
 
+namespace io {
+
+bool window_allowed(u64 start, u64 end, bool is_io) {
+    if (is_io) {
+        return start >= 0x1000 && end <= 0x10000 && !framework_acpi_port(Range{start, end});
+    }
+    return !refused_memory(Range{start & ~u64(0xfff), (end + 0xfff) & ~u64(0xfff)});
+}
+
+} // namespace io
+
 klib::Result<IoPorts> IoPorts::claim(u16 base, u32 count) {
     const Range r{base, u64(base) + count};
     if (count == 0 || r.end > 0x10000) {
         return klib::Err(klib::Error::InvalidArgument);
     }
-    for (const Range& f : FRAMEWORK_PORTS) {
-        if (overlaps(f, r)) {
-            return klib::Err(klib::Error::PermissionDenied);
-        }
-    }
-    if (framework_acpi_port(r)) {
+    if (!io::window_allowed(r.start, r.end, true)) {
         return klib::Err(klib::Error::PermissionDenied);
     }
     TRY(g_claims.with([&](Claims& c) { return add_claim(c.ports, r); }));
@@ -141,7 +132,7 @@ u16 IoPorts::port(u32 offset, u32 width) const {
 }
 
 // SAFETY (port accesses): the port lies in a range this handle claimed
-// exclusively, which excludes every port the framework uses.
+// exclusively, which excludes every port the framework uses (window_allowed).
 u8 IoPorts::read8(u32 offset) const {
     return arch::inb(port(offset, 1));
 }
@@ -166,17 +157,19 @@ klib::Result<IoMem> IoMem::claim(u64 phys, u64 size) {
     if (size == 0 || r.end < r.start || r.end > (u64(1) << 52)) {
         return klib::Err(klib::Error::InvalidArgument);
     }
-    // The window is mapped a whole page at a time, so the check is too: a
-    // page that is partly RAM is in the (write-back) direct map, and an
-    // uncached alias of it would break "one cache type per physical page".
+    // The window is mapped a whole page at a time, so the checks and the
+    // claim are too: a page that is partly RAM is in the (write-back) direct
+    // map, and an uncached alias of it would break "one cache type per
+    // physical page"; two handles on one page would reach each other's
+    // registers.
     const Range pages{phys & ~u64(0xfff), (r.end + 0xfff) & ~u64(0xfff)};
-    if (is_ram(pages) || framework_mmio(pages)) {
+    if (!io::window_allowed(pages.start, pages.end, false)) {
         return klib::Err(klib::Error::PermissionDenied);
     }
-    TRY(g_claims.with([&](Claims& c) { return add_claim(c.mmio, r); }));
+    TRY(g_claims.with([&](Claims& c) { return add_claim(c.mmio, pages); }));
     auto va = mm::map_mmio(phys, size);
     if (va.is_err()) {
-        g_claims.with([&](Claims& c) { remove_claim(c.mmio, phys); });
+        g_claims.with([&](Claims& c) { remove_claim(c.mmio, pages.start); });
         return klib::Err(va.error());
     }
     return IoMem(phys, size, va.value());
@@ -185,7 +178,7 @@ klib::Result<IoMem> IoMem::claim(u64 phys, u64 size) {
 IoMem::~IoMem() {
     if (size_ != 0) {
         mm::unmap_mmio(va_, size_);
-        g_claims.with([&](Claims& c) { remove_claim(c.mmio, phys_); });
+        g_claims.with([&](Claims& c) { remove_claim(c.mmio, phys_ & ~u64(0xfff)); });
     }
 }
 

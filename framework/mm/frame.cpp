@@ -49,6 +49,10 @@ Frame::~Frame() {
     }
 }
 
+u64 Frame::free_bytes() {
+    return mm::free_bytes();
+}
+
 Frame Frame::clone() const {
     KLIB_CHECK(pa_ != INVALID, "Frame: use after move");
     mm::frame_ref_inc(pa_);
@@ -99,6 +103,16 @@ void Frame::fill_zero() {
     KLIB_CHECK(pa_ != INVALID, "Frame: use after move");
     // SAFETY: the whole frame is ours to write (see write_raw).
     __builtin_memset(mm::phys_ptr<u8>(pa_), 0, SIZE);
+}
+
+void Frame::copy_from(const Frame& src) {
+    KLIB_CHECK(pa_ != INVALID && src.pa_ != INVALID, "Frame: use after move");
+    if (src.pa_ == pa_) {
+        return;
+    }
+    // SAFETY: both are live untyped frames we hold references to, distinct
+    // (checked above), so the two SIZE-byte ranges do not overlap.
+    __builtin_memcpy(mm::phys_ptr<u8>(pa_), mm::phys_ptr<const u8>(src.pa_), SIZE);
 }
 
 klib::Result<Segment> Segment::alloc(usize nframes) {

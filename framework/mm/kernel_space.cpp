@@ -90,7 +90,7 @@ void kernel_space_init() {
             return pa >= u64(s) - kernel_vma && pa < u64(e) - kernel_vma;
         };
         return in(__text_start, __text_end) || in(__rodata_start, __rodata_end) ||
-               in(__ksyms_start, __ksyms_end);
+               in(__ro_after_init_start, __ro_after_init_end) || in(__ksyms_start, __ksyms_end);
     };
     plan_direct_map(bi.regions, bi.region_count, image_phys_start, image_phys_end,
                     [&](u64 pa, PageSize size) {
@@ -111,6 +111,7 @@ void kernel_space_init() {
     // The kernel image, W^X.
     map_image_range(ops, root, __text_start, __text_end, g);
     map_image_range(ops, root, __rodata_start, __rodata_end, nx | g);
+    map_image_range(ops, root, __ro_after_init_start, __ro_after_init_end, nx | g);
     map_image_range(ops, root, __data_start, __data_end, pte::WRITE | nx | g);
     map_image_range(ops, root, __ksyms_start, __ksyms_end, nx | g);
 

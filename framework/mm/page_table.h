@@ -167,6 +167,53 @@ public:
         return klib::Err(klib::Error::NotFound);
     }
 
+    // Points the present 4 KiB leaf at va to `pa` with `flags` in one store
+    // (no window where the page is unmapped); returns the old mapping.
+    // NotFound if va has no 4 KiB leaf. The caller flushes the TLB.
+    klib::Result<Mapping> replace(u64 root, u64 va, u64 pa, u64 flags) {
+        if (!is_canonical(va) || (va & 0xfff) || (pa & ~pte::ADDR_MASK)) {
+            return klib::Err(klib::Error::InvalidArgument);
+        }
+        u64 table = root;
+        for (int level = 3; level > 0; --level) {
+            u64 e = mem_.table(table)[index(va, level)];
+            if (!(e & pte::PRESENT) || (e & pte::HUGE)) {
+                return klib::Err(klib::Error::NotFound);
+            }
+            table = e & pte::ADDR_MASK;
+        }
+        u64& leaf = mem_.table(table)[index(va, 0)];
+        if (!(leaf & pte::PRESENT)) {
+            return klib::Err(klib::Error::NotFound);
+        }
+        Mapping old{leaf & pte::ADDR_MASK, leaf & pte::FLAG_MASK, PageSize::Size4K};
+        leaf = pa | (flags & pte::FLAG_MASK & ~pte::HUGE) | pte::PRESENT;
+        return old;
+    }
+    // The first address >= va and < end inside a present leaf, skipping
+    // absent subtrees whole (a sparse 1 GiB range costs a few reads).
+    klib::Optional<u64> next_present(u64 root, u64 va, u64 end) const {
+        while (va < end && is_canonical(va)) {
+            u64 table = root;
+            for (int level = 3; level >= 0; --level) {
+                const u64 span = 1ull << (12 + 9 * level);
+                const u64 e = mem_.table(table)[index(va, level)];
+                if (!(e & pte::PRESENT)) {
+                    const u64 next = (va & ~(span - 1)) + span;
+                    if (next <= va) {
+                        return klib::none;
+                    }
+                    va = next;
+                    break;
+                }
+                if (level == 0 || (e & pte::HUGE)) {
+                    return va;
+                }
+                table = e & pte::ADDR_MASK;
+            }
+        }
+        return klib::none;
+    }
     static u64 index(u64 va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
 private:

@@ -29,7 +29,7 @@ inline T* phys_ptr(u64 pa) {
 extern "C" char __kernel_start[], __kernel_end[], __text_start[], __text_end[], __rodata_start[],
     __rodata_end[], __data_start[], __data_end[], __bss_start[], __bss_end[], __boot_start[],
     __boot_end[], __ksyms_start[], __ksyms_end[], boot_stack_guard[], boot_stack_bottom[],
-    boot_stack_top[];
+    boot_stack_top[], __ro_after_init_start[], __ro_after_init_end[];
 
 inline u64 kernel_phys_start() {
     return u64(__kernel_start) - kernel_vma;

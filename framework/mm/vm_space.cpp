@@ -116,7 +116,7 @@ u64 VmSpace::root() const {
     return state_.with([](State& s) { return s.root; });
 }
 
-klib::Result<void> VmSpace::map(u64 va, Frame frame, VmPerms perms) {
+klib::Result<void> VmSpace::map(u64 va, Frame frame, VmPerms perms) const {
     KLIB_CHECK(!moved_, "VmSpace: use after move");
     if (!user_page(va)) {
         return klib::Err(klib::Error::InvalidArgument);
@@ -132,7 +132,7 @@ klib::Result<void> VmSpace::map(u64 va, Frame frame, VmPerms perms) {
     });
 }
 
-klib::Result<Frame> VmSpace::unmap(u64 va) {
+klib::Result<Frame> VmSpace::unmap(u64 va) const {
     KLIB_CHECK(!moved_, "VmSpace: use after move");
     if (!user_page(va)) {
         return klib::Err(klib::Error::InvalidArgument);
@@ -150,7 +150,7 @@ klib::Result<Frame> VmSpace::unmap(u64 va) {
     });
 }
 
-klib::Result<void> VmSpace::protect(u64 va, VmPerms perms) {
+klib::Result<void> VmSpace::protect(u64 va, VmPerms perms) const {
     KLIB_CHECK(!moved_, "VmSpace: use after move");
     if (!user_page(va)) {
         return klib::Err(klib::Error::InvalidArgument);
@@ -162,6 +162,109 @@ klib::Result<void> VmSpace::protect(u64 va, VmPerms perms) {
             arch::invlpg(va);
         }
         return {};
+    });
+}
+
+klib::Result<Frame> VmSpace::replace(u64 va, Frame frame, VmPerms perms) const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (!user_page(va)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    const u64 pa = frame.paddr();
+    return state_.with([&](State& s) -> klib::Result<Frame> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        auto old = TRY(ops.replace(s.root, va, pa, leaf_flags(perms)));
+        // The handle's reference now belongs to the mapping.
+        frame.pa_ = Frame::INVALID;
+        if (is_active(s.root)) {
+            arch::invlpg(va);
+        }
+        // The old mapping's reference moves into the returned handle, after
+        // the flush (SMP: after the shootdown, see the header).
+        return Frame(old.phys);
+    });
+}
+
+bool VmSpace::range_ok(u64 start, u64 end) {
+    return start <= end && (start & (PAGE - 1)) == 0 && (end & (PAGE - 1)) == 0 &&
+           start >= USER_START && end <= USER_END;
+}
+
+klib::Result<u64> VmSpace::unmap_range(u64 start, u64 end) const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (!range_ok(start, end)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    return state_.with([&](State& s) -> klib::Result<u64> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        const bool active = is_active(s.root);
+        u64 count = 0;
+        u64 va = start;
+        for (;;) {
+            auto next = ops.next_present(s.root, va, end);
+            if (!next.has_value()) {
+                break;
+            }
+            va = next.value();
+            auto m = TRY(ops.unmap(s.root, va));
+            if (active) {
+                arch::invlpg(va);
+            }
+            --s.pages;
+            ++count;
+            // Released only after the translation is gone from the TLB.
+            if (mm::frame_ref_dec(m.phys)) {
+                mm::free_frames(m.phys, 0);
+            }
+            va += PAGE;
+        }
+        return count;
+    });
+}
+
+klib::Result<u64> VmSpace::protect_range(u64 start, u64 end, VmPerms perms) const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (!range_ok(start, end)) {
+        return klib::Err(klib::Error::InvalidArgument);
+    }
+    return state_.with([&](State& s) -> klib::Result<u64> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        const bool active = is_active(s.root);
+        const u64 flags = leaf_flags(perms);
+        u64 count = 0;
+        u64 va = start;
+        for (;;) {
+            auto next = ops.next_present(s.root, va, end);
+            if (!next.has_value()) {
+                break;
+            }
+            va = next.value();
+            TRY(ops.protect(s.root, va, flags));
+            if (active) {
+                arch::invlpg(va);
+            }
+            ++count;
+            va += PAGE;
+        }
+        return count;
+    });
+}
+
+klib::Optional<u64> VmSpace::next_mapped(u64 start, u64 end) const {
+    KLIB_CHECK(!moved_, "VmSpace: use after move");
+    if (start >= USER_END) {
+        return klib::none;
+    }
+    if (end > USER_END) {
+        end = USER_END;
+    }
+    return state_.with([&](State& s) -> klib::Optional<u64> {
+        mm::PageTableOps<mm::TableMem> ops(g_tables);
+        auto v = ops.next_present(s.root, start & ~(PAGE - 1), end);
+        if (!v.has_value()) {
+            return klib::none;
+        }
+        return v.value() & ~(PAGE - 1);
     });
 }
 

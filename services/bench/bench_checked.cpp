@@ -1,6 +1,6 @@
 // The workloads compiled as service code (safety plugin, UBSan traps,
 // zero-initialised locals). Compare with framework/bench/bench_framework.cpp.
-#include "workloads.h"
+#include <bench/workloads.h>
 
 #include <keel/ktest.h>
 
@@ -17,6 +17,9 @@ KBENCH(bench_checked) {
     keel::ktest::bench("frame_rw/service", [&] { sink += bench_frame_roundtrip(f); });
     keel::SpinLock<u64> lock(0);
     keel::ktest::bench("lock_1000/service", [&] { sink += bench_lock_increments(lock, 1000); });
+    keel::ktest::bench("borrow_1000/service", [&] { sink += bench_borrows(v, 1000); });
+    klib::Vec<u32> w = MUST(klib::Vec<u32>::with_capacity(BENCH_ELEMS));
+    keel::ktest::bench("push_16k/service", [&] { sink += bench_push(w, BENCH_ELEMS); });
     keel::log_debug("bench sink {}", sink);
 }
 

@@ -19,24 +19,24 @@ bool VirtioBlk::matches(const pci::Device& dev) {
     return dev.vendor == 0x1af4 && (dev.device == 0x1042 || dev.device == 0x1001);
 }
 
-klib::Result<VirtioBlk> VirtioBlk::probe(const pci::ConfigSpace& cfg, const pci::Device& dev) {
+klib::Result<VirtioBlk> VirtioBlk::probe(pci::Device&& dev) {
     if (!matches(dev)) {
         return klib::Err(klib::Error::NotFound);
     }
-    virtio::Transport t = TRY(virtio::Transport::open(cfg, dev));
-    const u64 features = TRY(t.negotiate(F_RO));
+    virtio::Transport t = TRY(virtio::Transport::open(klib::move(dev.fn)));
+    const u64 features = TRY(t.negotiate(F_RO | virtio::F_ACCESS_PLATFORM));
     // Completions by interrupt when the device does MSI-X; else polling.
     klib::Arc<Completion> done = TRY(klib::Arc<Completion>::make());
     klib::Optional<keel::IrqLine> irq;
     auto handler = klib::Function<void()>::make([c = done.clone()] { (*c).wq.wake_all(); });
     if (handler.is_ok()) {
         auto line = keel::IrqLine::alloc(handler.release_value());
-        if (line.is_ok() && t.use_msix(cfg, dev, 0, line.value()).is_ok()) {
+        if (line.is_ok() && t.use_msix(0, line.value()).is_ok()) {
             irq.emplace(line.release_value());
         }
     }
     virtio::Virtqueue q = TRY(virtio::Virtqueue::create(t, 0, 64));
-    keel::Segment dma = TRY(keel::Segment::alloc(2));
+    keel::DmaCoherent dma = TRY(keel::DmaCoherent::alloc(2));
     const u64 capacity = t.device_read64(0);
     t.driver_ok();
     return VirtioBlk(klib::move(t), klib::move(q), klib::move(dma), capacity, (features & F_RO) != 0,
@@ -54,7 +54,7 @@ klib::Result<void> VirtioBlk::request(u32 type, u64 sector, usize bytes) {
     TRY(dma_.write_val<u32>(HEADER + 4, 0));
     TRY(dma_.write_val<u64>(HEADER + 8, sector));
     TRY(dma_.write_val<u8>(STATUS, 0xff));
-    const u64 base = dma_.paddr();
+    const u64 base = dma_.device_addr();
     const klib::Array<virtio::Buffer, 3> chain = {
         virtio::Buffer{base + HEADER, 16, false},
         virtio::Buffer{base + DATA, u32(bytes), type == T_IN},

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "../virtio/queue.h"
-#include <keel/mm/frame.h>
+#include <keel/dma.h>
 #include <klib/arc.h>
 #include <klib/optional.h>
 #include <klib/result.h>
@@ -19,7 +19,8 @@ public:
 
     // Whether `dev` is a virtio block device (modern or transitional id).
     static bool matches(const pci::Device& dev);
-    static klib::Result<VirtioBlk> probe(const pci::ConfigSpace& cfg, const pci::Device& dev);
+    // Takes the device's function; NotFound if it does not match.
+    static klib::Result<VirtioBlk> probe(pci::Device&& dev);
 
     u64 capacity_sectors() const { return capacity_; }
     // Whether completions arrive by interrupt (MSI-X) rather than polling.
@@ -38,21 +39,23 @@ public:
     };
 
 private:
-    VirtioBlk(virtio::Transport&& t, virtio::Virtqueue&& q, keel::Segment&& dma, u64 cap, bool ro,
+    VirtioBlk(virtio::Transport&& t, virtio::Virtqueue&& q, keel::DmaCoherent&& dma, u64 cap, bool ro,
               klib::Arc<Completion>&& done, klib::Optional<keel::IrqLine>&& irq)
-        : transport_(klib::move(t)), queue_(klib::move(q)), dma_(klib::move(dma)), capacity_(cap),
-          read_only_(ro), done_(klib::move(done)), irq_(klib::move(irq)) {}
+        : queue_(klib::move(q)), dma_(klib::move(dma)), capacity_(cap), read_only_(ro),
+          done_(klib::move(done)), irq_(klib::move(irq)), transport_(klib::move(t)) {}
     // Waits for the chain `head` to complete (interrupt or polling).
     klib::Result<void> wait_for(u16 head);
     klib::Result<void> request(u32 type, u64 sector, usize bytes);
 
-    virtio::Transport transport_;
     virtio::Virtqueue queue_;
-    keel::Segment dma_; // [0, 16) header, [16] status, [4096, 8192) data
+    keel::DmaCoherent dma_; // [0, 16) header, [16] status, [4096, 8192) data
     u64 capacity_;
     bool read_only_;
     klib::Arc<Completion> done_;
     klib::Optional<keel::IrqLine> irq_;
+    // Last: destroyed first, so the device stops (bus mastering and MSI-X
+    // off) before its rings, buffers and interrupt line go away.
+    virtio::Transport transport_;
 };
 
 } // namespace services::drivers

@@ -1,6 +1,6 @@
 // ktests for the virtio-blk driver against the disk tests/run-ktests.sh
 // attaches: 1 MiB, sector N starts with "KEEL-SECTOR-%06d".
-#include "virtio_blk.h"
+#include "table.h"
 #include <keel/ktest.h>
 #include <klib/array.h>
 
@@ -8,15 +8,13 @@ namespace services::drivers {
 
 namespace {
 
+// The disk as the boot-time probe binds it (the driver table).
 klib::Result<VirtioBlk> open_disk() {
-    pci::ConfigSpace cfg = TRY(pci::ConfigSpace::open());
-    klib::Vec<pci::Device> devs = TRY(pci::enumerate(cfg));
-    for (usize i = 0; i < devs.size(); ++i) {
-        if (VirtioBlk::matches(devs[i])) {
-            return VirtioBlk::probe(cfg, devs[i]);
-        }
+    Bound b = TRY(probe_all());
+    if (b.blk.size() != 1) {
+        return klib::Err(klib::Error::NotFound);
     }
-    return klib::Err(klib::Error::NotFound);
+    return b.blk.pop();
 }
 
 bool starts_with(klib::Span<const u8> data, klib::StringView s) {

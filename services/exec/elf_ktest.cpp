@@ -206,10 +206,10 @@ KTEST(exec_elf_bad_identification) {
         KEXPECT_EQ(parse_error(v), Error::InvalidArgument);
     }
     struct Bad {
-        usize off;
-        usize width;
-        u64 value;
-        Error want;
+        usize off{};
+        usize width{};
+        u64 value{};
+        Error want{};
     };
     klib::Array<Bad, 17> cases = {{
         {4, 1, 1, Error::Unsupported},           // ELFCLASS32
@@ -248,9 +248,9 @@ KTEST(exec_elf_bad_identification) {
 
 KTEST(exec_elf_bad_load_segments) {
     struct Bad {
-        usize field;
-        u64 value;
-        Error want;
+        usize field{};
+        u64 value{};
+        Error want{};
     };
     // Applied to the RX segment (program header 3).
     klib::Array<Bad, 12> cases = {{

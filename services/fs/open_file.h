@@ -65,8 +65,8 @@ public:
 
 private:
     struct State {
-        u64 offset;
-        u32 flags;
+        u64 offset{};
+        u32 flags{};
     };
     FileKind kind_;
     Ino ino_;

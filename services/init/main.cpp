@@ -2,6 +2,7 @@
 // system and runs /init (or the `rdinit=` path) as process 1, the way Linux
 // does with an initramfs. As in Linux, the words after "--" on the command
 // line are init's arguments.
+#include "../drivers/table.h"
 #include "../fs/ramfs.h"
 #include "../initramfs/cpio.h"
 #include "../process/loader.h"
@@ -164,6 +165,12 @@ void run_init() {
 } // namespace
 
 void start() {
+    // Devices first: every PCI function goes to the first driver in the
+    // table that matches it, or stays held by the bus (no one else opens it).
+    auto bound = drivers::probe_all();
+    if (bound.is_err()) {
+        keel::log_warn("init: device probe failed: {}", klib::error_name(bound.error()));
+    }
     run_init();
 }
 

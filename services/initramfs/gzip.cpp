@@ -7,6 +7,7 @@
 
 #include "../lib/bytes.h"
 
+#include <klib/box.h>
 #include <klib/array.h>
 
 namespace services::initramfs {
@@ -286,21 +287,27 @@ Result<void> codes(Stream& st, Span<const u8> in, Vec<u8>& out, const Huffman& l
     }
 }
 
-Result<void> fixed_block(Stream& st, Span<const u8> in, Vec<u8>& out) {
+// The decoding tables (~5 KiB) of one stream, on the heap: kernel stack
+// frames stay under the 4 KiB limit (-Wframe-larger-than, KS-FLAGS).
+struct Tables {
+    Huffman lit;
+    Huffman dist;
+    Huffman cl;
+};
+
+Result<void> fixed_block(Stream& st, Span<const u8> in, Vec<u8>& out, Tables& t) {
     klib::Array<u8, kMaxSyms> ll{};
     for (usize s = 0; s < kMaxSyms; ++s) {
         ll[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
     }
     klib::Array<u8, 32> dl{};
     dl.fill(5);
-    Huffman lit;
-    Huffman dist;
-    TRY(build(lit, ll.span(), false));
-    TRY(build(dist, dl.span(), false));
-    return codes(st, in, out, lit, dist);
+    TRY(build(t.lit, ll.span(), false));
+    TRY(build(t.dist, dl.span(), false));
+    return codes(st, in, out, t.lit, t.dist);
 }
 
-Result<void> dynamic_block(Stream& st, Span<const u8> in, Vec<u8>& out) {
+Result<void> dynamic_block(Stream& st, Span<const u8> in, Vec<u8>& out, Tables& t) {
     usize nlen = TRY(take(st.bits, in, 5)) + 257;
     usize ndist = TRY(take(st.bits, in, 5)) + 1;
     usize ncode = TRY(take(st.bits, in, 4)) + 4;
@@ -311,13 +318,12 @@ Result<void> dynamic_block(Stream& st, Span<const u8> in, Vec<u8>& out) {
     for (usize i = 0; i < ncode; ++i) {
         cl[kClOrder[i]] = u8(TRY(take(st.bits, in, 3)));
     }
-    Huffman h;
-    TRY(build(h, cl.span(), false));
+    TRY(build(t.cl, cl.span(), false));
 
     klib::Array<u8, kMaxLitLen + kMaxDist> lengths{};
     usize n = 0;
     while (n < nlen + ndist) {
-        u32 sym = TRY(decode(st.bits, in, h));
+        u32 sym = TRY(decode(st.bits, in, t.cl));
         if (sym < 16) {
             lengths[n++] = u8(sym);
             continue;
@@ -345,11 +351,9 @@ Result<void> dynamic_block(Stream& st, Span<const u8> in, Vec<u8>& out) {
     if (lengths[256] == 0) {
         return Error::InvalidArgument; // no end-of-block code
     }
-    Huffman lit;
-    Huffman dist;
-    TRY(build(lit, lengths.span().first(nlen), true));
-    TRY(build(dist, lengths.span().subspan(nlen, ndist), true));
-    return codes(st, in, out, lit, dist);
+    TRY(build(t.lit, lengths.span().first(nlen), true));
+    TRY(build(t.dist, lengths.span().subspan(nlen, ndist), true));
+    return codes(st, in, out, t.lit, t.dist);
 }
 
 Result<usize> skip_cstring(Span<const u8> in, usize pos) {
@@ -384,6 +388,7 @@ bool is_gzip(Span<const u8> in) {
 }
 
 Result<usize> inflate(Span<const u8> in, Vec<u8>& out, usize max_out) {
+    klib::Box<Tables> tables = TRY(klib::Box<Tables>::make());
     Stream st;
     st.window_start = out.size();
     st.max_out = max_out;
@@ -394,9 +399,9 @@ Result<usize> inflate(Span<const u8> in, Vec<u8>& out, usize max_out) {
         if (type == 0) {
             TRY(stored_block(st, in, out));
         } else if (type == 1) {
-            TRY(fixed_block(st, in, out));
+            TRY(fixed_block(st, in, out, *tables));
         } else if (type == 2) {
-            TRY(dynamic_block(st, in, out));
+            TRY(dynamic_block(st, in, out, *tables));
         } else {
             return Error::InvalidArgument; // reserved block type
         }

@@ -1,99 +1,80 @@
 #include "bus.h"
 
+#include <klib/array.h>
+
 namespace services::pci {
 
 namespace {
 
-constexpr u8 REG_ID = 0x00;
-constexpr u8 REG_COMMAND = 0x04;
-constexpr u8 REG_CLASS = 0x08;
-constexpr u8 REG_HEADER = 0x0c;
-constexpr u8 REG_BAR0 = 0x10;
-constexpr u8 REG_IRQ = 0x3c;
-constexpr u32 CMD_DECODE = 0x3; // I/O space + memory space
+constexpr u16 REG_STATUS = 0x06;
+constexpr u16 REG_HEADER = 0x0e;
+constexpr u16 REG_SECONDARY_BUS = 0x19; // type-1 (bridge) headers
+constexpr u16 REG_CAP_PTR = 0x34;
 
-// Sizes BAR `i` (and its upper half for 64-bit BARs); returns how many BAR
-// slots it used.
-usize probe_bar(const ConfigSpace& cfg, Address a, usize i, Bar& out) {
-    const u8 reg = u8(REG_BAR0 + 4 * i);
-    const u32 orig = cfg.read32(a, reg);
-    cfg.write32(a, reg, 0xffffffff);
-    const u32 mask = cfg.read32(a, reg);
-    cfg.write32(a, reg, orig);
-    if (mask == 0 || mask == 0xffffffff) {
-        return 1; // unimplemented
-    }
-    if (orig & 1) {
-        out.io = true;
-        out.base = orig & ~u32(3);
-        out.size = u64(~(mask & ~u32(3)) + 1) & 0xffff;
-        return 1;
-    }
-    const u32 type = (orig >> 1) & 3;
-    out.prefetchable = (orig & 8) != 0;
-    u64 base = orig & ~u32(0xf);
-    u64 size_mask = u64(mask & ~u32(0xf)) | 0xffffffff00000000ull;
-    usize used = 1;
-    if (type == 2 && i + 1 < 6) { // 64-bit
-        const u8 hi_reg = u8(reg + 4);
-        const u32 hi = cfg.read32(a, hi_reg);
-        cfg.write32(a, hi_reg, 0xffffffff);
-        const u32 hi_mask = cfg.read32(a, hi_reg);
-        cfg.write32(a, hi_reg, hi);
-        base |= u64(hi) << 32;
-        size_mask = (u64(hi_mask) << 32) | u64(mask & ~u32(0xf));
-        used = 2;
-    }
-    out.base = base;
-    out.size = ~size_mask + 1;
-    return used;
-}
-
-klib::Result<void> add_function(const ConfigSpace& cfg, Address a, klib::Vec<Device>& out) {
-    const u32 id = cfg.read32(a, REG_ID);
-    Device d;
-    d.addr = a;
-    d.vendor = u16(id);
-    d.device = u16(id >> 16);
-    const u32 cls = cfg.read32(a, REG_CLASS);
-    d.class_code = u8(cls >> 24);
-    d.subclass = u8(cls >> 16);
-    d.prog_if = u8(cls >> 8);
-    d.header_type = u8(cfg.read32(a, REG_HEADER) >> 16) & 0x7f;
-    const u32 irq = cfg.read32(a, REG_IRQ);
-    d.irq_line = u8(irq);
-    d.irq_pin = u8(irq >> 8);
-    if (d.header_type == 0) {
-        const u32 cmd = cfg.read32(a, REG_COMMAND);
-        cfg.write32(a, REG_COMMAND, cmd & ~CMD_DECODE & 0xffff);
-        for (usize i = 0; i < 6;) {
-            i += probe_bar(cfg, a, i, d.bars[i]);
-        }
-        cfg.write32(a, REG_COMMAND, cmd & 0xffff);
-    }
-    return out.try_push(klib::move(d));
+Device describe(keel::PciFunction&& f) {
+    const u32 id = f.read32(0x00);
+    const u32 cls = f.read32(0x08);
+    const u8 header = u8(f.read8(REG_HEADER) & 0x7f);
+    return Device{klib::move(f), u16(id),      u16(id >> 16), u8(cls >> 24),
+                  u8(cls >> 16), u8(cls >> 8), header};
 }
 
 } // namespace
 
-klib::Result<klib::Vec<Device>> enumerate(const ConfigSpace& cfg) {
+klib::Result<klib::Vec<Device>> enumerate() {
     klib::Vec<Device> out;
-    for (u32 bus = 0; bus < 256; ++bus) {
+    klib::Array<bool, 256> seen{};
+    klib::Vec<u8> buses;
+    TRY(buses.try_push(0));
+    seen[0] = true;
+    while (!buses.empty()) {
+        const u8 bus = buses.pop();
         for (u8 dev = 0; dev < 32; ++dev) {
-            const Address a0{u8(bus), dev, 0};
-            if (cfg.read16(a0, REG_ID) == 0xffff) {
-                continue;
-            }
-            const bool multi = (cfg.read8(a0, u8(REG_HEADER + 2)) & 0x80) != 0;
-            for (u8 fn = 0; fn < (multi ? 8 : 1); ++fn) {
-                const Address a{u8(bus), dev, fn};
-                if (cfg.read16(a, REG_ID) != 0xffff) {
-                    TRY(add_function(cfg, a, out));
+            for (u8 fn = 0; fn < 8; ++fn) {
+                auto f = keel::PciFunction::open(keel::PciAddress{bus, dev, fn});
+                if (f.is_err()) {
+                    if (f.error() == klib::Error::NoMemory) {
+                        return klib::Err(klib::Error::NoMemory);
+                    }
+                    if (fn == 0 && f.error() == klib::Error::NotFound) {
+                        break; // no device in this slot
+                    }
+                    continue; // absent function, or someone else's
+                }
+                const bool multi = (f.value().read8(REG_HEADER) & 0x80) != 0;
+                Device d = describe(f.release_value());
+                if (d.header_type == 1) {
+                    const u8 secondary = d.fn.read8(REG_SECONDARY_BUS);
+                    if (!seen[secondary]) {
+                        seen[secondary] = true;
+                        TRY(buses.try_push(secondary));
+                    }
+                }
+                TRY(out.try_push(klib::move(d)));
+                if (fn == 0 && !multi) {
+                    break;
                 }
             }
         }
     }
     return out;
+}
+
+klib::Optional<u8> find_capability(const keel::PciFunction& f,
+                                   klib::FunctionRef<bool(u8, u8)> visit) {
+    if ((f.read16(REG_STATUS) & 0x10) == 0) {
+        return klib::none; // no capability list
+    }
+    u8 off = f.read8(REG_CAP_PTR) & 0xfc;
+    // At most 48 capabilities fit in the 192 bytes after the header: a
+    // looping list from a broken device ends here.
+    for (u32 guard = 0; off != 0 && guard < 48; ++guard) {
+        if (visit(off, f.read8(off))) {
+            return off;
+        }
+        off = f.read8(u16(off + 1)) & 0xfc;
+    }
+    return klib::none;
 }
 
 } // namespace services::pci

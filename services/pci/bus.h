@@ -1,36 +1,33 @@
-// PCI bus enumeration: every function on every bus, with its BARs sized.
+// PCI bus enumeration policy: which functions exist, read from their own
+// configuration space through keel::PciFunction handles.
 #pragma once
 
-#include "config.h"
-#include <klib/array.h>
+#include <keel/pci.h>
+#include <klib/function.h>
+#include <klib/optional.h>
 #include <klib/result.h>
 #include <klib/vec.h>
 
 namespace services::pci {
 
-struct Bar {
-    u64 base = 0; // 0 when the BAR is unused
-    u64 size = 0;
-    bool io = false;
-    bool prefetchable = false;
-};
-
 struct Device {
-    Address addr{};
-    u16 vendor = 0;
-    u16 device = 0;
-    u8 class_code = 0;
-    u8 subclass = 0;
-    u8 prog_if = 0;
-    u8 header_type = 0;
-    u8 irq_line = 0;
-    u8 irq_pin = 0;
-    klib::Array<Bar, 6> bars{};
+    keel::PciFunction fn; // held: no one else can open the function
+    u16 vendor{};
+    u16 device{};
+    u8 class_code{};
+    u8 subclass{};
+    u8 prog_if{};
+    u8 header_type{}; // without the multi-function bit
 };
 
-// Scans buses 0-255 (functions 1-7 only of multi-function devices). BARs of
-// type-0 headers are sized by the standard write-all-ones probe with the
-// device's decoding briefly disabled.
-klib::Result<klib::Vec<Device>> enumerate(const ConfigSpace& cfg);
+// Opens every function on bus 0 and on the buses behind PCI-to-PCI
+// bridges (each bus once). Functions another holder has open are skipped.
+// NoMemory.
+klib::Result<klib::Vec<Device>> enumerate();
+
+// Walks the capability list: calls visit(offset, id) for each capability;
+// stops early when visit returns true. Returns that offset, or none.
+klib::Optional<u8> find_capability(const keel::PciFunction& f,
+                                   klib::FunctionRef<bool(u8, u8)> visit);
 
 } // namespace services::pci

@@ -8,43 +8,61 @@ namespace services::process {
 
 namespace {
 
-constexpr u64 PAGE = keel::VmSpace::PAGE;
+using mm::page_down;
+using mm::page_up;
+using mm::PAGE;
 // Where Linux puts a static-pie (ELF_ET_DYN_BASE on x86-64, no randomisation).
 constexpr u64 DYN_BASE = 0x0000555555554000ull;
 
-u64 page_down(u64 v) {
-    return v & ~(PAGE - 1);
-}
-
-// Maps the pages of one PT_LOAD segment and copies its file bytes. A page
-// shared with the previous segment is reused, with the union of permissions.
-klib::Result<void> load_segment(keel::VmSpace& space, klib::Span<const u8> file,
-                                const exec::Segment& seg, u64 bias) {
+// Maps one PT_LOAD segment as Linux's ELF loader does: the file part as a
+// private mapping of the file (pages are read on first touch and shared
+// with the file's cache until written), the rest as anonymous zero pages.
+// The tail of the last file page past p_filesz is zeroed (it is .bss, not
+// the bytes that follow in the file).
+klib::Result<void> load_segment(const mm::AddressSpace& space,
+                                const klib::Arc<mm::PageCache>& file, const exec::Segment& seg,
+                                u64 bias) {
     const u64 start = bias + seg.vaddr;
     const u64 file_end = start + seg.file_size;
     const u64 end = start + seg.memsz;
-    if (end < start || end > keel::VmSpace::USER_END || page_down(start) == 0) {
+    if (end < start || end > keel::VmSpace::USER_END || page_down(start) == 0 ||
+        (start & (PAGE - 1)) != (seg.file_offset & (PAGE - 1))) {
         return klib::Err(klib::Error::InvalidArgument);
     }
-    const keel::VmPerms perms{seg.writable(), seg.executable()};
-    for (u64 page = page_down(start); page < end; page += PAGE) {
-        auto existing = space.query(page);
-        keel::Frame frame =
-            existing.has_value() ? existing.value().frame.clone() : TRY(keel::Frame::alloc());
-        // The part of this page backed by the file.
-        const u64 lo = page > start ? page : start;
-        const u64 hi = page + PAGE < file_end ? page + PAGE : file_end;
-        if (lo < hi) {
-            const u64 off = seg.file_offset + (lo - start);
-            TRY(frame.write_bytes(lo - page, file.subspan(off, hi - lo)));
+    u32 prot = mm::PROT_READ;
+    prot |= seg.writable() ? mm::PROT_WRITE : 0;
+    prot |= seg.executable() ? mm::PROT_EXEC : 0;
+    const u64 map_start = page_down(start);
+    const u64 file_map_end = page_up(file_end);
+    if (seg.file_size > 0) {
+        mm::MapRequest req;
+        req.addr = map_start;
+        req.len = file_map_end - map_start;
+        req.prot = prot;
+        req.placement = mm::Placement::Fixed;
+        req.backing = file.clone();
+        req.offset = page_down(seg.file_offset);
+        (void)TRY(space.map(klib::move(req)));
+        if (seg.memsz > seg.file_size && (file_end & (PAGE - 1)) != 0 && seg.writable()) {
+            // The rest of the last file page is .bss: zero it (in small
+            // pieces: a page-sized buffer would exceed the frame limit).
+            const klib::Array<u8, 256> zeros{};
+            for (u64 at = file_end; at < file_map_end;) {
+                const usize n = usize(klib::min<u64>(file_map_end - at, zeros.size()));
+                TRY(space.write_bytes(at, zeros.span().first(n)));
+                at += n;
+            }
         }
-        if (existing.has_value()) {
-            const keel::VmPerms old = existing.value().perms;
-            TRY(space.protect(page,
-                              keel::VmPerms{old.write || perms.write, old.exec || perms.exec}));
-        } else {
-            TRY(space.map(page, klib::move(frame), perms));
-        }
+    }
+    const u64 anon_start = seg.file_size > 0 ? file_map_end : map_start;
+    const u64 anon_end = page_up(end);
+    if (anon_end > anon_start) {
+        mm::MapRequest req;
+        req.addr = anon_start;
+        req.len = anon_end - anon_start;
+        req.prot = prot;
+        req.placement = mm::Placement::Fixed;
+        (void)TRY(space.map(klib::move(req)));
     }
     return {};
 }
@@ -72,21 +90,14 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
         return klib::Err(klib::Error::Unsupported); // dynamic linking comes later
     }
     const u64 bias = img.type == exec::kEtDyn ? DYN_BASE : 0;
-    keel::VmSpace space = TRY(keel::VmSpace::create());
-    VmAreas areas;
+    mm::AddressSpace space = TRY(mm::AddressSpace::create());
+    klib::Arc<mm::PageCache> cache = TRY(mm::PageCache::from_bytes(file));
     for (const exec::Segment& seg : img.segments) {
-        TRY(load_segment(space, file, seg, bias));
-        const u64 start = page_down(bias + seg.vaddr);
-        const u64 end = page_down(bias + seg.vaddr + seg.memsz + PAGE - 1);
-        if (end > start) {
-            TRY(areas.insert(start, end));
-        }
+        TRY(load_segment(space, cache, seg, bias));
     }
     TRY(map_stack(space));
-    TRY(areas.insert(STACK_TOP - STACK_PAGES * PAGE, STACK_TOP));
-    static_assert(vdso::VVAR >= MMAP_TOP && vdso::END <= STACK_TOP - STACK_PAGES * PAGE);
+    static_assert(vdso::VVAR >= MMAP_TOP && vdso::END <= STACK_TOP - STACK_SIZE);
     const u64 vdso_image = TRY(vdso::map_into(space));
-    TRY(areas.insert(vdso::VVAR, vdso::END));
     const ImageInfo info{bias + img.entry, phdr_address(img, bias), img.phnum, 0, vdso_image};
     const u64 sp = TRY(build_stack(space, argv, envp, info));
 
@@ -96,7 +107,6 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
     const u64 image_end = (bias + img.highest_end + PAGE - 1) & ~(PAGE - 1);
     (*p).brk_start = image_end;
     (*p).brk_current = image_end;
-    (*p).areas = klib::move(areas);
     return p;
 }
 

@@ -1,12 +1,11 @@
-// A process: an address space and one user thread, its reserved address
-// ranges, its files (fd table, root file system, working directory) and
+// A process: an address space (areas and page tables) and one user
+// thread, its files (fd table, root file system, working directory) and
 // its signal dispositions (recorded; delivery comes later).
 #pragma once
 
 #include "../fs/fd_table.h"
 #include "../fs/ramfs.h"
-#include "vm_areas.h"
-#include <keel/mm/vm_space.h>
+#include "../mm/address_space.h"
 #include <keel/user.h>
 #include <klib/arc.h>
 #include <klib/array.h>
@@ -25,9 +24,9 @@ struct SigAction {
 constexpr usize NSIG = 64;
 
 struct Process {
-    explicit Process(keel::VmSpace&& s) : space(klib::move(s)) {}
+    explicit Process(mm::AddressSpace&& s) : space(klib::move(s)) {}
 
-    keel::VmSpace space;
+    mm::AddressSpace space; // areas, page tables, demand paging
     keel::UserContext ctx;
     i32 pid = 1;
     u64 brk_start = 0;   // end of the loaded image, page-aligned
@@ -35,8 +34,6 @@ struct Process {
     u64 clear_child_tid = 0;
     bool exited = false;
     i32 exit_status = 0; // wait(2) encoding: status << 8, or the signal number
-
-    VmAreas areas; // reserved ranges: image, stack, heap, mmaps
 
     fs::FdTable files;
     klib::Optional<klib::Arc<fs::RamFs>> root; // none: no file system

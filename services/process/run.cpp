@@ -26,11 +26,43 @@ i32 signal_for(u64 vector) {
     }
 }
 
+constexpr u64 VEC_PAGE_FAULT = 14;
+constexpr u64 PF_WRITE = 1u << 1; // #PF error code: the access was a write
+constexpr u64 PF_INSTR = 1u << 4; // an instruction fetch
+constexpr i32 SIGBUS = 7;
+constexpr i32 SIGKILL = 9;
+constexpr i32 SIGSEGV = 11;
+
+// A user page fault: demand paging and copy-on-write, or the signal that
+// kills the process (delivery to handlers comes with signals).
+klib::Optional<i32> page_fault(const Process& p, const keel::UserException& e) {
+    const mm::Access access{(e.error_code & PF_WRITE) != 0, (e.error_code & PF_INSTR) != 0};
+    auto r = p.space.handle_fault(e.fault_addr, access);
+    if (r.is_ok()) {
+        return klib::none;
+    }
+    switch (r.error()) {
+    case klib::Error::OutOfRange:
+        return SIGBUS; // past the end of the mapped object
+    case klib::Error::NoMemory:
+        return SIGKILL; // as Linux's out-of-memory killer
+    default:
+        return SIGSEGV;
+    }
+}
+
 } // namespace
 
 i32 run(Process& p) {
+    // The last page fault resolved, to stop a fault that the resolution
+    // does not cure from looping forever.
+    klib::Optional<keel::UserException> last_fault;
     while (!p.exited) {
-        switch (keel::execute_user(p.space, p.ctx)) {
+        const keel::UserExit why = p.space.enter(p.ctx);
+        if (why != keel::UserExit::Exception || p.ctx.exception.vector != VEC_PAGE_FAULT) {
+            last_fault = klib::none;
+        }
+        switch (why) {
         case keel::UserExit::Syscall:
             syscall::dispatch(p);
             break;
@@ -40,6 +72,17 @@ i32 run(Process& p) {
         case keel::UserExit::Exception: {
             const keel::UserException e = p.ctx.exception;
             i32 sig = signal_for(e.vector);
+            if (e.vector == VEC_PAGE_FAULT) {
+                const bool again = last_fault.has_value() &&
+                                   last_fault.value().fault_addr == e.fault_addr &&
+                                   last_fault.value().error_code == e.error_code;
+                klib::Optional<i32> fatal = page_fault(p, e);
+                if (!fatal.has_value() && !again) {
+                    last_fault = e;
+                    break;
+                }
+                sig = fatal.has_value() ? fatal.value() : SIGSEGV;
+            }
             keel::log_info(
                 "pid {}: killed by signal {} (vector {}, error {:#x}, addr {:#x}, rip {:#x})",
                 p.pid, sig, e.vector, e.error_code, e.fault_addr, p.ctx.regs.rip);

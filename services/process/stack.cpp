@@ -35,16 +35,17 @@ klib::Result<void> push_u64(klib::Vec<u8>& v, u64 x) {
 
 } // namespace
 
-klib::Result<void> map_stack(keel::VmSpace& space) {
-    for (u64 i = 1; i <= STACK_PAGES; ++i) {
-        keel::Frame f = TRY(keel::Frame::alloc());
-        TRY(space.map(STACK_TOP - i * keel::VmSpace::PAGE, klib::move(f),
-                      keel::VmPerms{true, false}));
-    }
+klib::Result<void> map_stack(const mm::AddressSpace& space) {
+    mm::MapRequest req;
+    req.addr = STACK_TOP - STACK_SIZE;
+    req.len = STACK_SIZE;
+    req.prot = mm::PROT_READ | mm::PROT_WRITE;
+    req.placement = mm::Placement::FixedNoReplace;
+    (void)TRY(space.map(klib::move(req)));
     return {};
 }
 
-klib::Result<u64> build_stack(const keel::VmSpace& space, const klib::Vec<klib::String>& argv,
+klib::Result<u64> build_stack(const mm::AddressSpace& space, const klib::Vec<klib::String>& argv,
                               const klib::Vec<klib::String>& envp, const ImageInfo& info) {
     // Strings first, at the top: [16 random bytes][argv strings][envp strings].
     klib::Vec<u8> strings;
@@ -97,7 +98,8 @@ klib::Result<u64> build_stack(const keel::VmSpace& space, const klib::Vec<klib::
         TRY(push_u64(table, aux[i]));
     }
     const u64 sp = (strings_base - table.size()) & ~u64(15);
-    if (sp < STACK_TOP - STACK_PAGES * keel::VmSpace::PAGE) {
+    // As Linux, arguments and environment may use a quarter of the stack.
+    if (sp < STACK_TOP - STACK_SIZE / 4) {
         return klib::Err(klib::Error::Overflow);
     }
     TRY(space.write_bytes(strings_base, strings.span().span()));

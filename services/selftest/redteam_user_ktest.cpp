@@ -79,7 +79,7 @@ KTEST(redteam_user_compat_mode_syscall_cannot_pick_the_kernel_stack) {
 KTEST(redteam_user_entry_instructions_stay_user_exceptions) {
     struct Case {
         klib::Array<u8, 4> code;
-        u64 vector; // 0: any user exception (CPU-dependent)
+        u64 vector{}; // 0: any user exception (CPU-dependent)
     };
     const klib::Array<Case, 12> cases = {{
         {{0x0f, 0x34, 0x90, 0x90}, 0},  // sysenter (#UD on AMD, #GP: SYSENTER_CS = 0)

@@ -60,9 +60,10 @@ SysResult zero_fill(const process::Process& p, u64 buf, u64 len) {
 // Copies file bytes from `offset` to user memory; returns the count.
 SysResult file_read(const process::Process& p, fs::Ino ino, u64 offset, u64 buf, u64 len) {
     klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    // A page per round trip through the bounce buffer (4x fewer user-copy
-    // calls than 1 KiB for large reads).
-    klib::Array<u8, 4096> chunk{};
+    // Half a page per round trip through the bounce buffer (2x fewer
+    // user-copy calls than 1 KiB; a whole page would break the 4 KiB stack
+    // frame limit).
+    klib::Array<u8, 2048> chunk{};
     u64 done = 0;
     while (done < len) {
         u64 want = len - done < chunk.size() ? len - done : chunk.size();

@@ -1,6 +1,6 @@
-// mmap, munmap, mprotect. Mappings are eager (every page gets a frame at
-// mmap time); private file mappings are copies of the file. Reserved
-// pages without a frame are PROT_NONE (see process/vm_areas.h).
+// mmap, munmap, mprotect, mremap, madvise, mincore: argument checks and
+// errno in Linux's order; the areas and demand paging are services/mm's.
+// mmap maps nothing: pages are made when first touched.
 #include "syscall.h"
 #include "user_mem.h"
 #include "../process/stack.h"
@@ -11,6 +11,7 @@ namespace services::syscall {
 namespace {
 
 constexpr u64 PAGE = keel::VmSpace::PAGE;
+constexpr u64 USER_END = keel::VmSpace::USER_END;
 constexpr u64 PROT_READ = 1;
 constexpr u64 PROT_WRITE = 2;
 constexpr u64 PROT_EXEC = 4;
@@ -22,66 +23,53 @@ constexpr u64 MAP_SHARED_VALIDATE = 0x03;
 constexpr u64 MAP_TYPE = 0x0f;
 constexpr u64 MAP_FIXED = 0x10;
 constexpr u64 MAP_ANONYMOUS = 0x20;
+constexpr u64 MAP_LOCKED = 0x2000;
+constexpr u64 MAP_POPULATE = 0x8000;
 constexpr u64 MAP_FIXED_NOREPLACE = 0x100000;
+constexpr u64 MREMAP_MAYMOVE = 1;
+constexpr u64 MREMAP_FIXED = 2;
+constexpr u64 MREMAP_DONTUNMAP = 4;
+constexpr u64 MADV_NORMAL = 0;
+constexpr u64 MADV_RANDOM = 1;
+constexpr u64 MADV_SEQUENTIAL = 2;
+constexpr u64 MADV_WILLNEED = 3;
+constexpr u64 MADV_DONTNEED = 4;
+constexpr u64 MADV_FREE = 8;
 // Lowest address mmap may use (Debian's vm.mmap_min_addr) and the top of
 // the mmap area: 128 MiB below the stack top, as Linux's mmap_base.
 constexpr u64 MMAP_MIN_ADDR = 0x10000;
 constexpr u64 MMAP_TOP = process::MMAP_TOP;
-// Bound on one mapping, as the mappings are eager.
-constexpr u64 MAX_MAP = 1ull << 30;
 
 u64 page_up(u64 v) {
     return (v + PAGE - 1) & ~(PAGE - 1);
 }
 
-keel::VmPerms perms_of(u64 prot) {
-    return keel::VmPerms{(prot & PROT_WRITE) != 0, (prot & PROT_EXEC) != 0};
+u32 prot_bits(u64 prot) {
+    return u32(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-// Unmaps the frames of [start, end) that are reserved and mapped, and
-// releases the reservation.
-klib::Result<void, Errno> unmap_range(process::Process& p, u64 start, u64 end) {
-    klib::Vec<process::Area> parts = TRY_SYS(p.areas.intersect(start, end));
-    for (const process::Area& a : parts) {
-        for (u64 va = a.start; va < a.end; va += PAGE) {
-            (void)p.space.unmap(va); // NotFound: a PROT_NONE page
-        }
-    }
-    TRY_SYS(p.areas.remove(start, end));
-    return {};
-}
-
-// Maps fresh frames over [start, end), filled from the file when `file`
-// is set (bytes past its end stay zero).
-klib::Result<void, Errno> populate(process::Process& p, u64 start, u64 end, u64 prot,
-                                   const klib::Optional<klib::Arc<fs::RamFs>>& root, fs::Ino ino,
-                                   u64 offset) {
-    klib::Vec<u8> buf;
-    if (root.has_value()) {
-        for (u64 i = 0; i < PAGE; ++i) {
-            if (buf.try_push(0).is_err()) {
-                return Errno::ENOMEM;
+// The pages of a RamFs file, read on first use (a copy per mmap for now:
+// the VFS will keep one cache per inode).
+klib::Result<klib::Arc<mm::PageCache>, Errno> file_cache(klib::Arc<fs::RamFs> root, fs::Ino ino) {
+    const u64 size = root->size(ino);
+    auto fill = mm::PageCache::Fill::make(
+        [root = klib::move(root), ino](u64 offset, keel::Frame& frame) -> klib::Result<void> {
+            klib::Vec<u8> buf;
+            TRY(buf.try_reserve(PAGE));
+            for (u64 i = 0; i < PAGE; ++i) {
+                TRY(buf.try_push(0));
             }
-        }
-    }
-    for (u64 va = start; va < end; va += PAGE) {
-        auto frame = keel::Frame::alloc();
-        if (frame.is_err()) {
-            return Errno::ENOMEM;
-        }
-        keel::Frame f = frame.release_value();
-        if (root.has_value()) {
             auto span = buf.span();
-            const usize n = root.value()->read(ino, offset + (va - start), span.span());
-            if (n > 0 && f.write_bytes(0, span.span().first(n)).is_err()) {
-                return Errno::EFAULT;
+            const usize n = root->read(ino, offset, span.span());
+            if (n > 0) {
+                TRY(frame.write_bytes(0, span.span().first(n)));
             }
-        }
-        if (p.space.map(va, klib::move(f), perms_of(prot)).is_err()) {
-            return Errno::ENOMEM;
-        }
+            return {};
+        });
+    if (fill.is_err()) {
+        return Errno::ENOMEM;
     }
-    return {};
+    return TRY_SYS(mm::PageCache::with_fill(size, fill.release_value()));
 }
 
 } // namespace
@@ -100,11 +88,11 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
     if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) {
         return Errno::EINVAL;
     }
-    if (len > keel::VmSpace::USER_END) {
+    if (len > USER_END) {
         return Errno::ENOMEM;
     }
     const u64 size = page_up(len);
-    if (size > MAX_MAP) {
+    if (size > USER_END - MMAP_MIN_ADDR) {
         return Errno::ENOMEM;
     }
     if (offset + size < offset) {
@@ -112,8 +100,7 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
     }
 
     // The file behind a file mapping: a readable regular RamFs file.
-    klib::Optional<klib::Arc<fs::RamFs>> source;
-    fs::Ino ino = 0;
+    mm::MapRequest req;
     if ((flags & MAP_ANONYMOUS) == 0) {
         klib::Arc<fs::OpenFile> f = TRY(p.files.get(fd));
         if (f->is_path_only()) {
@@ -129,11 +116,16 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
         if (!f->readable() || (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f->writable())) {
             return Errno::EACCES;
         }
-        ino = f->ino();
-        source = klib::move(root);
+        req.backing = TRY(file_cache(klib::move(root), f->ino()));
+        req.offset = offset;
     }
 
-    u64 start = 0;
+    req.addr = addr;
+    req.len = size;
+    req.prot = prot_bits(prot);
+    req.shared = type != MAP_PRIVATE;
+    req.low = p.brk_start + process::BRK_LIMIT;
+    req.high = MMAP_TOP;
     if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
         if ((addr & (PAGE - 1)) != 0) {
             return Errno::EINVAL;
@@ -141,36 +133,17 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
         if (addr < MMAP_MIN_ADDR) {
             return Errno::EPERM;
         }
-        if (addr > keel::VmSpace::USER_END - size) {
+        if (addr > USER_END - size) {
             return Errno::ENOMEM;
         }
-        if ((flags & MAP_FIXED) == 0 && p.areas.overlaps(addr, addr + size)) {
-            return Errno::EEXIST;
-        }
-        TRY(unmap_range(p, addr, addr + size));
-        start = addr;
-    } else {
-        const u64 hint = page_up(addr);
-        if (hint >= MMAP_MIN_ADDR && hint <= keel::VmSpace::USER_END - size &&
-            !p.areas.overlaps(hint, hint + size)) {
-            start = hint;
-        } else {
-            const u64 low = p.brk_start + process::BRK_LIMIT;
-            klib::Optional<u64> found = p.areas.find_free(size, low, MMAP_TOP);
-            if (!found.has_value()) {
-                return Errno::ENOMEM;
-            }
-            start = found.value();
-        }
+        req.placement =
+            (flags & MAP_FIXED) != 0 ? mm::Placement::Fixed : mm::Placement::FixedNoReplace;
+    } else if (page_up(addr) < MMAP_MIN_ADDR) {
+        req.addr = 0; // a hint below mmap_min_addr: search instead
     }
-
-    TRY_SYS(p.areas.insert(start, start + size));
-    if ((prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0) {
-        auto r = populate(p, start, start + size, prot, source, ino, offset);
-        if (r.is_err()) {
-            (void)unmap_range(p, start, start + size);
-            return r.error();
-        }
+    const u64 start = TRY_SYS(p.space.map(klib::move(req)));
+    if ((flags & (MAP_POPULATE | MAP_LOCKED)) != 0) {
+        p.space.populate(start, start + size);
     }
     return start;
 }
@@ -178,11 +151,14 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
 SysResult sys_munmap(process::Process& p, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len = args.a[1];
-    if ((addr & (PAGE - 1)) != 0 || len == 0 || len > keel::VmSpace::USER_END ||
-        addr > keel::VmSpace::USER_END - page_up(len)) {
+    if ((addr & (PAGE - 1)) != 0 || len == 0 || len > USER_END || addr > USER_END - page_up(len)) {
         return Errno::EINVAL;
     }
-    TRY(unmap_range(p, addr, addr + page_up(len)));
+    if (addr < keel::VmSpace::USER_START) {
+        // Nothing can be mapped down there; Linux succeeds.
+        return u64(0);
+    }
+    TRY_SYS(p.space.unmap(addr, addr + page_up(len)));
     return u64(0);
 }
 
@@ -198,27 +174,110 @@ SysResult sys_mprotect(process::Process& p, const Args& args) {
         return u64(0);
     }
     const u64 size = page_up(len);
-    if (size < len || addr > keel::VmSpace::USER_END - size) {
+    if (size < len || addr > USER_END - size) {
         return Errno::ENOMEM;
     }
-    const u64 end = addr + size;
-    if (!p.areas.covers(addr, end)) {
-        return Errno::ENOMEM;
+    TRY_SYS(p.space.protect(addr, addr + size, prot_bits(prot)));
+    return u64(0);
+}
+
+SysResult sys_mremap(process::Process& p, const Args& args) {
+    const u64 old = args.a[0];
+    const u64 old_len_arg = args.a[1];
+    const u64 new_len_arg = args.a[2];
+    const u64 flags = args.a[3];
+    const u64 new_addr = args.a[4];
+    if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0 ||
+        (old & (PAGE - 1)) != 0) {
+        return Errno::EINVAL;
     }
-    const bool none = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == 0;
-    for (u64 va = addr; va < end; va += PAGE) {
-        const bool mapped = p.space.query(va).has_value();
-        if (none) {
-            // No access: drop the page (its contents are lost; see the note
-            // in process/vm_areas.h).
-            if (mapped) {
-                (void)p.space.unmap(va);
-            }
-        } else if (mapped) {
-            TRY_SYS(p.space.protect(va, perms_of(prot)));
-        } else {
-            TRY(populate(p, va, va + PAGE, prot, klib::none, 0, 0));
+    if ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0) {
+        return Errno::EINVAL;
+    }
+    if ((flags & MREMAP_DONTUNMAP) != 0) {
+        return Errno::EINVAL; // not supported yet (Linux needs MAYMOVE and same sizes)
+    }
+    const u64 old_len = page_up(old_len_arg);
+    const u64 new_len = page_up(new_len_arg);
+    if (new_len == 0 || (old_len_arg != 0 && old_len == 0)) {
+        return Errno::EINVAL;
+    }
+    klib::Optional<u64> fixed;
+    if ((flags & MREMAP_FIXED) != 0) {
+        if ((new_addr & (PAGE - 1)) != 0 || new_len > USER_END || new_addr > USER_END - new_len) {
+            return Errno::EINVAL;
         }
+        if (new_addr < MMAP_MIN_ADDR) {
+            return Errno::EPERM;
+        }
+        fixed = new_addr;
+    }
+    if (old > USER_END || old_len > USER_END - old) {
+        return Errno::EFAULT;
+    }
+    return TRY_SYS(p.space.remap(old, old_len, new_len, (flags & MREMAP_MAYMOVE) != 0, fixed,
+                                 p.brk_start + process::BRK_LIMIT, MMAP_TOP));
+}
+
+SysResult sys_madvise(process::Process& p, const Args& args) {
+    const u64 addr = args.a[0];
+    const u64 len_arg = args.a[1];
+    const u64 advice = args.a[2];
+    if ((addr & (PAGE - 1)) != 0) {
+        return Errno::EINVAL;
+    }
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        break;
+    default:
+        return Errno::EINVAL;
+    }
+    const u64 len = page_up(len_arg);
+    if (len_arg != 0 && len == 0) {
+        return Errno::EINVAL;
+    }
+    if (len == 0) {
+        return u64(0);
+    }
+    if (addr > USER_END - len) {
+        return Errno::EINVAL;
+    }
+    if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+        // MADV_FREE may drop the pages at any time: now is such a time.
+        TRY_SYS(p.space.discard(addr, addr + len));
+        return u64(0);
+    }
+    // Hints only; Linux still reports a range with holes.
+    if (!p.space.covers(addr, addr + len)) {
+        return Errno::ENOMEM;
+    }
+    return u64(0);
+}
+
+SysResult sys_mincore(process::Process& p, const Args& args) {
+    const u64 addr = args.a[0];
+    const u64 len = args.a[1];
+    const u64 vec = args.a[2];
+    if ((addr & (PAGE - 1)) != 0) {
+        return Errno::EINVAL;
+    }
+    if (len > USER_END || addr > USER_END - len) {
+        return Errno::ENOMEM;
+    }
+    const u64 pages = page_up(len) / PAGE;
+    // In chunks, so a large query needs no large buffer.
+    klib::Array<u8, 256> chunk{};
+    for (u64 done = 0; done < pages;) {
+        const u64 n = pages - done < chunk.size() ? pages - done : chunk.size();
+        auto part = chunk.span().first(usize(n));
+        TRY_SYS(p.space.residency(addr + done * PAGE, part));
+        TRY_SYS(p.space.write_bytes(vec + done, part));
+        done += n;
     }
     return u64(0);
 }

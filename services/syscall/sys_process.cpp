@@ -73,27 +73,21 @@ SysResult sys_brk(process::Process& p, const Args& args) {
     }
     const u64 old_end = page_up(p.brk_current);
     const u64 new_end = page_up(want);
-    if (new_end > old_end && p.areas.overlaps(old_end, new_end)) {
-        return p.brk_current; // would run into a mapping
-    }
-    for (u64 va = old_end; va < new_end; va += PAGE) {
-        auto f = keel::Frame::alloc();
-        if (f.is_err() || p.space.map(va, f.release_value(), keel::VmPerms{true, false}).is_err()) {
-            // Undo the pages added by this call.
-            for (u64 undo = old_end; undo < va; undo += PAGE) {
-                (void)p.space.unmap(undo);
-            }
+    if (new_end > old_end) {
+        // The heap is anonymous memory made on touch; it may not come
+        // within a page of the next mapping (Linux's check).
+        if (p.space.overlaps(old_end, new_end + PAGE)) {
             return p.brk_current;
         }
-    }
-    for (u64 va = new_end; va < old_end; va += PAGE) {
-        (void)p.space.unmap(va);
-    }
-    // The heap's reservation is [brk_start, new_end).
-    if (new_end > old_end && p.areas.insert(old_end, new_end).is_err()) {
-        return p.brk_current;
-    }
-    if (new_end < old_end && p.areas.remove(new_end, old_end).is_err()) {
+        mm::MapRequest req;
+        req.addr = old_end;
+        req.len = new_end - old_end;
+        req.prot = mm::PROT_READ | mm::PROT_WRITE;
+        req.placement = mm::Placement::FixedNoReplace;
+        if (p.space.map(klib::move(req)).is_err()) {
+            return p.brk_current;
+        }
+    } else if (new_end < old_end && p.space.unmap(new_end, old_end).is_err()) {
         return p.brk_current;
     }
     p.brk_current = want;

@@ -25,6 +25,9 @@
     X(20, writev)                                                                                  \
     X(21, access)                                                                                  \
     X(24, sched_yield)                                                                             \
+    X(25, mremap)                                                                                  \
+    X(27, mincore)                                                                                 \
+    X(28, madvise)                                                                                 \
     X(32, dup)                                                                                     \
     X(33, dup2)                                                                                    \
     X(35, nanosleep)                                                                               \

@@ -3,6 +3,7 @@
 // read+exec image the C library finds through AT_SYSINFO_EHDR.
 #pragma once
 
+#include "../mm/address_space.h"
 #include <keel/mm/vm_space.h>
 #include <klib/result.h>
 
@@ -24,8 +25,10 @@ struct VvarLayout {
 };
 
 // Maps the vvar page (read-only) and the image (read+exec) at VVAR/IMAGE
-// into `space`, sharing one set of frames between all processes; returns
-// the image address for AT_SYSINFO_EHDR. Errors: NoMemory, AlreadyMapped.
-klib::Result<u64> map_into(keel::VmSpace& space);
+// into `space`: private mappings of one PageCache whose two frames every
+// process shares (a write, after mprotect, copies: the shared pages never
+// change from user mode); returns the image address for AT_SYSINFO_EHDR.
+// Errors: NoMemory, Exists (something mapped there).
+klib::Result<u64> map_into(const mm::AddressSpace& space);
 
 } // namespace services::vdso

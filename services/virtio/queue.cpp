@@ -19,14 +19,14 @@ klib::Result<Virtqueue> Virtqueue::create(const Transport& t, u16 index, u16 max
     }
     const usize bytes =
         ((usize(size) * 16 + 6 + 2 * usize(size) + 3) & ~usize(3)) + 6 + 8 * usize(size);
-    keel::Segment ring =
-        TRY(keel::Segment::alloc((bytes + keel::Frame::SIZE - 1) / keel::Frame::SIZE));
+    keel::DmaCoherent ring =
+        TRY(keel::DmaCoherent::alloc((bytes + keel::Frame::SIZE - 1) / keel::Frame::SIZE));
     Virtqueue q(klib::move(ring), index, size);
     for (u16 i = 0; i < size; ++i) {
         TRY(q.free_.try_push(u16(size - 1 - i)));
         TRY(q.in_use_.try_push(0));
     }
-    const u64 base = q.ring_.paddr();
+    const u64 base = q.ring_.device_addr();
     t.setup_queue(index, size, base, base + q.avail_off(), base + q.used_off());
     return q;
 }
@@ -49,7 +49,7 @@ klib::Result<u16> Virtqueue::submit(const Transport& t, klib::Span<const Buffer>
             flags = u16(flags | DESC_F_NEXT);
             next = ids[i + 1];
         }
-        TRY(ring_.write_val<u64>(d, chain[i].paddr));
+        TRY(ring_.write_val<u64>(d, chain[i].device_addr));
         TRY(ring_.write_val<u32>(d + 8, chain[i].len));
         TRY(ring_.write_val<u16>(d + 12, flags));
         TRY(ring_.write_val<u16>(d + 14, next));

@@ -1,8 +1,8 @@
-// A split virtqueue (virtio 1.2, 2.7) in one DMA segment.
+// A split virtqueue (virtio 1.2, 2.7) in one coherent DMA buffer.
 #pragma once
 
 #include "transport.h"
-#include <keel/mm/frame.h>
+#include <keel/dma.h>
 #include <klib/optional.h>
 #include <klib/result.h>
 #include <klib/span.h>
@@ -11,14 +11,14 @@
 namespace services::virtio {
 
 struct Buffer {
-    u64 paddr;
-    u32 len;
-    bool device_writes; // VIRTQ_DESC_F_WRITE
+    u64 device_addr{}; // from a keel::DmaCoherent or DmaStream
+    u32 len{};
+    bool device_writes{}; // VIRTQ_DESC_F_WRITE
 };
 
 struct Used {
-    u16 head; // the id submit() returned
-    u32 len;  // bytes the device wrote
+    u16 head{}; // the id submit() returned
+    u32 len{};  // bytes the device wrote
 };
 
 class Virtqueue {
@@ -36,13 +36,13 @@ public:
     u16 size() const { return size_; }
 
 private:
-    Virtqueue(keel::Segment&& ring, u16 index, u16 size)
+    Virtqueue(keel::DmaCoherent&& ring, u16 index, u16 size)
         : ring_(klib::move(ring)), index_(index), size_(size) {}
     usize desc_off(u16 i) const { return usize(i) * 16; }
     usize avail_off() const { return usize(size_) * 16; }
     usize used_off() const { return (avail_off() + 6 + 2 * usize(size_) + 3) & ~usize(3); }
 
-    keel::Segment ring_;
+    keel::DmaCoherent ring_;
     u16 index_;
     u16 size_;
     klib::Vec<u16> free_;  // free descriptor ids

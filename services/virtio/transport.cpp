@@ -33,21 +33,21 @@ struct Cap {
 
 } // namespace
 
-klib::Result<Transport> Transport::open(const pci::ConfigSpace& cfg, const pci::Device& dev) {
+klib::Result<Transport> Transport::open(keel::PciFunction&& fn) {
     klib::Array<Cap, 5> caps{};
-    (void)pci::find_capability(cfg, dev.addr, [&](u8 off, u8 id) {
+    (void)pci::find_capability(fn, [&](u8 off, u8 id) {
         if (id != 0x09) { // vendor-specific: virtio_pci_cap
             return false;
         }
-        const u8 type = cfg.read8(dev.addr, u8(off + 3));
+        const u8 type = fn.read8(u16(off + 3));
         if (type >= 1 && type <= 4 && !caps[type].found) {
             Cap& c = caps[type];
             c.found = true;
-            c.bar = cfg.read8(dev.addr, u8(off + 4));
-            c.offset = cfg.read32(dev.addr, u8(off + 8));
-            c.length = cfg.read32(dev.addr, u8(off + 12));
+            c.bar = fn.read8(u16(off + 4));
+            c.offset = fn.read32(u16(off + 8));
+            c.length = fn.read32(u16(off + 12));
             if (type == CAP_NOTIFY) {
-                c.extra = cfg.read32(dev.addr, u8(off + 16));
+                c.extra = fn.read32(u16(off + 16));
             }
         }
         return false;
@@ -59,13 +59,13 @@ klib::Result<Transport> Transport::open(const pci::ConfigSpace& cfg, const pci::
         notify.bar != common.bar || device.bar != common.bar) {
         return klib::Err(klib::Error::Unsupported);
     }
-    const pci::Bar bar = dev.bars[common.bar];
-    if (bar.io || bar.base == 0 || bar.size == 0) {
+    const keel::PciBar bar = fn.bar(common.bar);
+    if (bar.io || bar.size == 0) {
         return klib::Err(klib::Error::Unsupported);
     }
-    pci::enable_device(cfg, dev.addr);
-    keel::IoMem mem = TRY(keel::IoMem::claim(bar.base, bar.size));
-    return Transport(klib::move(mem), common.bar, common.offset, notify.offset, notify.extra,
+    keel::IoMem mem = TRY(fn.map_bar(common.bar, 0, bar.size));
+    TRY(fn.set_bus_master(true));
+    return Transport(klib::move(fn), klib::move(mem), common.offset, notify.offset, notify.extra,
                      device.offset);
 }
 
@@ -128,35 +128,11 @@ void Transport::notify(u16 queue) const {
     mem_.write16(notify_off_ + off * notify_mult_, queue);
 }
 
-klib::Result<void> Transport::use_msix(const pci::ConfigSpace& cfg, const pci::Device& dev, u16 queue,
-                                      const keel::IrqLine& irq) {
+klib::Result<void> Transport::use_msix(u16 queue, const keel::IrqLine& irq) {
     constexpr u64 MSIX_CONFIG = 16;
     constexpr u64 QUEUE_MSIX_VECTOR = 26;
     constexpr u16 NO_VECTOR = 0xffff;
-    auto cap = pci::find_capability(cfg, dev.addr, [](u8, u8 id) { return id == 0x11; });
-    if (!cap.has_value()) {
-        return klib::Err(klib::Error::Unsupported);
-    }
-    const u8 off = cap.value();
-    const u32 table = cfg.read32(dev.addr, u8(off + 4));
-    const u8 bir = u8(table & 7);
-    const u64 table_off = table & ~u32(7);
-    if (bir > 5 || dev.bars[bir].io || dev.bars[bir].base == 0 ||
-        table_off + 16 > dev.bars[bir].size) {
-        return klib::Err(klib::Error::Unsupported);
-    }
-    if (bir != bar_ && !msix_mem_.has_value()) {
-        msix_mem_.emplace(TRY(keel::IoMem::claim(dev.bars[bir].base + table_off, 16)));
-    }
-    const keel::IoMem& tab = bir == bar_ ? mem_ : msix_mem_.value();
-    const u64 entry = bir == bar_ ? table_off : 0;
-    tab.write32(entry + 0, u32(irq.msi_address()));
-    tab.write32(entry + 4, u32(irq.msi_address() >> 32));
-    tab.write32(entry + 8, irq.msi_data());
-    tab.write32(entry + 12, 0); // unmasked
-    // Message control: MSI-X enable (bit 15), function mask off (bit 14).
-    const u32 mc = cfg.read32(dev.addr, off);
-    cfg.write32(dev.addr, off, (mc & ~(u32(1) << 30)) | (u32(1) << 31));
+    TRY(fn_.enable_msix(0, irq)); // the framework writes the message
     mem_.write16(common_off_ + MSIX_CONFIG, NO_VECTOR);
     mem_.write16(common_off_ + QUEUE_SELECT, queue);
     mem_.write16(common_off_ + QUEUE_MSIX_VECTOR, 0);

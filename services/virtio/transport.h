@@ -19,13 +19,16 @@ constexpr u8 FAILED = 128;
 } // namespace status
 
 constexpr u64 F_VERSION_1 = u64(1) << 32;
+// The device's DMA goes through the platform's IOMMU: our device addresses
+// (keel/dma.h handles) are valid there, so drivers accept it when offered.
+constexpr u64 F_ACCESS_PLATFORM = u64(1) << 33;
 
 class Transport {
 public:
-    // Finds the virtio capabilities of `dev`, claims the BAR that holds
-    // them and enables the device (bus mastering for DMA). Unsupported for
-    // legacy-only devices.
-    static klib::Result<Transport> open(const pci::ConfigSpace& cfg, const pci::Device& dev);
+    // Takes the function, finds its virtio capabilities, maps the BAR
+    // range that holds them and lets the device master the bus (DMA).
+    // Unsupported for legacy-only devices.
+    static klib::Result<Transport> open(keel::PciFunction&& fn);
 
     // Reset, ACKNOWLEDGE|DRIVER, negotiate (device features & `wanted`,
     // VERSION_1 required), FEATURES_OK. Returns the accepted features.
@@ -43,20 +46,19 @@ public:
     // Routes queue `queue`'s interrupts to `irq` through MSI-X entry 0 (call
     // before setup_queue). Unsupported if the device has no MSI-X or
     // refuses the vector; the caller then polls.
-    klib::Result<void> use_msix(const pci::ConfigSpace& cfg, const pci::Device& dev, u16 queue,
-                                const keel::IrqLine& irq);
+    klib::Result<void> use_msix(u16 queue, const keel::IrqLine& irq);
 
     // The device-specific configuration block.
     u32 device_read32(u64 offset) const { return mem_.read32(device_off_ + offset); }
     u64 device_read64(u64 offset) const;
 
 private:
-    Transport(keel::IoMem&& mem, u8 bar, u64 common, u64 notify, u32 mult, u64 device)
-        : mem_(klib::move(mem)), bar_(bar), common_off_(common), notify_off_(notify),
+    Transport(keel::PciFunction&& fn, keel::IoMem&& mem, u64 common, u64 notify, u32 mult,
+              u64 device)
+        : fn_(klib::move(fn)), mem_(klib::move(mem)), common_off_(common), notify_off_(notify),
           notify_mult_(mult), device_off_(device) {}
-    keel::IoMem mem_;
-    klib::Optional<keel::IoMem> msix_mem_; // the MSI-X table, when in another BAR
-    u8 bar_;
+    keel::PciFunction fn_;
+    keel::IoMem mem_; // the BAR range with the common, notify and device blocks
     u64 common_off_;
     u64 notify_off_;
     u32 notify_mult_;

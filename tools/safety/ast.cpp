@@ -1,5 +1,6 @@
 // AST rules: every declaration, statement, expression and written type in
 // checked code (see docs/safety-profile.md for the rule book).
+#include "borrow.h"
 #include "checker.h"
 #include "types.h"
 
@@ -216,7 +217,8 @@ class Visitor : public RecursiveASTVisitor<Visitor> {
     using Base = RecursiveASTVisitor<Visitor>;
 
 public:
-    Visitor(Checker& c, ASTContext& ctx) : c_(c), ctx_(ctx), types_(c) {}
+    Visitor(Checker& c, ASTContext& ctx)
+        : c_(c), ctx_(ctx), types_(c), borrow_(c, types_, ctx, lambdas_ok_) {}
 
     bool shouldVisitTemplateInstantiations() const { return true; }
     bool shouldVisitImplicitCode() const { return false; }
@@ -227,8 +229,6 @@ public:
     // containers) are not service code. C++23 extends temporaries in the
     // range initializer (P2718).
     bool TraverseCXXForRangeStmt(CXXForRangeStmt* s) {
-        if (c_.checked(s->getBeginLoc()))
-            check_range_for(s);
         if (s->getInit() && !TraverseStmt(s->getInit()))
             return false;
         if (VarDecl* v = s->getLoopVariable()) {
@@ -256,6 +256,8 @@ public:
                     c_.report(e->getBeginLoc(), "KS-RETREF",
                               "generic lambda returns a reference or view ('" + r.getAsString() +
                                   "') when instantiated");
+                if (spec->hasBody() && c_.checked(e->getBeginLoc()))
+                    borrow_.scan_body(spec->getBody());
                 if (spec->hasBody() && !TraverseStmt(spec->getBody()))
                     return false;
             }
@@ -392,8 +394,13 @@ public:
         if (unsigned f = types_.walk(ret))
             types_.report(fd->getLocation(), f, ret,
                           "return type of '" + fd->getNameAsString() + "'");
+        // KS-CONTAINER (static part) on the body; also blesses borrowing
+        // lambdas kept in a local that is only ever called.
+        if (fd->doesThisDeclarationHaveABody())
+            borrow_.scan_body(fd->getBody());
         if (!ret->isDependentType() && !ret->isUndeducedType() && types_.is_borrow(ret) &&
-            !is_assignment_returning_this(fd) && !returns_only_literals(fd))
+            !is_assignment_returning_this(fd) && !returns_only_literals(fd) &&
+            !borrow_.returns_subview_of_params(fd))
             c_.report(fd->getLocation(), "KS-RETREF",
                       "'" + fd->getNameAsString() + "' returns a reference or view ('" +
                           ret.getAsString() + "'): return values, indices or use a callback");
@@ -455,10 +462,12 @@ public:
                 c_.report(rd->getLocation(), "KS-NS",
                           "explicit specialization of a trusted class template");
         if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd);
-            cxx && cxx->hasDefinition() && cxx->isThisDeclarationADefinition())
+            cxx && cxx->hasDefinition() && cxx->isThisDeclarationADefinition()) {
             for (const CXXBaseSpecifier& b : cxx->bases())
                 if (types_.is_view(b.getType()))
                     c_.report(b.getBeginLoc(), "KS-BORROW", "deriving from a view type");
+            check_field_init(cxx);
+        }
         return true;
     }
 
@@ -557,51 +566,6 @@ public:
                                   "' is not allowed");
                 }
             }
-        return true;
-    }
-
-    // KS-CONTAINER (static part): no structural mutation of a container
-    // while a reference/view into it declared in the same block is live.
-    bool VisitCompoundStmt(CompoundStmt* cs) {
-        if (!c_.checked(cs->getBeginLoc()))
-            return true;
-        auto body = cs->body();
-        for (auto it = body.begin(); it != body.end(); ++it) {
-            const auto* ds = dyn_cast<DeclStmt>(*it);
-            if (!ds)
-                continue;
-            for (const Decl* d : ds->decls()) {
-                const auto* v = dyn_cast<VarDecl>(d);
-                if (!v || !v->hasInit() || !types_.is_borrow(v->getType()))
-                    continue;
-                const VarDecl* first = root_var(v->getInit());
-                if (!first || first == v)
-                    continue;
-                // The borrow's owner and, through local reference aliases,
-                // what that owner is itself borrowed from.
-                llvm::SmallVector<const VarDecl*, 4> owners{first};
-                for (const VarDecl* o = first; o->getType()->isReferenceType() &&
-                                               o->isLocalVarDecl() && o->hasInit() &&
-                                               owners.size() < 16;) {
-                    o = root_var(o->getInit());
-                    if (!o || llvm::is_contained(owners, o))
-                        break;
-                    owners.push_back(o);
-                }
-                bool found = false;
-                for (auto rest = std::next(it); rest != body.end() && !found; ++rest)
-                    for (const VarDecl* owner : owners)
-                        if (const Expr* m = find_mutation(*rest, owner, true)) {
-                            c_.report(m->getExprLoc(), "KS-CONTAINER",
-                                      "'" + owner->getName() + "' is mutated while '" +
-                                          v->getName() + "' (declared at " +
-                                          v->getLocation().printToString(c_.sm()) +
-                                          ") still borrows from it");
-                            found = true;
-                            break;
-                        }
-            }
-        }
         return true;
     }
 
@@ -713,7 +677,7 @@ public:
             break;
         case OO_Equal:
             if (auto* oc = dyn_cast<CXXOperatorCallExpr>(call);
-                oc && types_.is_view(oc->getArg(0)->getType()))
+                oc && types_.is_view(oc->getArg(0)->getType()) && !literal_reassignment(oc))
                 c_.report(loc, "KS-BORROW",
                           "assigning to a view: views are bound once, at their declaration");
             break;
@@ -840,6 +804,78 @@ public:
     }
 
 private:
+    // KS-INIT: every scalar field of a checked class (and every field whose
+    // type is a template parameter) is initialised by a default member
+    // initialiser, or by a mem-initialiser in every constructor that can
+    // run. An implicit or defaulted default constructor, or a user-written
+    // one that skips the field, leaves it indeterminate: stack objects are
+    // zeroed by -ftrivial-auto-var-init, but temporaries, reused container
+    // slots and members of heap objects are not, and clang folds reads of
+    // undef into anything. Copy/move constructors that the compiler writes
+    // copy the field from an initialised source.
+    void check_field_init(const CXXRecordDecl* rd) {
+        if (rd->isLambda() || rd->isUnion())
+            return;
+        if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd);
+            spec && !spec->isExplicitSpecialization())
+            return; // the pattern is checked
+        for (const FieldDecl* f : rd->fields()) {
+            if (f->isImplicit() || f->hasInClassInitializer() || f->isUnnamedBitField())
+                continue;
+            QualType t = f->getType();
+            if (!t->isScalarType() && !t->isDependentType())
+                continue;
+            // The implicit default constructor (if the class has one that
+            // can be used) default-initialises the field.
+            const CXXConstructorDecl* bad = nullptr;
+            bool implicit_default = rd->needsImplicitDefaultConstructor();
+            for (const CXXConstructorDecl* ctor : rd->ctors()) {
+                if (ctor->isDeleted())
+                    continue;
+                if (!ctor->isUserProvided()) {
+                    // `= default` on the first declaration, or implicit:
+                    // copy/move copy the field; the default constructor
+                    // leaves it indeterminate.
+                    if (ctor->isDefaultConstructor())
+                        bad = ctor;
+                    continue;
+                }
+                bool init = false;
+                for (const CXXCtorInitializer* ci : ctor->inits())
+                    if (ci->isWritten() && (ci->getMember() == f || ci->isDelegatingInitializer()))
+                        init = true;
+                if (!init && ctor->isThisDeclarationADefinition())
+                    bad = ctor;
+                else if (!init && !ctor->hasBody())
+                    if (const FunctionDecl* def = ctor->getDefinition(); def && def != ctor) {
+                        const auto* dc = cast<CXXConstructorDecl>(def);
+                        bool di = false;
+                        for (const CXXCtorInitializer* ci : dc->inits())
+                            if (ci->isWritten() &&
+                                (ci->getMember() == f || ci->isDelegatingInitializer()))
+                                di = true;
+                        if (!di)
+                            bad = dc;
+                    }
+                if (bad)
+                    break;
+            }
+            if (bad && bad->isUserProvided())
+                c_.report(f->getLocation(), "KS-INIT",
+                          "field '" + f->getName() + "' of type '" + t.getAsString() +
+                              "' is not initialised by the constructor at " +
+                              bad->getLocation().printToString(c_.sm()) +
+                              " (give it a default member initialiser, e.g. '" +
+                              f->getName() + "{}', or a mem-initialiser)");
+            else if (bad || implicit_default)
+                c_.report(f->getLocation(), "KS-INIT",
+                          "field '" + f->getName() + "' of type '" + t.getAsString() +
+                              "' has no default member initialiser and the default "
+                              "constructor leaves it indeterminate (write '" +
+                              f->getName() + "{}' or '= value')");
+        }
+    }
+
     void check_named_cast(ExplicitCastExpr* e, StringRef what) {
         QualType to = e->getTypeAsWritten();
         QualType from = e->getSubExpr()->getType();
@@ -1329,157 +1365,16 @@ private:
         return true;
     }
 
-    // The local variable or parameter a borrow is taken from:
-    // v[0], v.front(), v.as_span(), *opt, opt.value().field ...
-    static const VarDecl* root_var(const Expr* e) {
-        for (int depth = 0; e && depth < 32; ++depth) {
-            e = e->IgnoreParenImpCasts();
-            if (const auto* ewc = dyn_cast<ExprWithCleanups>(e)) {
-                e = ewc->getSubExpr();
-            } else if (const auto* mte = dyn_cast<MaterializeTemporaryExpr>(e)) {
-                e = mte->getSubExpr();
-            } else if (const auto* bte = dyn_cast<CXXBindTemporaryExpr>(e)) {
-                e = bte->getSubExpr();
-            } else if (const auto* ce = dyn_cast<CXXConstructExpr>(e)) {
-                if (ce->getNumArgs() != 1)
-                    return nullptr;
-                e = ce->getArg(0);
-            } else if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e)) {
-                e = mc->getImplicitObjectArgument();
-            } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e)) {
-                if (oc->getNumArgs() < 1)
-                    return nullptr;
-                e = oc->getArg(0);
-            } else if (const auto* me = dyn_cast<MemberExpr>(e)) {
-                e = me->getBase();
-            } else if (const auto* dr = dyn_cast<DeclRefExpr>(e)) {
-                const auto* v = dyn_cast<VarDecl>(dr->getDecl());
-                return v && !v->hasGlobalStorage() ? v : nullptr;
-            } else {
-                return nullptr;
-            }
-        }
-        return nullptr;
-    }
-
-    static bool mutator_name(StringRef n) {
-        return prefix_in(n, {"push",      "pop",      "insert",  "erase",  "remove", "clear",
-                             "resize",    "reserve",  "emplace", "append", "extend", "truncate",
-                             "shrink",    "swap",     "assign",  "take",   "reset",  "release",
-                             "replace",   "retain",   "drain",   "try_",   "set",    "steal",
-                             "split_off", "operator="}) ||
-               n == "operator+=";
-    }
-
-    // True if `x` is `v` or a local reference bound (possibly through other
-    // local references) to `v` or to a data member of it: `auto& w = v;`,
-    // `auto& items = s.items;`. Element references (`auto& e = v[0]`) are
-    // borrows, not aliases: writing through them is not a structural
-    // mutation of `v`.
-    static bool aliases(const VarDecl* x, const VarDecl* v) {
-        for (int depth = 0; x && depth < 16; ++depth) {
-            if (x == v)
-                return true;
-            if (!x->getType()->isReferenceType() || !x->isLocalVarDecl() || !x->hasInit())
-                return false;
-            const Expr* e = x->getInit()->IgnoreParenImpCasts();
-            while (const auto* me = dyn_cast<MemberExpr>(e))
-                e = me->getBase()->IgnoreParenImpCasts();
-            const auto* dr = dyn_cast<DeclRefExpr>(e);
-            const auto* next = dr ? dyn_cast<VarDecl>(dr->getDecl()) : nullptr;
-            if (next == x)
-                return false;
-            x = next;
-        }
-        return false;
-    }
-
-    // The variable whose owned contents `e` designates: through data
-    // members and argument-less accessors (`b->next`, `(*b).next`,
-    // `o.value().items`), but not through indexing (`v[1]` is another
-    // element, not the container).
-    static const VarDecl* mutation_root(const Expr* e) {
-        for (int depth = 0; e && depth < 32; ++depth) {
-            e = e->IgnoreParenImpCasts();
-            if (const auto* me = dyn_cast<MemberExpr>(e)) {
-                e = me->getBase();
-            } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e);
-                       oc && oc->getNumArgs() == 1 &&
-                       (oc->getOperator() == OO_Arrow || oc->getOperator() == OO_Star)) {
-                e = oc->getArg(0);
-            } else if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e);
-                       mc && mc->getNumArgs() == 0) {
-                e = mc->getImplicitObjectArgument();
-            } else if (const auto* dr = dyn_cast<DeclRefExpr>(e)) {
-                return dyn_cast<VarDecl>(dr->getDecl());
-            } else {
-                return nullptr;
-            }
-        }
-        return nullptr;
-    }
-
-    static bool refers_to(const Expr* e, const VarDecl* v) {
-        return e && aliases(mutation_root(e), v);
-    }
-
-    // A structural mutation of `v` (mutating method, assignment, move, or
-    // passing it by non-const reference) inside `s`.
-    // `any_checked_method`: also count every non-const method of a checked
-    // class as a mutation. Used for element references and views (which
-    // klib does not count at run time); range-for loops are covered at run
-    // time by the iterators' borrow, so there only mutator names count.
-    const Expr* find_mutation(const Stmt* s, const VarDecl* v, bool any_checked_method = false) {
-        llvm::SmallVector<const Stmt*, 32> work{s};
-        while (!work.empty()) {
-            const Stmt* cur = work.pop_back_val();
-            if (!cur)
-                continue;
-            if (const auto* mc = dyn_cast<CXXMemberCallExpr>(cur)) {
-                const CXXMethodDecl* md = mc->getMethodDecl();
-                // Any non-const method of a checked class may mutate the
-                // containers it holds (`s.grow()` pushing into `s.items`).
-                if (md && !md->isConst() && refers_to(mc->getImplicitObjectArgument(), v) &&
-                    (mutator_name(md->getNameAsString()) ||
-                     (any_checked_method && c_.checked(md->getLocation()))))
-                    return mc;
-            }
-            if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(cur))
-                if ((oc->getOperator() == OO_Equal || oc->getOperator() == OO_PlusEqual) &&
-                    oc->getNumArgs() >= 1 && refers_to(oc->getArg(0), v))
-                    return oc;
-            if (const auto* bo = dyn_cast<BinaryOperator>(cur))
-                if (bo->isAssignmentOp() && refers_to(bo->getLHS(), v))
-                    return bo;
-            if (const auto* call = dyn_cast<CallExpr>(cur))
-                if (const FunctionDecl* fd = call->getDirectCallee()) {
-                    unsigned off = isa<CXXOperatorCallExpr>(call) && isa<CXXMethodDecl>(fd) ? 1 : 0;
-                    for (unsigned i = off; i < call->getNumArgs(); ++i) {
-                        if (!refers_to(call->getArg(i), v))
-                            continue;
-                        unsigned pi = i - off;
-                        if (pi >= fd->getNumParams())
-                            continue;
-                        QualType pt = fd->getParamDecl(pi)->getType();
-                        if (pt->isReferenceType() && !pt->getPointeeType().isConstQualified())
-                            return call;
-                    }
-                }
-            for (const Stmt* ch : cur->children())
-                work.push_back(ch);
-        }
-        return nullptr;
-    }
-
-    void check_range_for(const CXXForRangeStmt* s) {
-        const VarDecl* owner = root_var(s->getRangeInit());
-        if (!owner)
-            return;
-        if (const Expr* m = find_mutation(s->getBody(), owner))
-            c_.report(m->getExprLoc(), "KS-CONTAINER",
-                      "'" + owner->getName() +
-                          "' is mutated inside a range-for loop iterating over it "
-                          "(iterator invalidation)");
+    // Precision: a local view initialised from a string literal may be
+    // reassigned from string literals (it always points to static storage).
+    static bool literal_reassignment(const CXXOperatorCallExpr* oc) {
+        if (oc->getNumArgs() != 2 || !BorrowScan::literal_view(oc->getArg(1)))
+            return false;
+        const auto* dr = dyn_cast<DeclRefExpr>(oc->getArg(0)->IgnoreParenImpCasts());
+        const auto* v = dr ? dyn_cast<VarDecl>(dr->getDecl()) : nullptr;
+        return v && v->isLocalVarDecl() && !v->isStaticLocal() &&
+               !v->getType()->isReferenceType() && v->hasInit() &&
+               BorrowScan::literal_view(v->getInit());
     }
 
     Checker& c_;
@@ -1489,6 +1384,7 @@ private:
     llvm::DenseSet<const LambdaExpr*> lambdas_ok_;
     llvm::DenseMap<const ParmVarDecl*, bool> invoked_memo_;
     llvm::SmallVector<std::pair<SourceRange, const Type*>, 8> wrapper_tls_;
+    BorrowScan borrow_;
 };
 
 class AstChecker : public ASTConsumer {

@@ -71,5 +71,6 @@ private:
 std::unique_ptr<clang::ASTConsumer> make_ast_checker(Checker& checker);
 void install_preprocessor_checks(Checker& checker, clang::Preprocessor& pp);
 void check_flags(Checker& checker);
+void check_deep_const(Checker& checker, clang::ASTContext& ctx); // KS-CONST, deep_const.cpp
 
 } // namespace keel_safety

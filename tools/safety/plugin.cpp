@@ -13,6 +13,7 @@
 #include "checker.h"
 
 #include "clang/AST/ASTConsumer.h"
+#include "clang/Basic/DiagnosticFrontend.h"
 #include "clang/Basic/DiagnosticSema.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/Sanitizers.h"
@@ -112,6 +113,37 @@ void Checker::report(SourceLocation loc, StringRef rule, const llvm::Twine& msg)
     ci_.getDiagnostics().Report(loc, diag_id_) << rule << text;
 }
 
+// KS-FLAGS, stack part (issue 11, class 6: stack clash). Kernel stacks have
+// one 4 KiB guard page below them: a frame larger than that, written from
+// its lowest bytes, would skip the guard and write into whatever lies below
+// (another task's stack) without a fault. Required: probing of large frames
+// (-fstack-clash-protection), no frame above the guard size as an error
+// (-Wframe-larger-than=4096 -Werror=frame-larger-than; services cannot
+// allocate dynamically on the stack: KS-STACK), no red zone (an interrupt
+// taken in the kernel pushes its frame right below %rsp), and frame
+// pointers (every frame touches its top first with `push %rbp`).
+constexpr unsigned kGuardPageSize = 4096;
+
+template <typename Missing>
+void check_stack_flags(Checker& c, Missing& missing) {
+    CompilerInstance& ci = c.ci();
+    const CodeGenOptions& cg = ci.getCodeGenOpts();
+    if (!cg.StackClashProtector)
+        missing("-fstack-clash-protection");
+    if (cg.WarnStackSize > kGuardPageSize)
+        missing("-Wframe-larger-than=N with N <= 4096 (the guard page)");
+    DiagnosticsEngine& d = ci.getDiagnostics();
+    if (d.getDiagnosticLevel(diag::warn_fe_backend_frame_larger_than, SourceLocation()) <
+            DiagnosticsEngine::Error ||
+        d.getDiagnosticLevel(diag::warn_fe_frame_larger_than, SourceLocation()) <
+            DiagnosticsEngine::Error)
+        missing("-Werror=frame-larger-than");
+    if (!cg.DisableRedZone)
+        missing("-mno-red-zone");
+    if (cg.getFramePointer() != CodeGenOptions::FramePointerKind::All)
+        missing("-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer");
+}
+
 // KS-FLAGS: the mandatory service flags must be in effect for this TU.
 void check_flags(Checker& c) {
     CompilerInstance& ci = c.ci();
@@ -165,6 +197,7 @@ void check_flags(Checker& c) {
         missing("-fno-delete-null-pointer-checks");
     if (lo.getStackProtector() < LangOptions::SSPStrong)
         missing("-fstack-protector-strong");
+    check_stack_flags(c, missing);
     if (!lo.CPlusPlus23)
         missing("-std=c++23 (range-for temporary lifetime extension, P2718)");
     if (lo.MicrosoftExt || lo.MSVCCompat || lo.Borland)
@@ -214,6 +247,7 @@ public:
     void HandleTranslationUnit(ASTContext& ctx) override {
         check_flags(*checker_);
         inner_->HandleTranslationUnit(ctx);
+        check_deep_const(*checker_, ctx);
     }
 
 private:

@@ -123,24 +123,57 @@ public:
     void MacroExpands(const Token& name, const MacroDefinition& def, SourceRange,
                       const MacroArgs*) override {
         hijack(name, def);
+        if (pp_.isParsingIfOrElifDirective())
+            build_macro_test(name, def);
     }
     void Defined(const Token& name, const MacroDefinition& def, SourceRange) override {
         hijack(name, def);
+        build_macro_test(name, def);
     }
     void Ifdef(SourceLocation, const Token& name, const MacroDefinition& def) override {
         hijack(name, def);
+        build_macro_test(name, def);
     }
     void Ifndef(SourceLocation, const Token& name, const MacroDefinition& def) override {
         hijack(name, def);
+        build_macro_test(name, def);
     }
     void Elifdef(SourceLocation, const Token& name, const MacroDefinition& def) override {
         hijack(name, def);
+        build_macro_test(name, def);
     }
     void Elifndef(SourceLocation, const Token& name, const MacroDefinition& def) override {
         hijack(name, def);
+        build_macro_test(name, def);
     }
 
 private:
+    // Build gate: checked code is compiled only as checked code, and its
+    // meaning may not depend on how it is built. A conditional (#if, #elif,
+    // #ifdef, #ifndef, defined()) in checked code may not test a macro that
+    // belongs to the framework or the build: reserved names (KEEL_*, KLIB_*,
+    // KL_*, __*, _Upper), whether defined or not (KEEL_SAFETY_PLUGIN_ACTIVE,
+    // KEEL_FRAMEWORK), and any macro defined outside checked files
+    // (predefines, the command line, trusted headers). Otherwise a block
+    // could be hidden from every checked compile and reach the TCB through
+    // a build that does not check it.
+    void build_macro_test(const Token& name, const MacroDefinition& def) {
+        if (!c_.checked(name.getLocation()))
+            return;
+        const IdentifierInfo* ii = name.getIdentifierInfo();
+        if (!ii)
+            return;
+        StringRef n = ii->getName();
+        const MacroInfo* mi = def.getMacroInfo();
+        bool foreign = mi && !c_.checked(mi->getDefinitionLoc());
+        if (!reserved(n) && !foreign)
+            return;
+        c_.report(name.getLocation(), "KS-WEAKEN",
+                  "checked code may not test the framework/build macro '" + n +
+                      "' in a conditional directive: checked code means the same in "
+                      "every build");
+    }
+
     // A macro defined in checked code that is used inside trusted code would
     // let a service rewrite the framework (`#define private public`,
     // `#define check_bounds(...) true`, predefining an include guard...).

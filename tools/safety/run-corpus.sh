@@ -4,7 +4,8 @@
 #   tests/safety/reject/<RULE>/*.cpp  each must be accepted by plain clang
 #       (kernel flags, no plugin, no service -Werror flags) and refused by the
 #       checker with its `// expect: KS-...` rule ID;
-#       (`// checked-extra: FLAGS` appends FLAGS to the checked compile:
+#       (`// checked-extra: FLAGS` appends FLAGS to the checked compile,
+#       `// checked-drop: FLAGS` removes those exact arguments from it:
 #       used by the KS-FLAGS cases, which weaken the command line);
 #   tests/safety/accept/*.cpp         each must be accepted by the checker;
 #   services/**.{cpp,h}, libs/safe/**.{cpp,h}
@@ -47,6 +48,18 @@ if [ "${1:-}" = "--one" ]; then
             exit 1
         fi
         cextra=$(grep -o 'checked-extra: .*' "$file" | head -1 | sed 's/checked-extra: //')
+        cdrop=$(grep -o 'checked-drop: .*' "$file" | head -1 | sed 's/checked-drop: //')
+        if [ -n "$cdrop" ]; then
+            kept=()
+            for a in "${service[@]}"; do
+                keep=1
+                for d in $cdrop; do
+                    [ "$a" = "$d" ] && keep=0
+                done
+                [ "$keep" = 1 ] && kept+=("$a")
+            done
+            service=("${kept[@]}")
+        fi
         # shellcheck disable=SC2086
         if "$SAFETY_CXX" "${service[@]}" $cextra -fsyntax-only "$file" 2>"$tmp/err"; then
             echo "FAIL reject $rel (accepted; expected $expect)"

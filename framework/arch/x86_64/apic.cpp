@@ -20,9 +20,12 @@ namespace {
 
 u64 g_lapic = 0; // virtual address of the LAPIC register window
 u64 g_spurious = 0;
+u64 g_injected = 0; // exception vectors that arrived as interrupts (traps.S)
+u64 g_injected_user = 0; // ... of which while user code ran
 
 constexpr u32 REG_EOI = 0xb0;
 constexpr u32 REG_SVR = 0xf0;
+constexpr u32 REG_ICR_LOW = 0x300;
 constexpr u32 REG_LVT_TIMER = 0x320;
 constexpr u32 REG_TIMER_INIT = 0x380;
 constexpr u32 REG_TIMER_CUR = 0x390;
@@ -102,6 +105,27 @@ void handle_interrupt(TrapFrame& f) {
     if (f.vector == VEC_TIMER && (f.cs & 3) == 3 && sched::others_ready()) {
         user_exit_from_trap(f, 3); // keel::UserExit::Preempted
     }
+}
+
+void ack_injected_vector(u8 vector, bool from_user) {
+    ++g_injected;
+    g_injected_user += from_user ? 1 : 0;
+    log_warn("trap: vector {} arrived without the error code the CPU pushes for it "
+             "(injected by a device or an IPI); ignored",
+             vector);
+    lapic_write(REG_EOI, 0);
+}
+
+u64 injected_vectors() {
+    return g_injected;
+}
+
+u64 injected_vectors_from_user() {
+    return g_injected_user;
+}
+
+void send_self_ipi(u8 vector) {
+    lapic_write(REG_ICR_LOW, (1u << 18) | vector); // shorthand "self", fixed delivery
 }
 
 void dispatch_interrupt(TrapFrame& f) {

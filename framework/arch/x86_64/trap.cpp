@@ -5,6 +5,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/interrupts.h"
+#include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
 #include "debug/panic_state.h"
 #include "mm/phys.h"
@@ -123,7 +124,28 @@ bool kernel_text(u64 rip) {
     panic("{} (vector {}, error {:#x}) at rip={:#x}", what, f.vector, f.error, f.rip);
 }
 
+// True if `va` is in a kernel stack's guard page: the area of guarded
+// kernel stacks (task, test and IST stacks; addresses are never reused, so
+// any unmapped address there is a guard or a freed stack) or the boot
+// stack's guard. Lock-free: runs in the double-fault handler.
+bool stack_guard_address(u64 va) {
+    return (va >= KSTACK_AREA_BASE && va < MMIO_AREA_BASE) ||
+           (va >= u64(mm::boot_stack_guard) && va < u64(mm::boot_stack_bottom));
+}
+
 void handle_exception(TrapFrame& f) {
+    // A stack overflow touches a guard page; the CPU cannot push the page
+    // fault's frame there either, so it raises a double fault (on its own
+    // IST stack) with CR2 in the guard. Report it as what it is.
+    if (f.vector == 8 && stack_guard_address(read_cr2())) {
+        u64 cr2 = read_cr2();
+        dump_registers(f);
+        debug::print_backtrace(f.rip, f.rbp);
+        debug::trap_backtrace_printed();
+        panic("kernel stack overflow: {:#x} is in the guard page of a kernel stack (double "
+              "fault) rip={:#x} rsp={:#x}",
+              cr2, f.rip, f.rsp);
+    }
     if (f.vector == 6 && kernel_text(f.rip)) {
         // SAFETY: rip is inside kernel .text (checked), readable for 5 bytes.
         const u8* ins = reinterpret_cast<const u8*>(f.rip);
@@ -162,6 +184,10 @@ void dump_registers(const TrapFrame& f) {
 extern "C" void keel_trap_dispatch(keel::arch::TrapFrame* frame) {
     using namespace keel::arch;
     TrapFrame& f = *frame;
+    if (f.vector >= 0x100) { // INJECTED (traps.S): not a CPU exception
+        ack_injected_vector(u8(f.vector), (f.cs & 3) == 3);
+        return;
+    }
     // Exceptions raised by user code go back to the service that runs it.
     // NMI, double fault and machine check are never the thread's doing.
     if ((f.cs & 3) == 3 && f.vector < 32 && f.vector != 2 && f.vector != 8 && f.vector != 18) {

@@ -8,14 +8,27 @@ keel_trap_stub_table:            // 256 stub addresses, appended below
 
     .text
     .p2align 4
-// One 16-byte-aligned stub per vector; each records its address in
-// keel_trap_stub_table. Vectors where the CPU pushes an error code skip the
-// dummy push so the frame layout is uniform.
+// One stub per vector; each records its address in keel_trap_stub_table.
+// The frame is made uniform (an error-code slot for every vector) from the
+// stack alignment, not from the vector number: in 64-bit mode the CPU
+// aligns RSP to 16 bytes before it pushes SS, RSP, RFLAGS, CS, RIP (40
+// bytes) and, for some exceptions, an error code (8). So RSP % 16 is 0 at
+// the stub exactly when an error code was pushed. A vector that normally
+// has one but arrives without (an MSI or IPI naming vector 8, 10-14, 17,
+// 21, 29 or 30) is marked with INJECTED (0x100) in the vector slot and
+// reported, instead of shifting the frame by a word.
 .set v, 0
 .rept 256
     .p2align 4
 1:
-    .if !((v == 8) || (v >= 10 && v <= 14) || (v == 17) || (v == 21) || (v == 29) || (v == 30))
+    .if ((v == 8) || (v >= 10 && v <= 14) || (v == 17) || (v == 21) || (v == 29) || (v == 30))
+    test $8, %spl
+    jz 3f
+    pushq $0
+    pushq $(v | 0x100)
+    jmp trap_common
+3:
+    .else
     pushq $0
     .endif
     pushq $v
@@ -27,15 +40,7 @@ keel_trap_stub_table:            // 256 stub addresses, appended below
 .endr
 
 trap_common:
-    // From user mode (CPL 3 in the saved CS)? Then switch GS to the kernel's.
-    testb $3, 24(%rsp)
-    jz 1f
-    swapgs
-    // From user mode: start from clean flags. User code can set AC with
-    // popf, and AC=1 in ring 0 would switch SMAP off.
-    pushq $2
-    popfq
-1:  push %rax
+    push %rax
     push %rbx
     push %rcx
     push %rdx
@@ -51,7 +56,25 @@ trap_common:
     push %r14
     push %r15
     cld
-    mov %rsp, %rdi
+    // Which GS is live? Read it, as Linux's paranoid entry does, rather than
+    // trusting the saved CS: an NMI or machine check can arrive in the
+    // syscall entry before its swapgs (kernel CS, user GS). The kernel's GS
+    // base is a kernel-half address (negative); a user GS base never is
+    // (the framework refuses non-user gs_base values and CR4.FSGSBASE is
+    // off, so user code cannot set one). r12 (callee-saved) remembers
+    // whether this entry swapped.
+    mov $0xc0000101, %ecx    // MSR_GS_BASE
+    rdmsr
+    xor %r12d, %r12d
+    test %edx, %edx
+    js 1f
+    swapgs
+    mov $1, %r12d
+    // From user mode: start from clean flags. User code can set AC with
+    // popf, and AC=1 in ring 0 would switch SMAP off.
+    pushq $2
+    popfq
+1:  mov %rsp, %rdi
     // Frame pointer chain through the interrupted context for backtraces:
     // a fake frame [rbp, rip] so the walk continues into the trapped code.
     pushq 136(%rsp)          // saved rip
@@ -59,7 +82,10 @@ trap_common:
     mov %rsp, %rbp
     call keel_trap_dispatch
     add $16, %rsp
-    pop %r15
+    test %r12d, %r12d
+    jz 2f
+    swapgs
+2:  pop %r15
     pop %r14
     pop %r13
     pop %r12
@@ -75,8 +101,4 @@ trap_common:
     pop %rbx
     pop %rax
     add $16, %rsp            // vector, error code
-    testb $3, 8(%rsp)
-    jz 2f
-    swapgs
-2:  iretq
-
+    iretq

@@ -1,18 +1,22 @@
 // Device I/O for drivers: I/O ports and memory-mapped register windows.
 //
-// Both are claimed exclusively and released when the handle goes away. The
-// framework refuses anything that is not a device's own: RAM (a mapping of
-// RAM as a "device" would alias kernel memory) and the devices the
-// framework itself drives (PICs and their ELCR, PIT, COM1, the local APIC,
-// I/O APIC, HPET, the PS/2 and CMOS ports, the debug-exit port, the ACPI PM1
-// control and SMI command ports) and chipset ports that reach all of memory
-// (the ISA DMA controllers and page registers, port 0x92's A20 gate). RAM is
-// checked a page at a time, as windows are mapped. Accesses are bounds- and
-// alignment-checked; a bad offset is a driver bug and fails a check.
+// Allow-list: a driver gets these only as resources of a device it was
+// given: PciFunction::map_bar / io_bar (keel/pci.h). There is no public way
+// to name an arbitrary address. Even then the framework refuses windows
+// that are not a device's own: anything in the boot memory map (RAM,
+// firmware, ACPI tables), the first MiB (BIOS areas, VGA), the framework's
+// devices (local and I/O APIC, HPET, the IOMMU), the whole MSI window
+// 0xfee00000-0xfeefffff, the PCI Express configuration window (ECAM), and
+// every I/O port below
+// 0x1000 (the chipset: PICs, PIT, CMOS/RTC, ISA DMA, A20, 0xcf8-0xcff PCI
+// configuration and 0xcf9 reset, QEMU's fw_cfg 0x510-0x51b, COM1) or used
+// by ACPI for power-off and SMIs. MMIO claims are exclusive per page (the
+// unit of mapping): two handles never share a page. Accesses are bounds-
+// and alignment-checked; a bad offset is a driver bug and fails a check.
 //
 // What this cannot stop without an IOMMU: a driver programming its device
-// to DMA into arbitrary physical memory (docs/safety-profile.md, residual
-// risks).
+// to DMA into arbitrary physical memory (keel/dma.h, docs/safety-profile.md,
+// residual risks).
 #pragma once
 
 #include <klib/annotations.h>
@@ -23,13 +27,10 @@ KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
+class PciFunction;
+
 class IoPorts {
 public:
-    // Claims ports [base, base + count). PermissionDenied if any is the
-    // framework's, Busy if claimed by another holder, InvalidArgument if
-    // empty or past 0xffff.
-    static klib::Result<IoPorts> claim(u16 base, u32 count);
-
     IoPorts(IoPorts&& o) noexcept : base_(o.base_), count_(o.count_) { o.count_ = 0; }
     IoPorts(const IoPorts&) = delete;
     IoPorts& operator=(const IoPorts&) = delete;
@@ -48,6 +49,11 @@ public:
     void write32(u32 offset, u32 v) const;
 
 private:
+    friend class PciFunction;
+    // Claims ports [base, base + count). PermissionDenied if any is refused
+    // (above), Busy if claimed by another holder, InvalidArgument if empty
+    // or past 0xffff.
+    static klib::Result<IoPorts> claim(u16 base, u32 count);
     IoPorts(u16 base, u32 count) : base_(base), count_(count) {}
     u16 port(u32 offset, u32 width) const;
     u16 base_;
@@ -56,11 +62,6 @@ private:
 
 class IoMem {
 public:
-    // Maps the device window [phys, phys + size) uncached. PermissionDenied
-    // if it overlaps RAM or a framework device, Busy if claimed, NoMemory
-    // if it cannot be mapped, InvalidArgument if empty or wrapping.
-    static klib::Result<IoMem> claim(u64 phys, u64 size);
-
     IoMem(IoMem&& o) noexcept : phys_(o.phys_), size_(o.size_), va_(o.va_) { o.size_ = 0; }
     IoMem(const IoMem&) = delete;
     IoMem& operator=(const IoMem&) = delete;
@@ -81,6 +82,12 @@ public:
     void write64(u64 offset, u64 v) const;
 
 private:
+    friend class PciFunction;
+    // Maps the device window [phys, phys + size) uncached. PermissionDenied
+    // if its pages overlap a refused range (above), Busy if one of its
+    // pages is claimed, NoMemory if it cannot be mapped, InvalidArgument if
+    // empty or wrapping.
+    static klib::Result<IoMem> claim(u64 phys, u64 size);
     IoMem(u64 phys, u64 size, u64 va) : phys_(phys), size_(size), va_(va) {}
     u64 addr(u64 offset, u64 width) const;
     u64 phys_;

@@ -19,8 +19,11 @@ namespace klib {
 template <typename T, usize N>
 struct Array {
     // Public only so that Array stays an aggregate; use operator[].
-    // A zero-length C array is not allowed, hence the 1.
-    T elems_[N == 0 ? 1 : N];
+    // A zero-length C array is not allowed, hence the 1. Value-initialised
+    // (KS-INIT): an Array member of a class whose constructor does not
+    // mention it, or a default-initialised Array, holds zeros, never
+    // indeterminate values. Still an aggregate (brace initialisation).
+    T elems_[N == 0 ? 1 : N]{};
 
     static constexpr usize size() noexcept { return N; }
     static constexpr bool empty() noexcept { return N == 0; }
@@ -35,7 +38,9 @@ struct Array {
         return elems_[i];
     }
     constexpr T& front() KL_LIFETIMEBOUND { return (*this)[0]; }
+    constexpr const T& front() const KL_LIFETIMEBOUND { return (*this)[0]; }
     constexpr T& back() KL_LIFETIMEBOUND { return (*this)[N - 1]; }
+    constexpr const T& back() const KL_LIFETIMEBOUND { return (*this)[N - 1]; }
 
     constexpr void fill(const T& v) {
         for (usize i = 0; i < N; ++i) {

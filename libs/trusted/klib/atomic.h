@@ -24,7 +24,10 @@ inline void atomic_fence(MemoryOrder o) noexcept {
     __atomic_thread_fence(static_cast<int>(o));
 }
 
-// keel_sync: a global Atomic is allowed in services (KS-GLOBAL).
+// keel_sync: a global Atomic is allowed in services (KS-GLOBAL). Like
+// Rust's atomics, every operation is const (interior mutability): an Atomic
+// reached through an Arc or a const reference can still be updated, which
+// is sound because every access is atomic.
 template <typename T>
 class [[clang::annotate("keel_sync")]] Atomic {
     static_assert(is_integral_v<T> || is_pointer_v<T>, "Atomic<T>: integers, bool, pointers");
@@ -37,55 +40,55 @@ public:
     Atomic& operator=(const Atomic&) = delete;
 
     T load(MemoryOrder o) const noexcept { return __atomic_load_n(&v_, static_cast<int>(o)); }
-    void store(T v, MemoryOrder o) noexcept { __atomic_store_n(&v_, v, static_cast<int>(o)); }
-    T exchange(T v, MemoryOrder o) noexcept {
+    void store(T v, MemoryOrder o) const noexcept { __atomic_store_n(&v_, v, static_cast<int>(o)); }
+    T exchange(T v, MemoryOrder o) const noexcept {
         return __atomic_exchange_n(&v_, v, static_cast<int>(o));
     }
 
     // Strong CAS: if the value equals `expected`, stores `desired` and
     // returns true; otherwise loads the current value into `expected`.
     bool compare_exchange(T& expected, T desired, MemoryOrder success,
-                          MemoryOrder failure) noexcept {
+                          MemoryOrder failure) const noexcept {
         return __atomic_compare_exchange_n(&v_, &expected, desired, false,
                                            static_cast<int>(success), static_cast<int>(failure));
     }
     // Weak CAS: may fail spuriously; use in retry loops.
     bool compare_exchange_weak(T& expected, T desired, MemoryOrder success,
-                               MemoryOrder failure) noexcept {
+                               MemoryOrder failure) const noexcept {
         return __atomic_compare_exchange_n(&v_, &expected, desired, true, static_cast<int>(success),
                                            static_cast<int>(failure));
     }
 
     // Arithmetic: integers only (not bool). Returns the previous value.
     // Wraps on overflow for unsigned T (as the hardware does).
-    T fetch_add(T d, MemoryOrder o) noexcept
+    T fetch_add(T d, MemoryOrder o) const noexcept
         requires(is_integral_v<T> && !is_bool_v<T>)
     {
         return __atomic_fetch_add(&v_, d, static_cast<int>(o));
     }
-    T fetch_sub(T d, MemoryOrder o) noexcept
+    T fetch_sub(T d, MemoryOrder o) const noexcept
         requires(is_integral_v<T> && !is_bool_v<T>)
     {
         return __atomic_fetch_sub(&v_, d, static_cast<int>(o));
     }
-    T fetch_and(T d, MemoryOrder o) noexcept
+    T fetch_and(T d, MemoryOrder o) const noexcept
         requires(is_integral_v<T> && !is_bool_v<T>)
     {
         return __atomic_fetch_and(&v_, d, static_cast<int>(o));
     }
-    T fetch_or(T d, MemoryOrder o) noexcept
+    T fetch_or(T d, MemoryOrder o) const noexcept
         requires(is_integral_v<T> && !is_bool_v<T>)
     {
         return __atomic_fetch_or(&v_, d, static_cast<int>(o));
     }
-    T fetch_xor(T d, MemoryOrder o) noexcept
+    T fetch_xor(T d, MemoryOrder o) const noexcept
         requires(is_integral_v<T> && !is_bool_v<T>)
     {
         return __atomic_fetch_xor(&v_, d, static_cast<int>(o));
     }
 
 private:
-    alignas(sizeof(T)) T v_;
+    alignas(sizeof(T)) mutable T v_;
 };
 
 } // namespace klib

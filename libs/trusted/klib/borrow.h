@@ -3,8 +3,10 @@
 //
 // A container owns a BorrowCounter. Iterators and borrow guards increment it
 // for as long as they live; structural mutations (anything that can move or
-// free elements) check that it is zero. The counter is a plain u32: klib
-// containers are not thread-safe and must be protected by a lock.
+// free elements) check that it is zero. Mutation of a klib container needs
+// non-const access (protect it with a lock), but shared (const) borrows are
+// taken through const: a container reached through an Arc may be iterated
+// on several CPUs at once, so the counter is updated atomically.
 //
 // Residual risk (not tracked): element references from operator[], Spans
 // and StringViews converted out of a guard, and raw pointers from
@@ -26,7 +28,15 @@ KLIB_TRUSTED_BEGIN
 namespace klib {
 
 // Count of live borrows of one container. Mutable so that const containers
-// can lend (shared) borrows.
+// can lend (shared) borrows: a sync type in its own right.
+//   shared:    a borrow taken through const access (Borrowed<const T>,
+//              BorrowIter<const T>): other CPUs may take shared borrows of
+//              the same container at the same time (an Arc<Vec<T>>), so the
+//              count changes atomically (relaxed: it orders nothing else);
+//   exclusive: a borrow or mutation guard taken with non-const access to
+//              the container, which no other CPU can reach meanwhile (it
+//              is owned, or behind a lock; shared owners see it only as
+//              const): a plain increment, which the compiler may fold.
 class BorrowCounter {
 public:
     constexpr BorrowCounter() noexcept = default;
@@ -34,13 +44,36 @@ public:
     constexpr BorrowCounter(const BorrowCounter&) noexcept {}
     constexpr BorrowCounter& operator=(const BorrowCounter&) noexcept { return *this; }
 
-    constexpr void acquire() const {
-        KLIB_CHECK(count_ != ~u32(0), "borrow counter overflow");
+    void acquire_shared() const {
+        u32 old = __atomic_fetch_add(&count_, 1, __ATOMIC_RELAXED);
+        KLIB_CHECK(old < (u32(1) << 31), "borrow counter overflow");
+    }
+    void release_shared() const noexcept { __atomic_fetch_sub(&count_, 1, __ATOMIC_RELAXED); }
+    void acquire_exclusive() const {
+        KLIB_CHECK(count_ < (u32(1) << 31), "borrow counter overflow");
         ++count_;
     }
-    constexpr void release() const noexcept { --count_; }
-    constexpr bool borrowed() const noexcept { return count_ != 0; }
-    constexpr u32 count() const noexcept { return count_; }
+    void release_exclusive() const noexcept { --count_; }
+    // The kind follows the constness of the borrowed elements.
+    template <typename T>
+    void acquire_for() const {
+        if constexpr (is_const_v<T>) {
+            acquire_shared();
+        } else {
+            acquire_exclusive();
+        }
+    }
+    template <typename T>
+    void release_for() const noexcept {
+        if constexpr (is_const_v<T>) {
+            release_shared();
+        } else {
+            release_exclusive();
+        }
+    }
+
+    bool borrowed() const noexcept { return count() != 0; }
+    u32 count() const noexcept { return __atomic_load_n(&count_, __ATOMIC_RELAXED); }
 
 private:
     mutable u32 count_ = 0;
@@ -52,10 +85,12 @@ private:
 template <typename T>
 class [[clang::annotate("keel_view")]] Borrowed {
 public:
-    Borrowed(const BorrowCounter& c, Span<T> s) : counter_(&c), span_(s) { c.acquire(); }
+    Borrowed(const BorrowCounter& c, Span<T> s) : counter_(&c), span_(s) {
+        c.template acquire_for<T>();
+    }
     Borrowed(const Borrowed& o) : counter_(o.counter_), span_(o.span_) {
         if (counter_ != nullptr) {
-            counter_->acquire();
+            counter_->template acquire_for<T>();
         }
     }
     Borrowed(Borrowed&& o) noexcept : counter_(o.counter_), span_(o.span_) {
@@ -66,7 +101,7 @@ public:
     Borrowed& operator=(Borrowed&&) = delete;
     ~Borrowed() {
         if (counter_ != nullptr) {
-            counter_->release();
+            counter_->template release_for<T>();
         }
     }
 
@@ -103,14 +138,14 @@ class BorrowIter {
 public:
     BorrowIter(const BorrowCounter& c, T* base, usize len, usize idx)
         : counter_(&c), base_(base), len_(len), idx_(idx) {
-        c.acquire();
+        c.template acquire_for<T>();
     }
     BorrowIter(const BorrowIter& o)
         : counter_(o.counter_), base_(o.base_), len_(o.len_), idx_(o.idx_) {
-        counter_->acquire();
+        counter_->template acquire_for<T>();
     }
     BorrowIter& operator=(const BorrowIter&) = delete;
-    ~BorrowIter() { counter_->release(); }
+    ~BorrowIter() { counter_->template release_for<T>(); }
 
     T& operator*() const {
         KLIB_CHECK(idx_ < len_, "iterator: dereference out of range");

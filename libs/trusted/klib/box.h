@@ -49,11 +49,22 @@ public:
     bool has_value() const noexcept { return ptr_ != nullptr; }
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
-    T& operator*() const KL_LIFETIMEBOUND {
+    // Const is deep, as for any owner: a `const Box&` (e.g. inside an Arc)
+    // gives only const access to the pointee, so one Arc clone cannot
+    // mutate what another clone borrows.
+    T& operator*() KL_LIFETIMEBOUND {
         KLIB_CHECK(ptr_ != nullptr, "Box: access to empty Box");
         return *ptr_;
     }
-    T* operator->() const KL_LIFETIMEBOUND {
+    const T& operator*() const KL_LIFETIMEBOUND {
+        KLIB_CHECK(ptr_ != nullptr, "Box: access to empty Box");
+        return *ptr_;
+    }
+    T* operator->() KL_LIFETIMEBOUND {
+        KLIB_CHECK(ptr_ != nullptr, "Box: access to empty Box");
+        return ptr_;
+    }
+    const T* operator->() const KL_LIFETIMEBOUND {
         KLIB_CHECK(ptr_ != nullptr, "Box: access to empty Box");
         return ptr_;
     }

@@ -18,6 +18,14 @@
 // The list does not own its nodes: the caller must keep each node alive
 // while linked (destroying a linked node is a check failure).
 // Not thread-safe: protect with a lock.
+//
+// Framework only (KLIB_UNSAFE, refused in services by KS-UNSAFE-CALL): a
+// linked node is reachable both through the list (front(), iteration) and
+// through whatever owns it, so the list lends mutable access to an object
+// someone else may also be changing (`const int& r = *l.front().v; n.v =
+// ...` reads freed memory). Like intrusive lists in Rust, it needs unsafe
+// code: the framework keeps each listed node reachable only through the
+// list while it is linked (the scheduler's run and wait queues).
 #pragma once
 
 #include <klib/annotations.h>
@@ -55,7 +63,7 @@ private:
 };
 
 template <typename T, typename Tag = DefaultListTag>
-class IntrusiveList {
+class KLIB_UNSAFE IntrusiveList {
     using Link = ListLink<T, Tag>;
 
 public:
@@ -92,11 +100,21 @@ public:
         return static_cast<const Link&>(obj).owner_ == this;
     }
 
-    T& front() const KL_LIFETIMEBOUND {
+    // Const is deep: a const list (e.g. reached through an Arc) lends only
+    // const elements.
+    T& front() KL_LIFETIMEBOUND {
         KLIB_CHECK(head_ != nullptr, "List: front of empty list");
         return obj_of(*head_);
     }
-    T& back() const KL_LIFETIMEBOUND {
+    const T& front() const KL_LIFETIMEBOUND {
+        KLIB_CHECK(head_ != nullptr, "List: front of empty list");
+        return obj_of(*head_);
+    }
+    T& back() KL_LIFETIMEBOUND {
+        KLIB_CHECK(tail_ != nullptr, "List: back of empty list");
+        return obj_of(*tail_);
+    }
+    const T& back() const KL_LIFETIMEBOUND {
         KLIB_CHECK(tail_ != nullptr, "List: back of empty list");
         return obj_of(*tail_);
     }
@@ -114,33 +132,43 @@ public:
     }
 
     // Iterator holding a borrow of the list: linking/unlinking while any
-    // iterator is alive is a check failure.
-    class Iter {
+    // iterator is alive is a check failure. U is T (from a non-const list)
+    // or const T (from a const list).
+    template <typename U>
+    class BasicIter {
     public:
-        Iter(const IntrusiveList& l, Link* at) : list_(&l), at_(at) { l.borrows_.acquire(); }
-        Iter(const Iter& o) : list_(o.list_), at_(o.at_) { list_->borrows_.acquire(); }
-        Iter& operator=(const Iter&) = delete;
-        ~Iter() { list_->borrows_.release(); }
-        T& operator*() const {
+        BasicIter(const IntrusiveList& l, Link* at) : list_(&l), at_(at) {
+            l.borrows_.template acquire_for<U>();
+        }
+        BasicIter(const BasicIter& o) : list_(o.list_), at_(o.at_) {
+            list_->borrows_.template acquire_for<U>();
+        }
+        BasicIter& operator=(const BasicIter&) = delete;
+        ~BasicIter() { list_->borrows_.template release_for<U>(); }
+        U& operator*() const {
             KLIB_CHECK(at_ != nullptr, "iterator: dereference out of range");
             return obj_of(*at_);
         }
-        T* operator->() const { return &**this; }
-        Iter& operator++() {
+        U* operator->() const { return &**this; }
+        BasicIter& operator++() {
             KLIB_CHECK(at_ != nullptr, "iterator: dereference out of range");
             at_ = at_->next_;
             return *this;
         }
-        bool operator==(const Iter& o) const noexcept { return at_ == o.at_; }
-        bool operator!=(const Iter& o) const noexcept { return at_ != o.at_; }
+        bool operator==(const BasicIter& o) const noexcept { return at_ == o.at_; }
+        bool operator!=(const BasicIter& o) const noexcept { return at_ != o.at_; }
 
     private:
         const IntrusiveList* list_;
         Link* at_;
     };
+    using Iter = BasicIter<T>;
+    using ConstIter = BasicIter<const T>;
 
-    Iter begin() const KL_LIFETIMEBOUND { return Iter(*this, head_); }
-    Iter end() const KL_LIFETIMEBOUND { return Iter(*this, nullptr); }
+    Iter begin() KL_LIFETIMEBOUND { return Iter(*this, head_); }
+    Iter end() KL_LIFETIMEBOUND { return Iter(*this, nullptr); }
+    ConstIter begin() const KL_LIFETIMEBOUND { return ConstIter(*this, head_); }
+    ConstIter end() const KL_LIFETIMEBOUND { return ConstIter(*this, nullptr); }
 
 private:
     static Link& link_of(T& obj) noexcept { return static_cast<Link&>(obj); }

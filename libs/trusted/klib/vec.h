@@ -18,7 +18,9 @@
 // mutation is a check failure, and data_[0, size_) always holds live
 // elements, so reentrant reads see only live objects.
 //
-// Not thread-safe (the borrow counter is a plain u32): protect with a lock.
+// Mutation needs exclusive (non-const) access: protect a shared Vec with a
+// lock. Const access may be shared between CPUs (an Arc<Vec<T>>): borrows
+// taken through const are counted atomically (klib/borrow.h).
 #pragma once
 
 #include <klib/alloc.h>
@@ -79,7 +81,7 @@ public:
     {
         Vec v;
         TRY(v.try_reserve(size_));
-        MutationGuard g(borrows_); // T's copy constructor must not mutate us
+        Borrowed<const T> g = borrow(); // T's copy constructor must not mutate us
         for (usize i = 0; i < size_; ++i) {
             // SAFETY: capacity >= size_, slot i is uninitialised.
             ::new (static_cast<void*>(v.data_ + i)) T(data_[i]);
@@ -107,7 +109,12 @@ public:
     T& at(usize i) KL_LIFETIMEBOUND { return (*this)[i]; }
     const T& at(usize i) const KL_LIFETIMEBOUND { return (*this)[i]; }
     T& front() KL_LIFETIMEBOUND { return (*this)[0]; }
+    const T& front() const KL_LIFETIMEBOUND { return (*this)[0]; }
     T& back() KL_LIFETIMEBOUND {
+        KLIB_CHECK(size_ > 0, "Vec: index out of bounds");
+        return data_[size_ - 1];
+    }
+    const T& back() const KL_LIFETIMEBOUND {
         KLIB_CHECK(size_ > 0, "Vec: index out of bounds");
         return data_[size_ - 1];
     }
@@ -251,20 +258,22 @@ private:
         KLIB_CHECK(!borrows_.borrowed(), "Vec: mutation while borrowed");
     }
 
-    // Held while element code runs inside a structural mutation: a
-    // reentrant mutation of this Vec is then a check failure.
+    // Held while element code runs inside a structural mutation (so with
+    // exclusive access to the Vec): a reentrant mutation of this Vec is
+    // then a check failure.
     class MutationGuard {
     public:
-        explicit MutationGuard(const BorrowCounter& c) : c_(c) { c_.acquire(); }
+        explicit MutationGuard(const BorrowCounter& c) : c_(c) { c_.acquire_exclusive(); }
         MutationGuard(const MutationGuard&) = delete;
         MutationGuard& operator=(const MutationGuard&) = delete;
-        ~MutationGuard() { c_.release(); }
+        ~MutationGuard() { c_.release_exclusive(); }
 
     private:
         const BorrowCounter& c_;
     };
 
-    Span<T> raw_span() const { return Span<T>::from_raw(data_, size_); }
+    Span<T> raw_span() { return Span<T>::from_raw(data_, size_); }
+    Span<const T> raw_span() const { return Span<const T>::from_raw(data_, size_); }
 
     // Geometric growth (x2, at least 4) so pushes are amortised O(1).
     usize next_capacity(usize needed) const noexcept {

@@ -158,3 +158,38 @@ TEST_F(PT, KernelHalfPdptsSurviveUnmap) {
     EXPECT_EQ(mem.table(root)[PageTableOps<FakeMem>::index(va, 3)], l4e);
     EXPECT_EQ(mem.live, 2); // root + PDPT
 }
+
+TEST_F(PT, ReplaceSwapsTheLeafInOneStore) {
+    const u64 va = 0x0000000040001000ull;
+    ASSERT_TRUE(ops.map(root, va, 0x7000, pte::USER, PageSize::Size4K).is_ok());
+    const int tables = mem.live;
+    auto old = ops.replace(root, va, 0x9000, pte::USER | pte::WRITE);
+    ASSERT_TRUE(old.is_ok());
+    EXPECT_EQ(old.value().phys, 0x7000u);
+    EXPECT_EQ(old.value().flags & pte::WRITE, 0u);
+    auto now = ops.query(root, va);
+    ASSERT_TRUE(now.has_value());
+    EXPECT_EQ(now.value().phys, 0x9000u);
+    EXPECT_NE(now.value().flags & pte::WRITE, 0u);
+    EXPECT_EQ(mem.live, tables); // no table freed or allocated
+    EXPECT_EQ(ops.replace(root, va + 0x1000, 0x9000, pte::USER).error(), klib::Error::NotFound);
+    EXPECT_EQ(ops.replace(root, 0x0000100000000000ull, 0x9000, pte::USER).error(),
+              klib::Error::NotFound);
+    EXPECT_EQ(ops.replace(root, va + 1, 0x9000, pte::USER).error(), klib::Error::InvalidArgument);
+}
+
+TEST_F(PT, NextPresentSkipsAbsentSubtrees) {
+    const u64 a = 0x0000000000401000ull;
+    const u64 b = 0x0000000080000000ull;      // another PDPT entry
+    const u64 c = 0x0000010000000000ull + 0x3000; // another PML4 entry
+    for (u64 va : {a, b, c}) {
+        ASSERT_TRUE(ops.map(root, va, 0x7000, pte::USER, PageSize::Size4K).is_ok());
+    }
+    EXPECT_EQ(ops.next_present(root, 0x10000, 0x0000800000000000ull).value_or(0), a);
+    EXPECT_EQ(ops.next_present(root, a, a + 1).value_or(0), a);
+    EXPECT_EQ(ops.next_present(root, a + 0x1000, 0x0000800000000000ull).value_or(0), b);
+    EXPECT_EQ(ops.next_present(root, b + 1, 0x0000800000000000ull).value_or(0), b + 1);
+    EXPECT_EQ(ops.next_present(root, b + 0x1000, 0x0000800000000000ull).value_or(0), c);
+    EXPECT_FALSE(ops.next_present(root, c + 0x1000, 0x0000800000000000ull).has_value());
+    EXPECT_FALSE(ops.next_present(root, a + 0x1000, b).has_value()); // end exclusive
+}

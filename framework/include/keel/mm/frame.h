@@ -38,6 +38,9 @@ public:
 
     // A fresh zero-filled frame, or Error::NoMemory.
     static klib::Result<Frame> alloc();
+    // Bytes currently free in the physical allocator (sysinfo's freeram;
+    // tests use it to show that a lazy mapping allocated nothing).
+    static u64 free_bytes();
 
     Frame(Frame&& o) noexcept : pa_(o.pa_) { o.pa_ = INVALID; }
     Frame& operator=(Frame&& o) noexcept;
@@ -58,6 +61,10 @@ public:
     klib::Result<void> read_bytes(usize offset, klib::Span<u8> out) const;
     klib::Result<void> write_bytes(usize offset, klib::Span<const u8> in);
     void fill_zero();
+    // Copies all SIZE bytes of `src` into this frame (copy-on-write breaks
+    // a shared page with one copy, no bounce buffer). Copying a frame onto
+    // itself leaves it unchanged.
+    void copy_from(const Frame& src);
 
     // Inline: a bounds check and one load (a bench showed the out-of-line
     // copy at 50x the cost of a raw access under emulation).

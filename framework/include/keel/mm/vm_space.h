@@ -12,6 +12,23 @@
 // copies through the kernel's direct map, honouring the user permissions
 // (a write needs a writable page). An unmapped page is Error::Fault: demand
 // paging and copy-on-write are the services' business (map, then retry).
+//
+// The framework never decides policy: it maps frames, changes permissions,
+// replaces and removes mappings and flushes TLBs; which page goes where
+// (lazy allocation, copy-on-write, file pages) is decided in services.
+// Every method is const and thread-safe: the space synchronises internally
+// (one lock per space), so the threads of a process can share one.
+//
+// TLB: a method that removes or weakens a translation flushes it on this
+// CPU before it returns, and a frame whose mapping went away is released
+// (or handed back) only after that flush. Only one CPU runs user code
+// today; with SMP, every CPU that has the space loaded (a per-space CPU
+// mask set by activate()) must be sent a shootdown IPI and acknowledge it
+// before the same point -- unmap, unmap_range, replace, protect and
+// protect_range are the places, and they batch one shootdown per call.
+// A space not loaded on this CPU needs no flush: user pages are not global
+// and loading CR3 drops them (with PCIDs, activate() would have to flush a
+// space changed while it was not loaded).
 #pragma once
 
 #include <keel/mm/frame.h>
@@ -56,11 +73,28 @@ public:
     // Maps `frame` at page-aligned user address `va`. Errors: InvalidArgument
     // (unaligned, below USER_START or not a user address), Exists (already
     // mapped), NoMemory.
-    klib::Result<void> map(u64 va, Frame frame, VmPerms perms);
+    klib::Result<void> map(u64 va, Frame frame, VmPerms perms) const;
     // Removes the mapping at `va` and hands the frame back (NotFound if none).
-    klib::Result<Frame> unmap(u64 va);
+    klib::Result<Frame> unmap(u64 va) const;
     // Changes the permissions of the page at `va` (NotFound if unmapped).
-    klib::Result<void> protect(u64 va, VmPerms perms);
+    klib::Result<void> protect(u64 va, VmPerms perms) const;
+    // Points the mapped page at `va` to `frame` with `perms` in one page-
+    // table store, so no other user of the space ever sees the page absent
+    // (copy-on-write breaks a shared page this way); returns the old frame
+    // once the TLB no longer holds it. Errors: InvalidArgument, NotFound.
+    klib::Result<Frame> replace(u64 va, Frame frame, VmPerms perms) const;
+
+    // Range forms: [start, end) page-aligned user addresses (else
+    // InvalidArgument). Absent page-table subtrees are skipped whole, so a
+    // sparse range costs what is mapped in it, not its size.
+    // Removes every mapping in the range, releasing the frames after the
+    // TLB flush; returns how many pages were unmapped.
+    klib::Result<u64> unmap_range(u64 start, u64 end) const;
+    // Sets `perms` on every mapped page of the range; returns the count.
+    klib::Result<u64> protect_range(u64 start, u64 end, VmPerms perms) const;
+    // The lowest mapped page address in [start, end), if any (walks the
+    // mappings of a range: fork, mincore).
+    klib::Optional<u64> next_mapped(u64 start, u64 end) const;
 
     struct Mapping {
         Frame frame;
@@ -106,6 +140,7 @@ private:
     u64 root() const;
     klib::Result<void> copy(u64 va, usize len, bool to_user, klib::Span<u8> out,
                             klib::Span<const u8> in) const;
+    static bool range_ok(u64 start, u64 end);
 
     SpinLock<State, IrqOff> state_;
     bool moved_ = false;

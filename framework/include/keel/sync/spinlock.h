@@ -73,7 +73,8 @@ public:
     };
 
     // Takes the lock; released when the guard goes out of scope.
-    [[nodiscard]] Guard lock() KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS {
+    // Const, like with(): the lock is what makes shared access exclusive.
+    [[nodiscard]] Guard lock() const KL_LIFETIMEBOUND KL_NO_THREAD_SAFETY_ANALYSIS {
         return Guard(*this);
     }
 

@@ -1,9 +1,11 @@
-// Benchmark workloads written in the safe subset. The same source is
-// compiled twice: as service code (services/bench/bench_checked.cpp, with the
-// safety plugin and the mandatory runtime checks) and as framework code
+// Benchmark workloads written in the safe subset. One text, compiled twice:
+// as service code (services/bench/bench_checked.cpp, with the safety plugin
+// and the mandatory runtime checks) and as framework code
 // (framework/bench/bench_framework.cpp, without them), so the difference
-// between the two is the cost of the service flags alone. Everything here
-// has internal linkage: each TU gets its own copy.
+// between the two is the cost of the service flags alone. It lives in
+// libs/safe, which both halves may include (the framework never includes a
+// services/ header), and `make check-safety` checks it like all libs/safe.
+// Everything here has internal linkage: each TU gets its own copy.
 #pragma once
 
 #include <klib/algorithm.h>
@@ -76,6 +78,27 @@ constexpr usize BENCH_ELEMS = 16384;
         sum += MUST(f.read_val<u64>(off));
     }
     return sum;
+}
+
+// Shared borrows: 1000 borrow guards taken through const (each one an
+// atomic increment and decrement of the Vec's borrow counter).
+[[maybe_unused]] u64 bench_borrows(const klib::Vec<u32>& v, usize n) {
+    u64 sum = 0;
+    for (usize i = 0; i < n; ++i) {
+        auto g = v.span();
+        sum += g[i % g.size()];
+    }
+    return sum;
+}
+
+// Appends into reserved capacity (each push checks the borrow counter and
+// holds it while the element is built).
+[[maybe_unused]] u64 bench_push(klib::Vec<u32>& v, usize n) {
+    v.clear();
+    for (usize i = 0; i < n; ++i) {
+        MUST(v.try_push(u32(i)));
+    }
+    return v.size();
 }
 
 [[maybe_unused]] u64 bench_lock_increments(const keel::SpinLock<u64>& lock, usize n) {

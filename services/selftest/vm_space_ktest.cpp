@@ -1,0 +1,125 @@
+// ktests for the VmSpace range primitives (unmap_range, protect_range,
+// next_mapped, replace) and Frame::copy_from, including that each flushes
+// the TLB: user code that ran with a translation cached must see the
+// change at once.
+#include "user_fixture.h"
+#include <keel/ktest.h>
+#include <keel/mm/vm_space.h>
+#include <keel/user.h>
+#include <klib/array.h>
+
+namespace services::selftest {
+
+namespace {
+
+using namespace fixture;
+constexpr u64 PAGE = keel::VmSpace::PAGE;
+
+// movb %bl, 0x600000 ; syscall ; jmp back to the start
+constexpr klib::Array<u8, 11> STORE_LOOP = {0x88, 0x1c, 0x25, 0x00, 0x00, 0x60,
+                                            0x00, 0x0f, 0x05, 0xeb, 0xf5};
+
+u8 byte_at(const keel::Frame& f) {
+    return MUST(f.read_val<u8>(0));
+}
+
+} // namespace
+
+KTEST(vm_space_range_walk_skips_holes) {
+    keel::VmSpace space = MUST(keel::VmSpace::create());
+    const klib::Array<u64, 4> at = {0x10000000, 0x10001000, 0x30000000, 0x4ffff000};
+    for (u64 va : at) {
+        MUST(space.map(va, MUST(keel::Frame::alloc()), RW));
+    }
+    KEXPECT_EQ(space.next_mapped(0x10000, 0x7fff0000).value_or(0), u64(0x10000000));
+    KEXPECT_EQ(space.next_mapped(0x10000800, 0x7fff0000).value_or(0), u64(0x10000000));
+    KEXPECT_EQ(space.next_mapped(0x10002000, 0x7fff0000).value_or(0), u64(0x30000000));
+    KEXPECT(!space.next_mapped(0x50000000, keel::VmSpace::USER_END).has_value());
+    KEXPECT(!space.next_mapped(0x10002000, 0x30000000).has_value()); // end is exclusive
+
+    KEXPECT_EQ(MUST(space.protect_range(0x10000000, 0x50000000, RO)), u64(4));
+    KEXPECT(!space.query(0x4ffff000).value().perms.write);
+    KEXPECT(space.protect_range(0x10000001, 0x50000000, RO).error() == klib::Error::InvalidArgument);
+    KEXPECT(space.unmap_range(0x1000, 0x2000).error() == klib::Error::InvalidArgument);
+    KEXPECT(space.unmap_range(0x20000, 0x10000).error() == klib::Error::InvalidArgument);
+
+    keel::Frame held = space.query(0x30000000).value().frame.clone();
+    const u64 before = keel::Frame::free_bytes();
+    KEXPECT_EQ(MUST(space.unmap_range(0x10001000, 0x40000000)), u64(2));
+    KEXPECT_EQ(space.mapped_pages(), u64(2));
+    // One frame went back to the allocator; the held one survives.
+    KEXPECT_GE(keel::Frame::free_bytes(), before + PAGE);
+    KEXPECT_EQ(held.ref_count(), 1u);
+    KEXPECT(space.query(0x10000000).has_value());
+    KEXPECT(!space.query(0x30000000).has_value());
+    // A 1 GiB range with nothing mapped costs no time to walk.
+    KEXPECT_EQ(MUST(space.unmap_range(0x100000000, 0x140000000)), u64(0));
+}
+
+KTEST(vm_space_replace_swaps_in_one_step) {
+    keel::VmSpace space = MUST(keel::VmSpace::create());
+    keel::Frame a = MUST(keel::Frame::alloc());
+    MUST(a.write_val<u8>(0, 'a'));
+    MUST(space.map(DATA, a.clone(), RO));
+    keel::Frame b = MUST(keel::Frame::alloc());
+    MUST(b.write_val<u8>(0, 'b'));
+    keel::Frame old = MUST(space.replace(DATA, klib::move(b), RW));
+    KEXPECT_EQ(old.paddr(), a.paddr());
+    KEXPECT_EQ(a.ref_count(), 2u); // `a` and `old`: the mapping let go
+    KEXPECT_EQ(MUST(space.read_val<u8>(DATA)), u8('b'));
+    KEXPECT(space.query(DATA).value().perms.write);
+    KEXPECT_EQ(space.mapped_pages(), u64(1));
+    KEXPECT(space.replace(DATA + PAGE, MUST(keel::Frame::alloc()), RW).error() ==
+            klib::Error::NotFound);
+    KEXPECT(space.replace(DATA + 1, MUST(keel::Frame::alloc()), RW).error() ==
+            klib::Error::InvalidArgument);
+}
+
+KTEST(frame_copy_from_copies_every_byte) {
+    keel::Frame src = MUST(keel::Frame::alloc());
+    MUST(src.write_val<u64>(0, 0x1122334455667788ull));
+    MUST(src.write_val<u64>(keel::Frame::SIZE - 8, 0x99));
+    keel::Frame dst = MUST(keel::Frame::alloc());
+    dst.copy_from(src);
+    KEXPECT_EQ(MUST(dst.read_val<u64>(0)), 0x1122334455667788ull);
+    KEXPECT_EQ(MUST(dst.read_val<u64>(keel::Frame::SIZE - 8)), u64(0x99));
+    keel::Frame alias = src.clone();
+    src.copy_from(alias); // onto itself: unchanged
+    KEXPECT_EQ(MUST(src.read_val<u64>(0)), 0x1122334455667788ull);
+}
+
+KTEST(vm_space_range_ops_flush_the_tlb) {
+    keel::VmSpace space = space_with(STORE_LOOP.span());
+    keel::UserContext ctx = ctx_at_code();
+    ctx.regs.rbx = 0x5a;
+    // The store runs once: DATA's writable translation is now cached.
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
+    KEXPECT_EQ(MUST(space.read_val<u8>(DATA)), u8(0x5a));
+
+    // Read-only now: the very next store must fault (present, write, user).
+    KEXPECT_EQ(MUST(space.protect_range(DATA, DATA + PAGE, RO)), u64(1));
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+    KEXPECT_EQ(ctx.exception.vector, u64(14));
+    KEXPECT_EQ(ctx.exception.error_code, u64(7));
+    KEXPECT_EQ(ctx.exception.fault_addr, DATA);
+
+    // Writable again, then a new frame swapped in: the store lands there.
+    MUST(space.protect(DATA, RW));
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
+    keel::Frame fresh = MUST(keel::Frame::alloc());
+    keel::Frame old = MUST(space.replace(DATA, fresh.clone(), RW));
+    MUST(old.write_val<u8>(0, 0));
+    ctx.regs.rbx = 0x77;
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Syscall);
+    KEXPECT_EQ(byte_at(fresh), u8(0x77));
+    KEXPECT_EQ(byte_at(old), u8(0)); // no write through a stale entry
+
+    // Gone: not present.
+    KEXPECT_EQ(MUST(space.unmap_range(DATA, DATA + PAGE)), u64(1));
+    KASSERT(keel::execute_user(space, ctx) == keel::UserExit::Exception);
+    KEXPECT_EQ(ctx.exception.error_code, u64(6)); // write, user, not present
+    KEXPECT_EQ(byte_at(fresh), u8(0x77));
+    KEXPECT_EQ(fresh.ref_count(), 1u);
+}
+
+} // namespace services::selftest
