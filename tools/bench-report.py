@@ -5,10 +5,11 @@
 
 Drift: "control" is a pure user-space loop; its time measures the host. The
 suite runs it before every benchmark ("NAME.ctl"), in batches as long as the
-benchmark's. Each sample is normalised to the fastest control loop of the
-run (value * best_ctl / ctl: the time on a host at full speed), and a sample
-whose control loop ran more than DRIFT_LIMIT slower than that is unusable
-and left out (shown per boot). Keel/Linux is the ratio of the medians of
+benchmark's. Each sample is normalised by it (value / ctl * the run's
+fastest ctl: the time on the host at full speed, in the same clock), which
+cancels a uniformly slowed host and a boot's mis-calibrated clock; a sample
+whose control loop ran more than DRIFT_LIMIT slower than the fastest of its
+boot is unusable and left out (shown per boot). Keel/Linux is the ratio of the medians of
 the normalised samples; "raw ratio" uses the unnormalised usable samples.
 --check: the short mode of make test: every boot must end with "bench done
 ok" and Linux must run every path; prints "bench-linux: N passed, N failed"."""
@@ -115,9 +116,18 @@ def main():
                if n.endswith(".ctl") and isinstance(v, float)]
     best_ctl = min(all_ctl) if all_ctl else None
 
+    # The reference is the fastest control loop of the same boot: each boot
+    # calibrates its own clock (a TSC rate measured on a busy host can be
+    # off), and normalising by a control loop timed with the same clock
+    # cancels that scale as well as a uniformly slowed host.
+    for k in runs:
+        for r in runs[k]:
+            cs = [v for n, v in r["results"].items() if n.endswith(".ctl") and isinstance(v, float)]
+            r["best_ctl"] = min(cs) if cs else None
+
     def drift_of(r, name):
         c = ctl_of(r["results"], name)
-        return c / best_ctl - 1 if c is not None and best_ctl else None
+        return c / r["best_ctl"] - 1 if c is not None and r["best_ctl"] else None
 
     def usable(r, name):
         if not r["ok"]:
@@ -131,7 +141,7 @@ def main():
         v = r["results"].get(name)
         if name in ("boot_ms", "control", "control_end"):
             return v
-        return v / ctl_of(r["results"], name) * best_ctl
+        return v / ctl_of(r["results"], name) * best_ctl  # in ns at the run's fastest control
     for k in runs:
         for r in runs[k]:
             drifts = [drift_of(r, n) for n in order if drift_of(r, n) is not None]
@@ -171,9 +181,9 @@ def main():
     print(f"QEMU: {a.qemu}")
     h = host_info()
     print(f"host: {h['cpu']}, {h['cores']} cores, Linux {h['kernel']}, {h['qemu']}")
-    print(f"control loop: fastest {best_ctl or 0:.3f} ns/iteration; samples normalised to it by the"
-          f" control loop run before each; a sample whose control loop ran more than {DRIFT_LIMIT:.0%}"
-          f" slower is dropped")
+    print(f"control loop: fastest {best_ctl or 0:.3f} ns/iteration; every sample is normalised by the"
+          f" control loop run before it; a sample whose control loop ran more than {DRIFT_LIMIT:.0%}"
+          f" slower than its boot's fastest is dropped")
     for k in runs:
         for r in runs[k]:
             d = r["drift"]
