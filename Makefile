@@ -1,6 +1,6 @@
 # Keel: a framekernel in C++. See README.md.
 #   make run     build and boot Keel in QEMU (serial console on this terminal)
-#   make test    host tests + safety checks + ktests; ends with "N passed, N failed"
+#   make test    host tests + safety checks + ktests; ends with "N passed, N failed, N skipped"
 #   make ktest / iso / gdb / host-test / check-safety / tcb / deps / bench / bench-linux
 
 .DEFAULT_GOAL := all

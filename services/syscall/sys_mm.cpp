@@ -1,4 +1,5 @@
-// mmap, munmap, mprotect, mremap, madvise, mincore: argument checks and
+// mmap, munmap, mprotect, mremap, madvise, mincore, msync, mlock: argument
+// checks and
 // errno in Linux's order; the areas and demand paging are services/mm's.
 // mmap maps nothing: pages are made when first touched.
 #include "syscall.h"
@@ -35,6 +36,12 @@ constexpr u64 MADV_SEQUENTIAL = 2;
 constexpr u64 MADV_WILLNEED = 3;
 constexpr u64 MADV_DONTNEED = 4;
 constexpr u64 MADV_FREE = 8;
+constexpr u64 MS_ASYNC = 1;
+constexpr u64 MS_INVALIDATE = 2;
+constexpr u64 MS_SYNC = 4;
+constexpr u64 MCL_CURRENT = 1;
+constexpr u64 MCL_FUTURE = 2;
+constexpr u64 MCL_ONFAULT = 4;
 // Lowest address mmap may use (Debian's vm.mmap_min_addr) and the top of
 // the mmap area: 128 MiB below the stack top, as Linux's mmap_base.
 constexpr u64 MMAP_MIN_ADDR = 0x10000;
@@ -279,6 +286,78 @@ SysResult sys_mincore(process::Process& p, const Args& args) {
         TRY_SYS(p.space.write_bytes(vec + done, part));
         done += n;
     }
+    return u64(0);
+}
+
+SysResult sys_msync(process::Process& p, const Args& args) {
+    const u64 addr = args.a[0];
+    const u64 len = page_up(args.a[1]);
+    const u64 flags = args.a[2];
+    if ((addr & (PAGE - 1)) != 0 || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0 ||
+        ((flags & MS_ASYNC) != 0 && (flags & MS_SYNC) != 0)) {
+        return Errno::EINVAL;
+    }
+    if (len < args.a[1] || addr > USER_END - len) {
+        return Errno::ENOMEM;
+    }
+    // Nothing to write back: shared file pages never reach the file yet
+    // (docs/architecture.md, Virtual memory).
+    if (len != 0 && !p.space.covers(addr, addr + len)) {
+        return Errno::ENOMEM;
+    }
+    return u64(0);
+}
+
+namespace {
+
+// mlock: the pages are made resident (nothing is ever swapped out).
+SysResult lock_range(process::Process& p, u64 addr, u64 len_arg) {
+    const u64 start = addr & ~(PAGE - 1);
+    const u64 end = page_up(addr + len_arg);
+    if (addr + len_arg < addr || end < addr + len_arg || end > USER_END) {
+        return Errno::ENOMEM;
+    }
+    if (start == end) {
+        return u64(0);
+    }
+    if (!p.space.covers(start, end)) {
+        return Errno::ENOMEM;
+    }
+    p.space.populate(start, end);
+    return u64(0);
+}
+
+} // namespace
+
+SysResult sys_mlock(process::Process& p, const Args& args) {
+    return lock_range(p, args.a[0], args.a[1]);
+}
+
+SysResult sys_munlock(process::Process& p, const Args& args) {
+    const u64 addr = args.a[0];
+    const u64 end = page_up(addr + args.a[1]);
+    if (addr + args.a[1] < addr || end > USER_END) {
+        return Errno::ENOMEM;
+    }
+    if (end > (addr & ~(PAGE - 1)) && !p.space.covers(addr & ~(PAGE - 1), end)) {
+        return Errno::ENOMEM;
+    }
+    return u64(0);
+}
+
+SysResult sys_mlockall(process::Process& p, const Args& args) {
+    const u64 flags = args.a[0];
+    if (flags == 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) != 0 ||
+        flags == MCL_ONFAULT) {
+        return Errno::EINVAL;
+    }
+    (void)p;
+    return u64(0);
+}
+
+SysResult sys_munlockall(process::Process& p, const Args& args) {
+    (void)p;
+    (void)args;
     return u64(0);
 }
 

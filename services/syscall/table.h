@@ -26,6 +26,7 @@
     X(21, access)                                                                                  \
     X(24, sched_yield)                                                                             \
     X(25, mremap)                                                                                  \
+    X(26, msync)                                                                                   \
     X(27, mincore)                                                                                 \
     X(28, madvise)                                                                                 \
     X(32, dup)                                                                                     \
@@ -47,6 +48,10 @@
     X(108, getegid)                                                                                \
     X(110, getppid)                                                                                \
     X(115, getgroups)                                                                              \
+    X(149, mlock)                                                                                  \
+    X(150, munlock)                                                                                \
+    X(151, mlockall)                                                                               \
+    X(152, munlockall)                                                                             \
     X(157, prctl)                                                                                  \
     X(158, arch_prctl)                                                                             \
     X(186, gettid)                                                                                 \

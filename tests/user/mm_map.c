@@ -214,6 +214,19 @@ int main(void) {
     printf("dup shares pages: %c %c\n", dup[5], sh2[6]);
     show_map("mremap dup private", mremap(d, 0, P, MREMAP_MAYMOVE));
 
+    // msync and mlock.
+    char* ml = anon(NULL, 4 * P, RW, MAP_PRIVATE);
+    show("msync", msync(ml, 4 * P, MS_SYNC));
+    show("msync bad flags", msync(ml, P, MS_SYNC | MS_ASYNC));
+    show("msync unaligned", msync(ml + 1, P, MS_SYNC));
+    show("msync unmapped", msync((void*)0x360000000, P, MS_SYNC));
+    show("mlock", mlock(ml + 10, 2 * P));
+    show("resident after mlock", resident(ml, 4));
+    show("munlock", munlock(ml, 4 * P));
+    show("mlock unmapped", mlock((void*)0x360000000, P));
+    show("mlockall bad", mlockall(0));
+    show("mlockall onfault only", mlockall(MCL_ONFAULT));
+
     // File mappings: private copies, the file unchanged.
     char* fm = mmap(NULL, 2 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     show_map("mmap file private", fm);

@@ -345,6 +345,8 @@ public:
     bool VisitFieldDecl(FieldDecl* d) {
         if (d->isImplicit() || !c_.checked(d->getLocation()))
             return true;
+        if (d->hasInClassInitializer() && d->getInClassInitializer())
+            borrow_.scan_body(d->getInClassInitializer()); // calls in default member initialisers
         if (d->getType()->isReferenceType())
             c_.report(d->getLocation(), "KS-BORROW",
                       "reference member '" + d->getName() + "' (a stored borrow)");
@@ -398,6 +400,10 @@ public:
         // lambdas kept in a local that is only ever called.
         if (fd->doesThisDeclarationHaveABody())
             borrow_.scan_body(fd->getBody());
+        if (const auto* ctor = dyn_cast<CXXConstructorDecl>(fd))
+            for (const CXXCtorInitializer* ci : ctor->inits())
+                if (ci->isWritten() && ci->getInit())
+                    borrow_.scan_body(ci->getInit()); // calls in mem-initialisers
         if (!ret->isDependentType() && !ret->isUndeducedType() && types_.is_borrow(ret) &&
             !is_assignment_returning_this(fd) && !returns_only_literals(fd) &&
             !borrow_.returns_subview_of_params(fd))

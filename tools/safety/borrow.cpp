@@ -551,12 +551,15 @@ void BorrowScan::closure_writes(const LambdaExpr* le, Places& out) {
     collect_writes(le->getBody(), ws);
     for (Write& w : ws)
         for (Place& p : w.places) {
+            // Written through a variable captured by reference (directly or
+            // through a local reference/view bound to it) or `this`.
             bool captured = false;
             for (const LambdaCapture& cap : le->captures())
                 if (cap.capturesThis() && p.root == &kThis)
                     captured = true;
                 else if (cap.capturesVariable() && cap.getCaptureKind() == LCK_ByRef &&
-                    cap.getCapturedVar() == p.root)
+                         (cap.getCapturedVar() == p.root ||
+                          llvm::is_contained(p.via, cap.getCapturedVar())))
                     captured = true;
             if (captured)
                 out.push_back(p);
@@ -748,14 +751,66 @@ void BorrowScan::check_region(const VarDecl* v, StringRef name, SourceLocation d
 
 // Two paths to one place in one call, one of which may mutate it:
 // `f(v, v[0])`, `append(s, s)` (String& and StringView), `v.try_push(v[0])`.
+// A closure in a call (as an argument, or as the object called): it writes
+// what its body writes through its captures, and borrows everything it
+// captures by reference (its body may hold references into them while the
+// callee mutates another argument) and what its captured views borrow.
+void BorrowScan::closure_roles(const LambdaExpr* le, const Expr* at,
+                               llvm::SmallVectorImpl<Arg>& roles) {
+    Arg w{at, {}, true};
+    closure_writes(le, w.places);
+    if (!w.places.empty())
+        roles.push_back(std::move(w));
+    Arg r{at, {}, false};
+    for (const LambdaCapture& cap : le->captures()) {
+        if (cap.capturesThis())
+            r.places.push_back(Place{&kThis, {}, {}});
+        else if (cap.capturesVariable() && cap.getCaptureKind() == LCK_ByRef)
+            r.places.push_back(Place{cap.getCapturedVar(), {}, {}});
+    }
+    if (resolve(le, r.places, true)) {
+        expand(r.places, true);
+        if (!r.places.empty())
+            roles.push_back(std::move(r));
+    }
+}
+
+// The object of a method call: written by a mutating method; otherwise
+// borrowed for the duration of the call (a const method may hold a
+// reference into it while a closure argument mutates it).
+void BorrowScan::object_role(const CXXMethodDecl* md, const Expr* obj,
+                             llvm::SmallVectorImpl<Arg>& roles) {
+    if (!md || md->isStatic() || isa<CXXConstructorDecl>(md))
+        return;
+    if (md->getParent()->isLambda()) {
+        const LambdaExpr* le = strip_to_lambda(obj);
+        if (!le)
+            if (const auto* dr = dyn_cast<DeclRefExpr>(obj->IgnoreParenImpCasts()))
+                le = stored_lambda(dyn_cast<VarDecl>(dr->getDecl()));
+        if (le)
+            closure_roles(le, obj, roles);
+        return;
+    }
+    if (mutating_method(md)) {
+        Arg a{obj, {}, true};
+        write_places(obj, a.places);
+        if (!a.places.empty())
+            roles.push_back(std::move(a));
+        return;
+    }
+    if (obj->isPRValue() && !types_.is_view(obj->getType()))
+        return;
+    Arg r{obj, {}, false};
+    if (resolve(obj, r.places, true)) {
+        expand(r.places, true);
+        if (!r.places.empty())
+            roles.push_back(std::move(r));
+    }
+}
+
 void BorrowScan::check_call(const Expr* e) {
     if (e->isInstantiationDependent())
         return;
-    struct Arg {
-        const Expr* at;
-        Places places;
-        bool write;
-    };
     llvm::SmallVector<Arg, 6> roles;
     const FunctionDecl* fd = nullptr;
     llvm::ArrayRef<const Expr*> args;
@@ -763,21 +818,14 @@ void BorrowScan::check_call(const Expr* e) {
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(e)) {
         fd = mc->getMethodDecl();
         args = llvm::ArrayRef<const Expr*>(mc->getArgs(), mc->getNumArgs());
-        if (mutating_method(mc->getMethodDecl()) && mc->getImplicitObjectArgument()) {
-            Arg a{mc->getImplicitObjectArgument(), {}, true};
-            write_places(a.at, a.places);
-            roles.push_back(std::move(a));
-        }
+        if (const Expr* obj = mc->getImplicitObjectArgument(); obj && fd && !fd->isStatic())
+            object_role(cast<CXXMethodDecl>(fd), obj, roles);
     } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e)) {
         fd = oc->getDirectCallee();
         args = llvm::ArrayRef<const Expr*>(oc->getArgs(), oc->getNumArgs());
         if (const auto* md = dyn_cast_or_null<CXXMethodDecl>(fd); md && oc->getNumArgs() >= 1) {
             offset = 1;
-            if (mutating_method(md)) {
-                Arg a{oc->getArg(0), {}, true};
-                write_places(a.at, a.places);
-                roles.push_back(std::move(a));
-            }
+            object_role(md, oc->getArg(0), roles);
         }
     } else if (const auto* call = dyn_cast<CallExpr>(e)) {
         fd = call->getDirectCallee();
@@ -786,7 +834,7 @@ void BorrowScan::check_call(const Expr* e) {
         fd = ce->getConstructor();
         args = llvm::ArrayRef<const Expr*>(ce->getArgs(), ce->getNumArgs());
     }
-    if (!fd || identity_function(fd) || args.size() < 1)
+    if (!fd || identity_function(fd))
         return;
     for (unsigned i = offset; i < args.size(); ++i) {
         unsigned pi = i - offset;
@@ -795,20 +843,22 @@ void BorrowScan::check_call(const Expr* e) {
         const Expr* a = args[i];
         if (!a || isa<CXXDefaultArgExpr>(a))
             continue;
+        // Writes made while evaluating the argument (unsequenced with the
+        // other arguments: `use(v[0], v.try_push(1))`).
+        if (!strip_to_lambda(a)) {
+            llvm::SmallVector<Write, 4> ws;
+            collect_writes(a, ws);
+            Arg w{a, {}, true, true};
+            for (Write& x : ws)
+                w.places.append(x.places.begin(), x.places.end());
+            if (!w.places.empty())
+                roles.push_back(std::move(w));
+        }
         QualType pt = fd->getParamDecl(pi)->getType();
         // A closure: may mutate what it captures by reference, and borrows
         // what its captured views borrow.
         if (const LambdaExpr* le = strip_to_lambda(a)) {
-            Arg w{a, {}, true};
-            closure_writes(le, w.places);
-            if (!w.places.empty())
-                roles.push_back(std::move(w));
-            Arg r{a, {}, false};
-            if (resolve(le, r.places, true)) {
-                expand(r.places, true);
-                if (!r.places.empty())
-                    roles.push_back(std::move(r));
-            }
+            closure_roles(le, a, roles);
             continue;
         }
         bool view = types_.is_view(a->getType());
@@ -857,11 +907,18 @@ void BorrowScan::check_call(const Expr* e) {
                 continue; // one closure: its writes and its borrows
             // Two paths to objects that own nothing (trivially destructible:
             // `swap(s[i], s[j])` on integers) cannot free anything.
-            if (owns_nothing(roles[i].at->getType()) && owns_nothing(roles[j].at->getType()))
+            if (!roles[i].nested && !roles[j].nested && owns_nothing(roles[i].at->getType()) &&
+                owns_nothing(roles[j].at->getType()))
                 continue;
             for (const Place& p : roles[i].places)
                 for (const Place& q : roles[j].places)
-                    if (overlaps(p, q)) {
+                    // A write made while evaluating an argument is over
+                    // before the call: it conflicts only with what the
+                    // other path holds *inside* the written object.
+                    if (roles[i].nested || roles[j].nested
+                            ? (roles[i].nested && write_frees(p, q)) ||
+                                  (roles[j].nested && write_frees(q, p))
+                            : overlaps(p, q)) {
                         c_.report(roles[j].at->getExprLoc(), "KS-CONTAINER",
                                   "two paths to '" + describe(p.steps.size() <= q.steps.size()
                                                                   ? p
@@ -873,6 +930,39 @@ void BorrowScan::check_call(const Expr* e) {
                         return;
                     }
         }
+}
+
+// Operands of a built-in operator are unsequenced (except `,`, `&&`, `||`,
+// assignments and shifts): a write in one operand may free what a
+// reference computed by the other points into (`v[0] + grow(v)`).
+void BorrowScan::check_unsequenced(const BinaryOperator* bo) {
+    if (bo->isCommaOp() || bo->isLogicalOp() || bo->isAssignmentOp() || bo->isShiftOp())
+        return;
+    const Expr* side[2] = {bo->getLHS(), bo->getRHS()};
+    for (int k = 0; k < 2; ++k) {
+        llvm::SmallVector<Write, 4> ws;
+        collect_writes(side[k], ws);
+        if (ws.empty())
+            continue;
+        Places held;
+        const Expr* other = side[1 - k]->IgnoreImpCasts();
+        if (other->isPRValue() && !types_.is_view(other->getType()))
+            continue;
+        if (!resolve(other, held, true))
+            continue;
+        expand(held, true);
+        for (const Write& w : ws)
+            for (const Place& p : w.places)
+                for (const Place& q : held)
+                    if (write_frees(p, q)) {
+                        c_.report(w.at->getExprLoc(), "KS-CONTAINER",
+                                  "'" + describe(p) +
+                                      "' is mutated in one operand while the other operand "
+                                      "refers into it ('" + describe(q) +
+                                      "'): operands are unsequenced; use a local first");
+                        return;
+                    }
+    }
 }
 
 void BorrowScan::scan_body(const Stmt* body) {
@@ -900,6 +990,9 @@ void BorrowScan::scan_body(const Stmt* body) {
                     vars.push_back({v, ds});
         if (isa<CallExpr, CXXConstructExpr>(s) && c_.checked(s->getBeginLoc()))
             check_call(cast<Expr>(s));
+        if (const auto* bo = dyn_cast<BinaryOperator>(s);
+            bo && c_.checked(bo->getBeginLoc()) && !bo->isInstantiationDependent())
+            check_unsequenced(bo);
         for (const Stmt* ch : s->children())
             work.push_back(ch);
     }

@@ -89,6 +89,16 @@ private:
     void writes_of(const clang::Stmt* s, llvm::SmallVectorImpl<Write>& out);
     bool mutating_method(const clang::CXXMethodDecl* md);
 
+    struct Arg {
+        const clang::Expr* at;
+        Places places;
+        bool write;
+        bool nested = false; // writes made while evaluating the argument
+    };
+    void closure_roles(const clang::LambdaExpr* le, const clang::Expr* at,
+                       llvm::SmallVectorImpl<Arg>& roles);
+    void object_role(const clang::CXXMethodDecl* md, const clang::Expr* obj,
+                     llvm::SmallVectorImpl<Arg>& roles);
     void check_borrow_var(const clang::VarDecl* v, const clang::DeclStmt* ds);
     void check_region(const clang::VarDecl* v, llvm::StringRef name, clang::SourceLocation decl,
                       const Places& ps, const clang::Stmt* scope, clang::SourceLocation from,
@@ -101,6 +111,7 @@ private:
     bool plain_view(clang::QualType t);
     bool owns_nothing(clang::QualType t);
     void check_call(const clang::Expr* call);
+    void check_unsequenced(const clang::BinaryOperator* bo);
     const clang::Stmt* scope_of(const clang::DeclStmt* ds, const clang::VarDecl* v);
     clang::SourceLocation live_end(const clang::VarDecl* v, const clang::Stmt* scope,
                                    clang::SourceLocation from);

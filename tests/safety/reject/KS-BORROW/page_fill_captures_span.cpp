@@ -6,7 +6,7 @@
 #include <klib/function.h>
 #include <klib/span.h>
 namespace svc {
-using Fill = klib::Function<klib::Result<void>(unsigned long, keel::Frame&)>;
+using Fill = klib::Function<klib::Result<void>(unsigned long, keel::Frame&) const>;
 klib::Result<Fill> make_fill(klib::Span<const unsigned char> bytes) {
     return Fill::make([bytes](unsigned long off, keel::Frame& f) {
         return f.write_bytes(0, bytes.subspan(off, 16));
