@@ -119,6 +119,7 @@
     X(296, pwritev)                                                                                \
     X(302, prlimit64)                                                                              \
     X(306, syncfs)                                                                                 \
+    X(309, getcpu)                                                                                 \
     X(316, renameat2)                                                                              \
     X(318, getrandom)                                                                              \
     X(326, copy_file_range)                                                                        \

@@ -202,6 +202,20 @@ bool BorrowScan::resolve(const Expr* e, Places& out, bool deep, int depth) {
         }
         return true;
     }
+    // `box->method()`: the object is the pointer from a trusted operator->,
+    // which designates what the smart pointer owns.
+    if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e->IgnoreParenImpCasts());
+        oc && oc->getOperator() == OO_Arrow && oc->getNumArgs() >= 1) {
+        Places ps;
+        if (!resolve(oc->getArg(0), ps, deep, depth + 1))
+            return false;
+        for (Place& p : ps) {
+            if (!plain_view(oc->getArg(0)->getType()))
+                p.steps.push_back(Step{});
+            out.push_back(std::move(p));
+        }
+        return true;
+    }
     QualType t = e->getType();
     if (e->isPRValue() && !t.isNull() && !types_.is_view(t))
         return true; // an owned value (a copy, a number, a temporary)
@@ -615,6 +629,24 @@ SourceLocation BorrowScan::live_end(const VarDecl* v, const Stmt* scope, SourceL
         const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
         if (rd && (!rd->hasDefinition() || !rd->hasTrivialDestructor()))
             return full;
+    } else if (v->hasInit()) {
+        // A reference that extends a temporary with a destructor (`const
+        // auto& g = lock.lock();`): the temporary lives, and runs its
+        // destructor, at the end of the scope.
+        llvm::SmallVector<const Stmt*, 16> work{v->getInit()};
+        while (!work.empty()) {
+            const Stmt* s = work.pop_back_val();
+            if (!s || isa<LambdaExpr>(s))
+                continue;
+            if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(s);
+                m && m->getExtendingDecl() == v) {
+                const CXXRecordDecl* rd = m->getType()->getAsCXXRecordDecl();
+                if (rd && (!rd->hasDefinition() || !rd->hasTrivialDestructor()))
+                    return full;
+            }
+            for (const Stmt* ch : s->children())
+                work.push_back(ch);
+        }
     }
     // Loops re-run their body; structured bindings are used through their
     // names, not the variable: no NLL for those.
