@@ -16,7 +16,9 @@ keel::SpinLock<klib::Vec<Registered>> g_devices;
 
 // ---- /dev/null, /dev/zero, /dev/full ---------------------------------------
 
-constexpr klib::Array<u8, 256> ZEROS{};
+// A page of zeros in read-only data: /dev/zero copies a page per sink call
+// (each call is one walk of the user page tables).
+constexpr klib::Array<u8, 4096> ZEROS{};
 
 class NullFile final : public DeviceFile {
 public:
