@@ -61,6 +61,12 @@ bool mutator_name(StringRef n) {
            n == "operator+=";
 }
 
+// `x.operator->()` (the object expression of `x->m(...)`).
+bool is_arrow_call(const Expr* e) {
+    const auto* oc = dyn_cast<CXXOperatorCallExpr>(e->IgnoreParenImpCasts());
+    return oc && oc->getOperator() == OO_Arrow;
+}
+
 const LambdaExpr* strip_to_lambda(const Expr* e) {
     for (int depth = 0; e && depth < 16; ++depth) {
         e = e->IgnoreParens();
@@ -159,6 +165,26 @@ bool BorrowScan::resolve_args(const FunctionDecl* fd, llvm::ArrayRef<const Expr*
     return true;
 }
 
+// The pointer `x.operator->()` designates what `*x` designates: the object
+// `x` owns or points to, one indirection below `x`. Returns -1 when `e` is
+// not such a call, 0 when `x` cannot be resolved, 1 when resolved. Without this, `x->m(...)` would
+// be an rvalue pointer that "borrows nothing" and every check would skip it.
+int BorrowScan::resolve_arrow(const Expr* e, Places& out, bool deep, int depth) {
+    const auto* oc = dyn_cast<CXXOperatorCallExpr>(e->IgnoreParenImpCasts());
+    if (!oc || oc->getOperator() != OO_Arrow || oc->getNumArgs() < 1)
+        return -1;
+    Places base;
+    if (!resolve(oc->getArg(0), base, deep, depth + 1))
+        return 0;
+    bool ind = !plain_view(oc->getArg(0)->getType());
+    for (Place& p : base) {
+        if (ind)
+            p.steps.push_back(Step{});
+        out.push_back(std::move(p));
+    }
+    return 1;
+}
+
 bool BorrowScan::resolve(const Expr* e, Places& out, bool deep, int depth) {
     if (!e)
         return true;
@@ -202,6 +228,9 @@ bool BorrowScan::resolve(const Expr* e, Places& out, bool deep, int depth) {
         }
         return true;
     }
+    // `x->m` through a trusted `operator->`: exactly `(*x).m` (root cause A).
+    if (int r = resolve_arrow(e, out, deep, depth); r >= 0)
+        return r == 1;
     QualType t = e->getType();
     if (e->isPRValue() && !t.isNull() && !types_.is_view(t))
         return true; // an owned value (a copy, a number, a temporary)
@@ -798,7 +827,7 @@ void BorrowScan::object_role(const CXXMethodDecl* md, const Expr* obj,
             roles.push_back(std::move(a));
         return;
     }
-    if (obj->isPRValue() && !types_.is_view(obj->getType()))
+    if (obj->isPRValue() && !types_.is_view(obj->getType()) && !is_arrow_call(obj))
         return;
     Arg r{obj, {}, false};
     if (resolve(obj, r.places, true)) {

@@ -68,6 +68,7 @@ private:
     // a write target (unknown accessors may return the object itself: no
     // indirection, so the write covers more). False: cannot be determined.
     bool resolve(const clang::Expr* e, Places& out, bool deep, int depth = 0);
+    int resolve_arrow(const clang::Expr* e, Places& out, bool deep, int depth);
     bool resolve_args(const clang::FunctionDecl* fd, llvm::ArrayRef<const clang::Expr*> args,
                       unsigned offset, Places& out, bool deep, int depth);
     // Expands places rooted at local references/views by what those are
