@@ -387,8 +387,17 @@ public:
     }
 
     bool VisitFunctionDecl(FunctionDecl* fd) {
-        if (fd->isImplicit() || !c_.checked(fd->getLocation()))
+        if (fd->isImplicit())
             return true;
+        if (!c_.checked(fd->getLocation())) {
+            // A function whose name comes from a trusted macro (KTEST's
+            // token-pasted ktest_fn_NAME) but whose body is written in
+            // checked code: the body is checked code.
+            if (fd->doesThisDeclarationHaveABody() && fd->getBody() &&
+                c_.checked(fd->getBody()->getBeginLoc()))
+                borrow_.scan_body(fd->getBody());
+            return true;
+        }
         if (fd->isVariadic())
             c_.report(fd->getLocation(), "KS-STACK",
                       "C variadic function '" + fd->getName() + "' (use a variadic template)");
