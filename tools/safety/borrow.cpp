@@ -911,6 +911,12 @@ void BorrowScan::check_call(const Expr* e) {
                 if (!w.places.empty())
                     roles.push_back(std::move(w));
             }
+            // What computing the value holds while other arguments run
+            // (`f(v[0].get(), drop_all(v))`): only against nested writes.
+            Arg h{a, {}, false, false, true};
+            held_in(a, h.places);
+            if (!h.places.empty())
+                roles.push_back(std::move(h));
             continue;
         }
         if ((pt->isLValueReferenceType() && !pt->getPointeeType().isConstQualified()) ||
@@ -932,6 +938,9 @@ void BorrowScan::check_call(const Expr* e) {
         for (size_t j = i + 1; j < roles.size(); ++j) {
             if (!roles[i].write && !roles[j].write)
                 continue;
+            if ((roles[i].held_only && !roles[j].nested) ||
+                (roles[j].held_only && !roles[i].nested))
+                continue; // a computed value conflicts only with nested writes
             if (roles[i].at == roles[j].at)
                 continue; // one closure: its writes and its borrows
             // Two paths to objects that own nothing (trivially destructible:
@@ -961,6 +970,32 @@ void BorrowScan::check_call(const Expr* e) {
         }
 }
 
+// Storage an operand or argument may still use after a sibling operand
+// has run (evaluation interleaves: in `v[0].get() + (v.clear(), 1)` the
+// element reference can be computed before the clear and used after it):
+// the places of every glvalue subexpression (and `x.operator->()`) in `e`,
+// outside closure bodies. Unresolvable ones are skipped: what they borrow
+// is checked where they are declared.
+void BorrowScan::held_in(const Expr* e, Places& out) {
+    llvm::SmallVector<const Stmt*, 32> work{e};
+    while (!work.empty() && out.size() < 64) {
+        const Stmt* s = work.pop_back_val();
+        if (!s || isa<LambdaExpr>(s))
+            continue;
+        if (const auto* x = dyn_cast<Expr>(s); x && !x->isInstantiationDependent() &&
+                                               (x->isGLValue() || is_arrow_call(x)) &&
+                                               !isa<DeclRefExpr>(x)) {
+            Places ps;
+            if (resolve(x, ps, true)) {
+                expand(ps, true);
+                out.append(ps.begin(), ps.end());
+            }
+        }
+        for (const Stmt* ch : s->children())
+            work.push_back(ch);
+    }
+}
+
 // Operands of a built-in operator are unsequenced (except `,`, `&&`, `||`,
 // assignments and shifts): a write in one operand may free what a
 // reference computed by the other points into (`v[0] + grow(v)`).
@@ -975,11 +1010,10 @@ void BorrowScan::check_unsequenced(const BinaryOperator* bo) {
             continue;
         Places held;
         const Expr* other = side[1 - k]->IgnoreImpCasts();
-        if (other->isPRValue() && !types_.is_view(other->getType()))
-            continue;
-        if (!resolve(other, held, true))
-            continue;
-        expand(held, true);
+        if (!(other->isPRValue() && !types_.is_view(other->getType())) &&
+            resolve(other, held, true))
+            expand(held, true);
+        held_in(other, held); // what its subexpressions hold meanwhile
         for (const Write& w : ws)
             for (const Place& p : w.places)
                 for (const Place& q : held)

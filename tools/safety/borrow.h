@@ -95,7 +95,9 @@ private:
         Places places;
         bool write;
         bool nested = false; // writes made while evaluating the argument
+        bool held_only = false; // storage used while a by-value argument is computed
     };
+    void held_in(const clang::Expr* e, Places& out);
     void closure_roles(const clang::LambdaExpr* le, const clang::Expr* at,
                        llvm::SmallVectorImpl<Arg>& roles);
     void object_role(const clang::CXXMethodDecl* md, const clang::Expr* obj,
