@@ -644,6 +644,24 @@ SourceLocation BorrowScan::live_end(const VarDecl* v, const Stmt* scope, SourceL
         const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
         if (rd && (!rd->hasDefinition() || !rd->hasTrivialDestructor()))
             return full;
+    } else if (v->hasInit()) {
+        // A reference that extends a temporary with a destructor (`const
+        // auto& g = lock.lock();`): the temporary lives, and runs its
+        // destructor, at the end of the scope.
+        llvm::SmallVector<const Stmt*, 16> work{v->getInit()};
+        while (!work.empty()) {
+            const Stmt* s = work.pop_back_val();
+            if (!s || isa<LambdaExpr>(s))
+                continue;
+            if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(s);
+                m && m->getExtendingDecl() == v) {
+                const CXXRecordDecl* rd = m->getType()->getAsCXXRecordDecl();
+                if (rd && (!rd->hasDefinition() || !rd->hasTrivialDestructor()))
+                    return full;
+            }
+            for (const Stmt* ch : s->children())
+                work.push_back(ch);
+        }
     }
     // Loops re-run their body; structured bindings are used through their
     // names, not the variable: no NLL for those.
