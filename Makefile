@@ -1,7 +1,7 @@
 # Keel: a framekernel in C++. See README.md.
 #   make run     build and boot Keel in QEMU (serial console on this terminal)
 #   make test    host tests + safety checks + ktests; ends with "N passed, N failed, N skipped"
-#   make ktest / iso / gdb / host-test / check-safety / tcb / deps
+#   make ktest / iso / gdb / host-test / check-safety / tcb / deps / bench / bench-linux
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -9,6 +9,7 @@ BUILD ?= build
 
 include mk/toolchain.mk
 include mk/kernel.mk
+include mk/vdso.mk
 -include mk/host.mk
 -include mk/safety.mk
 include mk/user.mk
@@ -22,7 +23,9 @@ QEMU_COMMON = $(QEMU) -machine $(QEMU_MACHINE) $(QEMU_ACCEL) -m $(QEMU_MEM) -smp
 CMDLINE ?= console=ttyS0
 
 .PHONY: all deps run ktest test iso gdb clean
-all: deps $(BUILD)/keel.elf
+# keel.elf is the product image (no tests); keel-test.elf adds the ktests,
+# benchmarks and their data (mk/kernel.mk).
+all: deps $(BUILD)/keel.elf $(BUILD)/keel-test.elf
 
 deps:
 	@bash tools/install-deps.sh
@@ -34,7 +37,7 @@ run: all $(BUILD)/initramfs.cpio.gz
 # KTEST=<glob> selects tests.
 KTEST ?=
 ktest: all
-	bash tests/run-ktests.sh $(BUILD)/keel.elf "$(KTEST)"
+	bash tests/run-ktests.sh $(BUILD)/keel-test.elf "$(KTEST)"
 
 iso: deps $(BUILD)/keel.iso
 
@@ -53,4 +56,18 @@ clean:
 BENCH ?=
 .PHONY: bench
 bench: all
-	bash tests/run-bench.sh $(BUILD)/keel.elf "$(BENCH)"
+	bash tests/run-bench.sh $(BUILD)/keel-test.elf "$(BENCH)"
+
+# Keel against Debian's Linux: the lmbench-style suite (tests/bench/) booted
+# alternately on both in the same QEMU; table of ratios, build/bench/*.json.
+# BOOTS=<n> boots per kernel; NAME=<label> names the JSON (e.g. before/after).
+BOOTS ?= 3
+NAME ?= bench-linux
+.PHONY: bench-linux bench-chart
+bench-linux: all
+	bash tests/run-bench-linux.sh --boots $(BOOTS) --name $(NAME)
+# The bar chart in docs/performance.md from bench-linux JSON files:
+# CHART="LABEL=FILE.json ..." (default: the last make bench-linux).
+CHART ?= Keel/Linux=$(BUILD)/bench/bench-linux.json
+bench-chart:
+	bash tools/bench-chart.sh docs/bench-linux.svg $(CHART)

@@ -16,3 +16,9 @@ $(BUILD)/initramfs.cpio.gz: $(USER_PROGS) mk/user.mk
 
 .PHONY: initramfs
 initramfs: $(BUILD)/initramfs.cpio.gz
+
+# The lmbench-style suite run on Keel and Linux (tests/run-bench-linux.sh).
+$(BUILD)/bench/lmbench: tests/bench/lmbench.c mk/user.mk
+	@mkdir -p $(@D)
+	@echo "  USERCC $<"
+	@$(USER_CC) $(USER_CFLAGS) -o $@ $<

@@ -6,6 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kernel=build/keel.elf
+# ktest configurations boot the test image (the product image has no tests).
+test_kernel=build/keel-test.elf
 iso=build/keel.iso
 outdir=build/boot-matrix
 mkdir -p "$outdir"
@@ -59,9 +61,9 @@ run pvh-initrd 0 "initrd: 24 bytes" -machine q35 -m 256M $(pvh "") -initrd "$out
 # The direct map (RAM only, no device window, RAM above 4 GiB) on other
 # memory maps than the ktest default (q35, 512 MiB).
 run ktest-directmap-q35-4G 33 "ktest: 5 passed, 0 failed" -machine q35 -m 4G \
-    -kernel "$kernel" -append "console=ttyS0 ktest=direct_map_*"
+    -kernel "$test_kernel" -append "console=ttyS0 ktest=direct_map_*"
 run ktest-directmap-pc-3G 33 "ktest: 5 passed, 0 failed" -machine pc -m 3G \
-    -kernel "$kernel" -append "console=ttyS0 ktest=direct_map_*"
+    -kernel "$test_kernel" -append "console=ttyS0 ktest=direct_map_*"
 # Devices: at boot the driver table binds virtio-blk (ECAM on q35, ports
 # 0xcf8/0xcfc on pc), interrupts by MSI-X; the driver reads and writes on pc
 # too.
@@ -75,16 +77,16 @@ disk="-drive file=$outdir/disk.img,format=raw,if=none,id=d0 -device virtio-blk-p
 run pvh-q35-virtio-blk 0 "virtio-blk, 2048 sectors, MSI-X" -machine q35 -m 256M $(pvh "") $disk
 run pvh-pc-virtio-blk 0 "virtio-blk, 2048 sectors, MSI-X" -machine pc -m 256M $(pvh "") $disk
 run ktest-virtio-pc 33 "ktest: 2 passed, 0 failed" -machine pc -m 256M \
-    -kernel "$kernel" -append "console=ttyS0 ktest=virtio_blk_*" $disk
+    -kernel "$test_kernel" -append "console=ttyS0 ktest=virtio_blk_*" $disk
 # With an IOMMU (VT-d, 39- and 48-bit tables; virtio honouring it): devices
 # reach only DMA handles' memory; the stray-DMA red-team test sees the write
 # blocked, and the driver still works.
 iommu="-device intel-iommu -global virtio-blk-pci.iommu_platform=on -global virtio-blk-pci.disable-legacy=on"
 run ktest-iommu-redteam 33 "stray device write landed: false" -machine q35 -m 256M $iommu \
-    -kernel "$kernel" -append "console=ttyS0 ktest=redteam_io_device_*" $disk
+    -kernel "$test_kernel" -append "console=ttyS0 ktest=redteam_io_device_*" $disk
 run ktest-iommu48-virtio 33 "ktest: 2 passed, 0 failed" -machine q35 -m 256M \
     ${iommu/intel-iommu/intel-iommu,aw-bits=48} \
-    -kernel "$kernel" -append "console=ttyS0 ktest=virtio_blk_*" $disk
+    -kernel "$test_kernel" -append "console=ttyS0 ktest=virtio_blk_*" $disk
 # Too little memory: a clear message and a clean stop (panic exit status).
 run pvh-16M 37 "Keel needs at least" -machine q35 -m 16M $(pvh "")
 if [ -f "$iso" ]; then

@@ -176,6 +176,9 @@ void run_all(klib::StringView filter) {
     usize passed = 0, failed = 0;
     const usize total = usize(__ktests_end - __ktests_start);
     log_info("ktest: {} tests registered, filter \"{}\"", total, filter);
+    if (total == 0) {
+        log_error("ktest: this is the product image, without tests: boot keel-test.elf");
+    }
     for (const Entry* e = __ktests_start; e != __ktests_end; ++e) {
         if (e->kind == KIND_BENCH) {
             continue;

@@ -3,6 +3,7 @@
 #include "task/sched.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "mm/kernel_space.h"
 #include "mm/phys.h"
 #include <keel/panic.h>
@@ -108,6 +109,7 @@ void schedule() {
         // SAFETY: next.rsp is a stack saved by keel_switch or built by
         // spawn_task; prev's stack stays valid (a zombie is freed only by
         // the next task, after this switch).
+        arch::fpu_release(); // a user FPU state never stays live across tasks
         keel_switch(&prev->rsp, next.rsp);
     }
     reap_zombie();

@@ -84,6 +84,10 @@ u64 monotonic_ns() {
     return sec * 1000000000ull + rem * 1000000000ull / time::g_tsc_hz;
 }
 
+TscClock tsc_clock() {
+    return TscClock{time::g_tsc_base, time::g_tsc_hz};
+}
+
 u64 timer_ticks() {
     return __atomic_load_n(&time::g_ticks, __ATOMIC_RELAXED);
 }

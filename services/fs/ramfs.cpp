@@ -287,10 +287,9 @@ usize RamFs::read(Ino ino, u64 offset, klib::Span<u8> out) const {
         return 0;
     }
     const usize n = klib::min(usize(data.size() - offset), out.size());
-    for (usize i = 0; i < n; ++i) {
-        out[i] = data[usize(offset) + i];
-    }
-    return n;
+    // One bulk copy (a byte loop through Vec::operator[] was 20x Linux's
+    // 64 KiB read in make bench-linux).
+    return klib::copy(out.first(n), data.span().span().subspan(usize(offset), n));
 }
 
 klib::Result<klib::String> RamFs::link_target(Ino ino) const {

@@ -2,6 +2,7 @@
 
 #include "../exec/elf.h"
 #include "stack.h"
+#include "../vdso/vdso.h"
 
 namespace services::process {
 
@@ -95,7 +96,9 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
         TRY(load_segment(space, cache, seg, bias));
     }
     TRY(map_stack(space));
-    const ImageInfo info{bias + img.entry, phdr_address(img, bias), img.phnum, 0};
+    static_assert(vdso::VVAR >= MMAP_TOP && vdso::END <= STACK_TOP - STACK_SIZE);
+    const u64 vdso_image = TRY(vdso::map_into(space));
+    const ImageInfo info{bias + img.entry, phdr_address(img, bias), img.phnum, 0, vdso_image};
     const u64 sp = TRY(build_stack(space, argv, envp, info));
 
     klib::Box<Process> p = TRY(klib::Box<Process>::make(klib::move(space)));

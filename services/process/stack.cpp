@@ -23,6 +23,7 @@ constexpr u64 AT_CLKTCK = 17;
 constexpr u64 AT_SECURE = 23;
 constexpr u64 AT_RANDOM = 25;
 constexpr u64 AT_EXECFN = 31;
+constexpr u64 AT_SYSINFO_EHDR = 33;
 constexpr u64 MAX_STRINGS = 64 * 1024;
 
 klib::Result<void> push_u64(klib::Vec<u8>& v, u64 x) {
@@ -83,6 +84,10 @@ klib::Result<u64> build_stack(const mm::AddressSpace& space, const klib::Vec<kli
     }
     TRY(push_u64(table, 0));
     const u64 execfn = argv.size() > 0 ? strings_base + offsets[0] : 0;
+    if (info.vdso != 0) { // first, as Linux orders it
+        TRY(push_u64(table, AT_SYSINFO_EHDR));
+        TRY(push_u64(table, info.vdso));
+    }
     const klib::Array<u64, 32> aux = {
         AT_PHDR,   info.phdr, AT_PHENT,  56,        AT_PHNUM, info.phnum, AT_PAGESZ,
         4096,      AT_BASE,   info.base, AT_FLAGS,  0,        AT_ENTRY,   info.entry,

@@ -17,6 +17,7 @@ struct ImageInfo {
     u64 phdr{};     // AT_PHDR: user address of the program headers
     u64 phnum{};    // AT_PHNUM
     u64 base = 0; // AT_BASE: the interpreter's load address (0 if none)
+    u64 vdso = 0; // AT_SYSINFO_EHDR: the vDSO image (0: none)
 };
 
 constexpr u64 STACK_TOP = 0x00007ffffffff000ull;

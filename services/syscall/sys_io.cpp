@@ -37,9 +37,12 @@ SysResult console_write(const process::Process& p, u64 buf, u64 len) {
     return done;
 }
 
+// A page of zeros in read-only data: /dev/zero copies it a page at a time.
+constexpr klib::Array<u8, 4096> ZERO_PAGE{};
+
 // Fills user memory with zeros (reads of /dev/zero).
 SysResult zero_fill(const process::Process& p, u64 buf, u64 len) {
-    const klib::Array<u8, 256> zeros{};
+    const klib::Array<u8, 4096>& zeros = ZERO_PAGE;
     u64 done = 0;
     while (done < len) {
         u64 n = len - done < zeros.size() ? len - done : zeros.size();
@@ -57,7 +60,10 @@ SysResult zero_fill(const process::Process& p, u64 buf, u64 len) {
 // Copies file bytes from `offset` to user memory; returns the count.
 SysResult file_read(const process::Process& p, fs::Ino ino, u64 offset, u64 buf, u64 len) {
     klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    klib::Array<u8, 1024> chunk{};
+    // Half a page per round trip through the bounce buffer (2x fewer
+    // user-copy calls than 1 KiB; a whole page would break the 4 KiB stack
+    // frame limit).
+    klib::Array<u8, 2048> chunk{};
     u64 done = 0;
     while (done < len) {
         u64 want = len - done < chunk.size() ? len - done : chunk.size();

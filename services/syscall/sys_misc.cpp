@@ -4,6 +4,7 @@
 #include "user_mem.h"
 #include <keel/task.h>
 #include <keel/time.h>
+#include <keel/user.h>
 
 namespace services::syscall {
 
@@ -120,20 +121,20 @@ SysResult sys_rt_sigaction(process::Process& p, const Args& args) {
         return Errno::EINVAL;
     }
     process::SigAction fresh;
+    // struct kernel_sigaction {handler, flags, restorer, mask}: one copy
+    // each way, no heap.
     if (act != 0) {
-        fresh.handler = TRY_SYS(p.space.read_val<u64>(act));
-        fresh.flags = TRY_SYS(p.space.read_val<u64>(act + 8));
-        fresh.restorer = TRY_SYS(p.space.read_val<u64>(act + 16));
-        fresh.mask = TRY_SYS(p.space.read_val<u64>(act + 24)) & ~UNBLOCKABLE;
+        using KSigaction = klib::Array<u64, 4>;
+        const KSigaction in = TRY_SYS(p.space.read_val<KSigaction>(act));
+        fresh.handler = in[0];
+        fresh.flags = in[1];
+        fresh.restorer = in[2];
+        fresh.mask = in[3] & ~UNBLOCKABLE;
     }
     if (oact != 0) {
         const process::SigAction& old = p.sigactions[usize(sig - 1)];
-        OutBuffer b;
-        if (b.u64_(old.handler).is_err() || b.u64_(old.flags).is_err() ||
-            b.u64_(old.restorer).is_err() || b.u64_(old.mask).is_err()) {
-            return Errno::ENOMEM;
-        }
-        TRY(b.copy_out(p, oact));
+        const klib::Array<u64, 4> out = {old.handler, old.flags, old.restorer, old.mask};
+        TRY_SYS(p.space.write_val(oact, out));
     }
     if (act != 0) {
         p.sigactions[usize(sig - 1)] = fresh;
@@ -166,11 +167,7 @@ SysResult sys_rt_sigprocmask(process::Process& p, const Args& args) {
         }
     }
     if (oset != 0) {
-        OutBuffer b;
-        if (b.u64_(p.sigmask).is_err()) {
-            return Errno::ENOMEM;
-        }
-        TRY(b.copy_out(p, oset));
+        TRY_SYS(p.space.write_val(oset, p.sigmask));
     }
     p.sigmask = mask;
     return u64(0);
@@ -182,22 +179,27 @@ SysResult sys_clock_gettime(process::Process& p, const Args& args) {
         return Errno::EINVAL;
     }
     const u64 ns = keel::monotonic_ns();
-    OutBuffer b;
-    if (b.u64_(ns / 1000000000).is_err() || b.u64_(ns % 1000000000).is_err()) {
-        return Errno::ENOMEM;
+    // struct timespec, written in one copy (no heap on this hot path).
+    const klib::Array<u64, 2> ts = {ns / 1000000000, ns % 1000000000};
+    TRY_SYS(p.space.write_val(args.a[1], ts));
+    return u64(0);
+}
+
+// getcpu(cpu, node, unused): the CPU this call runs on, node 0.
+SysResult sys_getcpu(process::Process& p, const Args& args) {
+    if (args.a[0] != 0) {
+        TRY_SYS(p.space.write_val<u32>(args.a[0], keel::current_cpu()));
     }
-    TRY(b.copy_out(p, args.a[1]));
+    if (args.a[1] != 0) {
+        TRY_SYS(p.space.write_val<u32>(args.a[1], 0));
+    }
     return u64(0);
 }
 
 SysResult sys_time(process::Process& p, const Args& args) {
     const u64 secs = keel::monotonic_ns() / 1000000000;
     if (args.a[0] != 0) {
-        OutBuffer b;
-        if (b.u64_(secs).is_err()) {
-            return Errno::ENOMEM;
-        }
-        TRY(b.copy_out(p, args.a[0]));
+        TRY_SYS(p.space.write_val(args.a[0], secs));
     }
     return secs;
 }

@@ -70,6 +70,7 @@
     X(273, set_robust_list)                                                                        \
     X(292, dup3)                                                                                   \
     X(302, prlimit64)                                                                              \
+    X(309, getcpu)                                                                                 \
     X(318, getrandom)                                                                              \
     X(334, rseq)                                                                                   \
     X(439, faccessat2)

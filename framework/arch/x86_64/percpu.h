@@ -21,6 +21,14 @@ struct PerCpu {
     u64 user_regs;  // UserRegs* of the context running in user mode
     u64 tss_rsp0;   // address of this CPU's TSS.rsp[0]
     u64 exit_vector, exit_error, exit_cr2;
+    // The UserContext whose x87/SSE state is live in this CPU's registers
+    // (its saved image is stale), or 0. Set when user mode exits, cleared
+    // by fpu_release() before a task switch: a context's live state never
+    // outlives its task's turn on this CPU.
+    u64 fpu_owner;
+    // What MSR_FS_BASE and MSR_KERNEL_GS_BASE hold while the kernel runs
+    // (the last user fs/gs base execute_user wrote).
+    u64 msr_fs_base, msr_user_gs_base;
 };
 static_assert(__builtin_offsetof(PerCpu, kernel_rsp) == PC_KERNEL_RSP);
 static_assert(__builtin_offsetof(PerCpu, user_rsp) == PC_USER_RSP);
@@ -33,6 +41,10 @@ static_assert(__builtin_offsetof(PerCpu, exit_cr2) == PC_EXIT_CR2);
 PerCpu& this_cpu();
 // GS_BASE, syscall MSRs, SSE enablement. Called from init_cpu().
 void init_user_mode();
+
+// Saves the live user FPU state of this CPU (if any) into its context.
+// Called before every task switch, with interrupts off.
+void fpu_release();
 
 struct TrapFrame;
 // Leaves user mode from a trap taken there (an exception, or a timer tick

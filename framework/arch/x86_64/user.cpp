@@ -5,9 +5,10 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include <keel/panic.h>
+#include <keel/time.h>
 #include <keel/user.h>
 
-extern "C" u32 keel_enter_user(keel::UserRegs* regs);
+extern "C" u32 keel_enter_user(keel::UserRegs* regs, u32 sysret);
 extern "C" void keel_syscall_entry();
 extern "C" void keel_syscall_compat_entry();
 extern "C" [[noreturn]] void keel_user_exit_from_trap(u32 reason);
@@ -17,6 +18,7 @@ namespace keel::arch {
 namespace {
 
 PerCpu g_boot_cpu;
+bool g_tsc_aux_is_cpu = false;
 
 // The FPU state every new user context starts from (fninit + default MXCSR).
 alignas(16) u8 g_initial_fpu[512];
@@ -25,6 +27,7 @@ constexpr u32 MSR_STAR = 0xc0000081;
 constexpr u32 MSR_LSTAR = 0xc0000082;
 constexpr u32 MSR_CSTAR = 0xc0000083;
 constexpr u32 MSR_SFMASK = 0xc0000084;
+constexpr u32 MSR_TSC_AUX = 0xc0000103;
 constexpr u32 MSR_SYSENTER_CS = 0x174;
 constexpr u32 MSR_SYSENTER_ESP = 0x175;
 constexpr u32 MSR_SYSENTER_EIP = 0x176;
@@ -41,6 +44,7 @@ constexpr u64 USER_RFLAGS_MASK = 0x240dd5;
 constexpr u64 RFLAGS_FIXED = (1u << 1) | (1u << 9);
 // Cleared on syscall entry: TF, IF, DF, IOPL, AC, NT.
 constexpr u64 SFMASK = 0x47700;
+constexpr u64 RFLAGS_TF = 1u << 8;
 
 bool user_address(u64 va) {
     return va < VmSpace::USER_END;
@@ -83,6 +87,29 @@ void init_user_mode() {
     wrmsr(MSR_SYSENTER_ESP, 0);
     wrmsr(MSR_SYSENTER_EIP, 0);
     wrmsr(MSR_SFMASK, SFMASK);
+    wrmsr(MSR_FS_BASE, 0);
+    // RDTSCP's ecx for user getcpu (the vDSO): node 0, CPU 0 (the boot CPU;
+    // each CPU writes its own number when more are brought up).
+    const u32 max_ext = cpuid(0x80000000).eax;
+    if (max_ext >= 0x80000001 && (cpuid(0x80000001).edx & (1u << 27)) != 0) {
+        wrmsr(MSR_TSC_AUX, 0);
+        g_tsc_aux_is_cpu = true;
+    }
+    g_boot_cpu.msr_fs_base = 0;
+    g_boot_cpu.msr_user_gs_base = 0;
+    g_boot_cpu.fpu_owner = 0;
+}
+
+void fpu_release() {
+    PerCpu& cpu = this_cpu();
+    if (cpu.fpu_owner != 0) {
+        // SAFETY: fpu_owner is a live UserContext (its destructor clears
+        // the field) whose state is in this CPU's registers; fxsave64
+        // writes its 16-byte aligned 512-byte image.
+        auto* owner = reinterpret_cast<UserContext*>(cpu.fpu_owner);
+        owner->save_fpu_(owner->fpu_);
+        cpu.fpu_owner = 0;
+    }
 }
 
 // Called by the trap dispatcher for exceptions raised in user mode (and for
@@ -124,8 +151,52 @@ void init_user_mode() {
 
 namespace keel {
 
+bool tsc_aux_is_cpu() {
+    return arch::g_tsc_aux_is_cpu;
+}
+
+u32 current_cpu() {
+    return 0; // this_cpu() is the boot CPU's PerCpu: the only one so far
+}
+
 UserContext::UserContext() {
     __builtin_memcpy(fpu_, arch::g_initial_fpu, sizeof(fpu_));
+}
+
+void UserContext::save_fpu_(u8 (&image)[512]) const {
+    // SAFETY: only called while this context's state is live in the
+    // registers (this_cpu().fpu_owner == this); writes a 512-byte image.
+    asm volatile("fxsave64 %0" : "=m"(image));
+}
+
+void UserContext::copy_fpu_from_(const UserContext& o) {
+    if (arch::this_cpu().fpu_owner == u64(&o)) {
+        o.save_fpu_(fpu_); // o's live registers, o itself stays live
+    } else {
+        __builtin_memcpy(fpu_, o.fpu_, sizeof(fpu_));
+    }
+}
+
+UserContext::UserContext(const UserContext& o) : regs(o.regs), exception(o.exception) {
+    copy_fpu_from_(o);
+}
+
+UserContext& UserContext::operator=(const UserContext& o) {
+    if (this != &o) {
+        regs = o.regs;
+        exception = o.exception;
+        if (arch::this_cpu().fpu_owner == u64(this)) {
+            arch::this_cpu().fpu_owner = 0; // the registers no longer hold our state
+        }
+        copy_fpu_from_(o);
+    }
+    return *this;
+}
+
+UserContext::~UserContext() {
+    if (arch::this_cpu().fpu_owner == u64(this)) {
+        arch::this_cpu().fpu_owner = 0;
+    }
 }
 
 UserExit execute_user(const VmSpace& space, UserContext& ctx) {
@@ -140,27 +211,52 @@ UserExit execute_user(const VmSpace& space, UserContext& ctx) {
     }
     r.rflags = (r.rflags & USER_RFLAGS_MASK) | RFLAGS_FIXED;
     space.activate();
-    // SAFETY: fpu_ is a 16-byte aligned 512-byte fxsave image, from
-    // g_initial_fpu or a previous fxsave; fxrstor64 of a bad MXCSR would #GP,
-    // so the reserved MXCSR bits are cleared first.
-    u32 mxcsr;
-    __builtin_memcpy(&mxcsr, ctx.fpu_ + 24, 4);
-    mxcsr &= 0xffff;
-    __builtin_memcpy(ctx.fpu_ + 24, &mxcsr, 4);
-    asm volatile("fxrstor64 %0" ::"m"(ctx.fpu_));
-    wrmsr(MSR_FS_BASE, r.fs_base);
-    wrmsr(MSR_KERNEL_GS_BASE, r.gs_base);
+    PerCpu& cpu = this_cpu();
+    if (cpu.fpu_owner != u64(&ctx)) {
+        fpu_release(); // another context's live state goes to its image
+        // SAFETY: fpu_ is a 16-byte aligned 512-byte fxsave image, from
+        // g_initial_fpu or a previous fxsave; fxrstor64 of a bad MXCSR
+        // would #GP, so the reserved MXCSR bits are cleared first.
+        u32 mxcsr;
+        __builtin_memcpy(&mxcsr, ctx.fpu_ + 24, 4);
+        mxcsr &= 0xffff;
+        __builtin_memcpy(ctx.fpu_ + 24, &mxcsr, 4);
+        asm volatile("fxrstor64 %0" ::"m"(ctx.fpu_));
+        cpu.fpu_owner = u64(&ctx);
+        // Another context ran last: write both bases (no valid base is ~0).
+        cpu.msr_fs_base = ~u64(0);
+        cpu.msr_user_gs_base = ~u64(0);
+    }
+    // The registers hold ctx's state from here on; it stays there after
+    // the exit (no fxsave per syscall: the kernel is built without x87 and
+    // SSE, so nothing in it touches these registers) until fpu_release()
+    // at a task switch, another context's entry, or a copy reads it.
+    //
+    // FS/GS bases: when the same context re-enters, written only if they
+    // changed. User code cannot write the MSRs (CR4.FSGSBASE is off);
+    // loading a segment selector into fs/gs can only zero its own base
+    // (flat user descriptors), which then stays zero for that thread, as on
+    // Linux; any other context's entry rewrites both.
+    if (cpu.msr_fs_base != r.fs_base) {
+        wrmsr(MSR_FS_BASE, r.fs_base);
+        cpu.msr_fs_base = r.fs_base;
+    }
+    if (cpu.msr_user_gs_base != r.gs_base) {
+        wrmsr(MSR_KERNEL_GS_BASE, r.gs_base);
+        cpu.msr_user_gs_base = r.gs_base;
+    }
+    // sysretq for the common case, a return from a syscall whose registers
+    // the kernel did not redirect: it reloads rip from rcx and rflags from
+    // r11, so those must already be the values to resume with. rip is
+    // below USER_END (checked above), hence canonical: sysretq cannot #GP
+    // in ring 0 on the user stack. TF set goes through iretq, which
+    // single-steps the next user instruction, not the one after it (and
+    // RF, which sysretq cannot restore, is never set in user rflags).
+    const u32 sysret = r.rcx == r.rip && r.r11 == r.rflags && (r.rflags & RFLAGS_TF) == 0;
     // SAFETY: keel_enter_user saves the kernel context on this stack, enters
     // CPL 3 with the validated registers and returns here on the next
     // syscall or user exception.
-    u32 why = keel_enter_user(&r);
-    // SAFETY: saves the user's x87/SSE state into its own 512-byte image,
-    // then gives the kernel a clean x87 (services may compute with double,
-    // which is x87 code here): the user's control word (precision,
-    // rounding, unmasked exceptions) and stack must not leak into it.
-    asm volatile("fxsave64 %0\n"
-                 "fninit"
-                 : "=m"(ctx.fpu_));
+    u32 why = keel_enter_user(&r, sysret);
     this_cpu().user_regs = 0;
     if (why == u32(UserExit::Preempted)) {
         return UserExit::Preempted;

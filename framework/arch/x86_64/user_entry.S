@@ -9,9 +9,11 @@
 #define USER_SS (0x20 | 3)
 
     .text
-// u32 keel_enter_user(UserRegs* regs): runs regs in user mode; "returns"
-// through keel_user_exit_common with the exit reason (1 syscall,
-// 2 exception). regs->rflags, rip, rsp are validated by the caller.
+// u32 keel_enter_user(UserRegs* regs, u32 sysret): runs regs in user mode;
+// "returns" through keel_user_exit_common with the exit reason (1 syscall,
+// 2 exception). regs->rflags, rip, rsp are validated by the caller. With
+// sysret != 0 the caller has checked that regs->rcx == rip, regs->r11 ==
+// rflags and TF is clear: sysretq then resumes exactly that state.
     .global keel_enter_user
 keel_enter_user:
     pushfq
@@ -29,6 +31,8 @@ keel_enter_user:
     and $~15, %rcx
     mov %gs:PC_TSS_RSP0, %rax
     mov %rcx, (%rax)
+    test %esi, %esi
+    jnz 1f
     pushq $USER_SS
     pushq 56(%rdi)
     pushq 136(%rdi)
@@ -51,6 +55,31 @@ keel_enter_user:
     mov 40(%rdi), %rdi
     swapgs
     iretq
+
+    // SAFETY: sysretq loads rip from rcx (below USER_END, so canonical: no
+    // #GP in ring 0), rflags from r11 (sanitised by the caller, IF on) and
+    // CS/SS 0x2b/0x23 from STAR[63:48] (user_mode init), CPL 3. Between
+    // loading the user rsp and sysretq, interrupts are off (cli above) and
+    // NMI and #MC run on IST stacks, so nothing uses the user stack in
+    // ring 0; the kernel sets no debug registers and TF is clear (#DB).
+1:  mov 0(%rdi), %rax
+    mov 8(%rdi), %rbx
+    mov 16(%rdi), %rcx
+    mov 24(%rdi), %rdx
+    mov 32(%rdi), %rsi
+    mov 48(%rdi), %rbp
+    mov 64(%rdi), %r8
+    mov 72(%rdi), %r9
+    mov 80(%rdi), %r10
+    mov 88(%rdi), %r11
+    mov 96(%rdi), %r12
+    mov 104(%rdi), %r13
+    mov 112(%rdi), %r14
+    mov 120(%rdi), %r15
+    mov 56(%rdi), %rsp
+    mov 40(%rdi), %rdi
+    swapgs
+    sysretq
 
 // Saves the user registers at a `syscall` (rsp still the user's, rcx =
 // user rip after the instruction, r11 = user rflags, interrupts off) into

@@ -24,6 +24,10 @@ KLIB_TRUSTED_BEGIN
 
 namespace keel {
 
+namespace arch {
+void fpu_release();
+}
+
 // General-purpose registers of a user thread, as the Linux x86-64 ABI sees
 // them. After a syscall, rcx and r11 hold what the `syscall` instruction
 // left there (the return rip and rflags).
@@ -45,14 +49,27 @@ struct UserException {
 // ready; the caller should yield_now() and then resume the context.
 enum class UserExit : u32 { Syscall = 1, Exception = 2, Preempted = 3 };
 
+// The FPU/SSE state is tracked, not saved per syscall: after an exit it
+// stays in the CPU's registers until another context enters, the task
+// switches, or the context is copied (the copy gets the live state).
 class UserContext {
 public:
     UserContext();
+    UserContext(const UserContext& o);
+    UserContext& operator=(const UserContext& o);
+    ~UserContext();
     UserRegs regs{};
     UserException exception{};
 
 private:
     friend UserExit execute_user(const VmSpace& space, UserContext& ctx);
+
+// The number of the CPU the caller runs on (getcpu): 0, the boot CPU, until
+// more CPUs run kernel code.
+u32 current_cpu();
+    friend void arch::fpu_release();
+    void save_fpu_(u8 (&image)[512]) const;
+    void copy_fpu_from_(const UserContext& o);
     alignas(16) u8 fpu_[512]; // fxsave image: x87, MMX, SSE state
 };
 
@@ -63,6 +80,10 @@ private:
 // without entering user mode. Interrupts taken in user mode are handled and
 // user mode resumes.
 UserExit execute_user(const VmSpace& space, UserContext& ctx);
+
+// The number of the CPU the caller runs on (getcpu): 0, the boot CPU, until
+// more CPUs run kernel code.
+u32 current_cpu();
 
 } // namespace keel
 
