@@ -900,6 +900,12 @@ void BorrowScan::check_call(const Expr* e) {
                 w.places.append(x.places.begin(), x.places.end());
             if (!w.places.empty())
                 roles.push_back(std::move(w));
+            // What computing the argument holds while the other arguments
+            // run (`f(v[0].get(), drop_all(v))`): only against nested writes.
+            Arg h{a, {}, false, false, true};
+            held_in(a, h.places);
+            if (!h.places.empty())
+                roles.push_back(std::move(h));
         }
         QualType pt = fd->getParamDecl(pi)->getType();
         // A closure: may mutate what it captures by reference, and borrows
@@ -929,12 +935,6 @@ void BorrowScan::check_call(const Expr* e) {
                 if (!w.places.empty())
                     roles.push_back(std::move(w));
             }
-            // What computing the value holds while other arguments run
-            // (`f(v[0].get(), drop_all(v))`): only against nested writes.
-            Arg h{a, {}, false, false, true};
-            held_in(a, h.places);
-            if (!h.places.empty())
-                roles.push_back(std::move(h));
             continue;
         }
         if ((pt->isLValueReferenceType() && !pt->getPointeeType().isConstQualified()) ||
