@@ -2,36 +2,23 @@
 
 namespace services::fs {
 
-klib::Result<FdTable> FdTable::with_console(Ino console_ino) {
-    FdTable t;
-    auto console =
-        TRY(klib::Arc<OpenFile>::make(FileKind::Console, console_ino, O_RDWR | O_LARGEFILE));
-    for (u64 fd = 0; fd < 3; ++fd) {
-        auto r = t.install(console.clone(), false);
-        if (r.is_err()) {
-            return klib::Err(klib::Error::NoMemory);
-        }
-    }
-    return t;
-}
-
-klib::Result<u64, Errno> FdTable::install(klib::Arc<OpenFile> file, bool cloexec, u64 min_fd) {
-    if (min_fd >= MAX_FDS) {
+klib::Result<u64, Errno> FdTable::install(klib::Arc<File> file, bool cloexec, u64 min_fd) {
+    if (min_fd >= limit_) {
         return Errno::EINVAL;
     }
     u64 fd = min_fd;
     while (fd < slots_.size() && slots_[usize(fd)].has_value()) {
         ++fd;
     }
-    if (fd >= MAX_FDS) {
+    if (fd >= limit_) {
         return Errno::EMFILE;
     }
     TRY(install_at(fd, klib::move(file), cloexec));
     return fd;
 }
 
-klib::Result<void, Errno> FdTable::install_at(u64 fd, klib::Arc<OpenFile> file, bool cloexec) {
-    if (fd >= MAX_FDS) {
+klib::Result<void, Errno> FdTable::install_at(u64 fd, klib::Arc<File> file, bool cloexec) {
+    if (fd >= limit_) {
         return Errno::EBADF;
     }
     while (slots_.size() <= fd) {
@@ -43,7 +30,7 @@ klib::Result<void, Errno> FdTable::install_at(u64 fd, klib::Arc<OpenFile> file, 
     return {};
 }
 
-klib::Result<klib::Arc<OpenFile>, Errno> FdTable::get(u64 fd) const {
+klib::Result<klib::Arc<File>, Errno> FdTable::get(u64 fd) const {
     if (fd >= slots_.size() || !slots_[usize(fd)].has_value()) {
         return Errno::EBADF;
     }

@@ -2,8 +2,7 @@
 // lowest free number first, with the per-fd close-on-exec flag.
 #pragma once
 
-#include "../syscall/errno.h"
-#include "open_file.h"
+#include "file.h"
 #include <klib/arc.h>
 #include <klib/optional.h>
 #include <klib/result.h>
@@ -11,34 +10,39 @@
 
 namespace services::fs {
 
-using syscall::Errno;
-
 class FdTable {
 public:
-    static constexpr u64 MAX_FDS = 1024; // RLIMIT_NOFILE's default soft limit
+    static constexpr u64 MAX_FDS = 1024;      // RLIMIT_NOFILE's default soft limit
+    static constexpr u64 HARD_FDS = 4096;     // and its default hard limit
+    static constexpr u64 NR_OPEN = 1048576;   // the most RLIMIT_NOFILE may be
 
-    // A table with fds 0, 1 and 2 on the console (one shared description,
-    // read/write, as Linux's /dev/console for init); `console_ino` is the
-    // /dev/console inode fstat reports (0 when there is none).
-    static klib::Result<FdTable> with_console(Ino console_ino);
+    // RLIMIT_NOFILE: fds at or above the soft limit cannot be installed.
+    u64 limit() const { return limit_; }
+    u64 hard_limit() const { return hard_; }
+    void set_limit(u64 soft, u64 hard) {
+        limit_ = soft;
+        hard_ = hard;
+    }
 
     // Installs `file` at the lowest free fd >= min_fd (EMFILE when none,
     // EINVAL when min_fd is out of range).
-    klib::Result<u64, Errno> install(klib::Arc<OpenFile> file, bool cloexec, u64 min_fd = 0);
+    klib::Result<u64, Errno> install(klib::Arc<File> file, bool cloexec, u64 min_fd = 0);
     // Installs `file` at exactly `fd`, closing what was there (dup2).
-    klib::Result<void, Errno> install_at(u64 fd, klib::Arc<OpenFile> file, bool cloexec);
+    klib::Result<void, Errno> install_at(u64 fd, klib::Arc<File> file, bool cloexec);
     // The description behind `fd` (EBADF when not open).
-    klib::Result<klib::Arc<OpenFile>, Errno> get(u64 fd) const;
+    klib::Result<klib::Arc<File>, Errno> get(u64 fd) const;
     klib::Result<void, Errno> close(u64 fd);
     klib::Result<bool, Errno> cloexec(u64 fd) const;
     klib::Result<void, Errno> set_cloexec(u64 fd, bool on);
 
 private:
     struct Slot {
-        klib::Arc<OpenFile> file;
+        klib::Arc<File> file;
         bool cloexec = false;
     };
     klib::Vec<klib::Optional<Slot>> slots_;
+    u64 limit_ = MAX_FDS;
+    u64 hard_ = HARD_FDS;
 };
 
 } // namespace services::fs

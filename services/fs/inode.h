@@ -1,69 +1,98 @@
-// One node of the in-memory file system: a directory, a regular file, a
-// symbolic link or a device/fifo/socket node (only the metadata of those).
+// The VFS's two central interfaces: an Inode (a file, directory, symlink
+// or device node of some file system) and a FileSystem (what is mounted).
+// File systems implement them (tmpfs.cpp); the VFS (vfs.h) and the
+// syscalls only see these interfaces, held as Arc<Inode>/Arc<FileSystem>.
+//
+// Everything is shared through Arc (const access): implementations keep
+// their mutable state behind their own locks. No method sleeps.
 #pragma once
 
+#include "types.h"
+#include <klib/arc.h>
+#include <klib/downcast.h>
+#include <klib/function.h>
+#include <klib/optional.h>
+#include <klib/result.h>
+#include <klib/span.h>
 #include <klib/string.h>
-#include <klib/types.h>
-#include <klib/vec.h>
+#include <klib/string_view.h>
 
 namespace services::fs {
 
-// File type bits of st_mode (Linux's stat.h).
-constexpr u32 S_IFMT = 0170000;
-constexpr u32 S_IFDIR = 0040000;
-constexpr u32 S_IFREG = 0100000;
-constexpr u32 S_IFLNK = 0120000;
-constexpr u32 S_IFCHR = 0020000;
-constexpr u32 S_IFBLK = 0060000;
-constexpr u32 S_IFIFO = 0010000;
-constexpr u32 S_IFSOCK = 0140000;
+// Data moves through callbacks so that a read copies straight from the
+// file's pages to its destination (user memory, a kernel buffer) with no
+// intermediate allocation: `sink` receives the bytes in order; `source`
+// fills the span it is given. An error from either stops the transfer
+// (bytes already moved are reported by the caller, as Linux does).
+using ReadSink = klib::FunctionRef<klib::Result<void, Errno>(klib::Span<const u8>)>;
+using WriteSource = klib::FunctionRef<klib::Result<void, Errno>(klib::Span<u8>)>;
 
-// Inode numbers: 1 is the root; 0 is never an inode.
-using Ino = u32;
-constexpr Ino ROOT_INO = 1;
-
-// A name in a directory.
-struct DirEntry {
-    klib::String name;
-    Ino ino = 0;
+// chmod/chown/utimensat/truncate in one request; fields left empty do not
+// change. ctime is updated by the inode.
+struct SetAttr {
+    klib::Optional<u32> mode; // permission bits only
+    klib::Optional<u32> uid;
+    klib::Optional<u32> gid;
+    klib::Optional<u64> size;
+    klib::Optional<Timespec> atime;
+    klib::Optional<Timespec> mtime;
+    // chown(2) on a non-directory: drop set-user-ID, and set-group-ID when
+    // group-executable (Linux's ATTR_KILL_SUID/SGID).
+    bool kill_suid = false;
 };
 
-struct Inode {
-    u32 mode = 0; // type and permission bits, as st_mode
-    u32 uid = 0;
-    u32 gid = 0;
-    u32 mtime = 0; // seconds since the epoch
-    u32 rdev_major = 0;
-    u32 rdev_minor = 0;
-    Ino parent = 0;                // directories: the inode ".." names
-    klib::Vec<u8> data;            // regular file: contents; symlink: target
-    klib::Vec<DirEntry> entries;   // directory: its names, in creation order
+class Inode {
+public:
+    virtual ~Inode() = default;
 
-    u32 type() const { return mode & S_IFMT; }
-    bool is_dir() const { return type() == S_IFDIR; }
-    bool is_symlink() const { return type() == S_IFLNK; }
-    bool is_regular() const { return type() == S_IFREG; }
+    virtual Stat stat() const = 0;
+    virtual klib::Result<void, Errno> set_attr(const SetAttr& attr) const = 0;
+
+    // Regular files. read_at returns the count (0 at or past the end);
+    // write_at extends the file as needed (ENOSPC, EFBIG).
+    virtual klib::Result<usize, Errno> read_at(u64 off, u64 len, ReadSink sink) const;
+    virtual klib::Result<usize, Errno> write_at(u64 off, u64 len, WriteSource source) const;
+    // fallocate(2) mode 0: reserve [off, off + len), growing the size.
+    virtual klib::Result<void, Errno> fallocate(u64 off, u64 len) const;
+    // lseek SEEK_DATA (hole false) / SEEK_HOLE (hole true) from `off`
+    // (ENXIO at or past the end). Default: all data, one hole at the end.
+    virtual klib::Result<u64, Errno> seek_data(u64 off, bool hole) const;
+
+    // Directories. Names are single components (no '/', not "." or "..",
+    // at most NAME_MAX bytes): the VFS checks them.
+    virtual klib::Result<klib::Arc<Inode>, Errno> lookup(klib::StringView name) const;
+    // Creates a node of type `mode & S_IFMT` (S_IFREG, S_IFDIR, S_IFCHR,
+    // S_IFBLK, S_IFIFO, S_IFSOCK) owned by `cred` (EEXIST).
+    virtual klib::Result<klib::Arc<Inode>, Errno> create(klib::StringView name, u32 mode,
+                                                         const Cred& cred, u64 rdev) const;
+    virtual klib::Result<klib::Arc<Inode>, Errno> symlink(klib::StringView name,
+                                                          klib::StringView target,
+                                                          const Cred& cred) const;
+    virtual klib::Result<void, Errno> link(klib::StringView name,
+                                           const klib::Arc<Inode>& target) const;
+    virtual klib::Result<void, Errno> unlink(klib::StringView name) const;
+    virtual klib::Result<void, Errno> rmdir(klib::StringView name) const;
+    // Moves `old_name` to `new_name` in `new_dir` (RENAME_NOREPLACE,
+    // RENAME_EXCHANGE; EXDEV when new_dir is another file system).
+    virtual klib::Result<void, Errno> rename(klib::StringView old_name,
+                                             const klib::Arc<Inode>& new_dir,
+                                             klib::StringView new_name, u32 flags) const;
+    // The entry at position `pos` (0 is ".", 1 is "..", then the names),
+    // or none at the end. Positions stay valid while entries are removed.
+    virtual klib::Result<klib::Optional<DirentInfo>, Errno> readdir(u64 pos) const;
+
+    // Symbolic links.
+    virtual klib::Result<klib::String, Errno> read_link() const;
+
+    KLIB_DYN_BASE(Inode)
 };
 
-// The fields stat(2) reports, as values.
-struct Stat {
-    Ino ino = 0;
-    u32 mode = 0;
-    u32 nlink = 0;
-    u32 uid = 0;
-    u32 gid = 0;
-    u32 rdev_major = 0;
-    u32 rdev_minor = 0;
-    u64 size = 0;
-    u64 blocks = 0; // 512-byte units
-    u32 mtime = 0;
-};
-
-// One getdents64 record's contents.
-struct DirentInfo {
-    klib::String name;
-    Ino ino = 0;
-    u8 type = 0; // DT_* (mode type >> 12)
+// A mountable file system instance.
+class FileSystem {
+public:
+    virtual ~FileSystem() = default;
+    virtual klib::Arc<Inode> root() const = 0;
+    virtual StatFs statfs() const = 0;
 };
 
 } // namespace services::fs

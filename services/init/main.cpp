@@ -3,10 +3,12 @@
 // does with an initramfs. As in Linux, the words after "--" on the command
 // line are init's arguments.
 #include "../drivers/table.h"
-#include "../fs/ramfs.h"
+#include "../fs/device.h"
+#include "rootfs.h"
 #include "../initramfs/cpio.h"
 #include "../process/loader.h"
 #include <keel/boot.h>
+#include <keel/console.h>
 #include <keel/log.h>
 #include <keel/main.h>
 
@@ -17,6 +19,8 @@ namespace {
 constexpr usize MAX_INITRAMFS = 256ull << 20;
 constexpr usize MAX_INIT_ARGS = 32; // Linux's MAX_INIT_ARGS
 
+constexpr u64 ROOTFS_BYTES = 256ull << 20;
+
 klib::Result<initramfs::File> node(klib::StringView name, u32 mode, u32 major, u32 minor) {
     initramfs::File f;
     f.name = TRY(klib::String::from(name));
@@ -26,20 +30,53 @@ klib::Result<initramfs::File> node(klib::StringView name, u32 mode, u32 major, u
     return f;
 }
 
-// The root file system: Linux's built-in initramfs (usr/default_cpio_list:
-// /dev, /dev/console, /root), then the archive's entries in order.
-klib::Result<fs::RamFs> build_root(klib::Vec<initramfs::File>& files) {
-    fs::RamFs root = TRY(fs::RamFs::create());
-    initramfs::File dev = TRY(node("dev", fs::S_IFDIR | 0755, 0, 0));
-    initramfs::File console = TRY(node("dev/console", fs::S_IFCHR | 0600, 5, 1));
-    initramfs::File home = TRY(node("root", fs::S_IFDIR | 0700, 0, 0));
-    TRY(root.add(dev));
-    TRY(root.add(console));
-    TRY(root.add(home));
-    for (usize i = 0; i < files.size(); ++i) {
-        TRY(root.add(files[i]));
+// Linux's built-in initramfs (usr/default_cpio_list): /dev, /dev/console,
+// /root, before the archive's entries.
+klib::Result<void> builtin_entries(klib::Vec<initramfs::File>& out) {
+    TRY(out.try_push(TRY(node("dev", fs::S_IFDIR | 0755, 0, 0))));
+    TRY(out.try_push(TRY(node("dev/console", fs::S_IFCHR | 0600, 5, 1))));
+    TRY(out.try_push(TRY(node("root", fs::S_IFDIR | 0700, 0, 0))));
+    return {};
+}
+
+// Reads the whole regular file `file` into `data`.
+klib::Result<void, fs::Errno> read_all(const fs::File& file, klib::Vec<u8>& data) {
+    const u64 size = TRY(file.stat()).size;
+    if (data.try_reserve(usize(size)).is_err()) {
+        return fs::Errno::ENOMEM;
     }
-    return root;
+    TRY(file.read(0, size, [&](klib::Span<const u8> part) -> klib::Result<void, fs::Errno> {
+        for (u8 b : part) {
+            (void)data.try_push(b); // reserved
+        }
+        return {};
+    }));
+    return {};
+}
+
+// Linux's "Failed to execute PATH (error -N)" kernel line, as is.
+void report_exec_failure(klib::StringView path, fs::Errno e) {
+    klib::String line;
+    klib::Array<char, 20> digits{};
+    u64 v = u64(i64(e));
+    usize n = 0;
+    do {
+        digits[n++] = char('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && n < digits.size());
+    bool ok = line.try_append("Failed to execute ").is_ok() && line.try_append(path).is_ok() &&
+              line.try_append(" (error -").is_ok();
+    for (usize i = n; i > 0 && ok; --i) {
+        ok = line.try_append(digits[i - 1]).is_ok();
+    }
+    ok = ok && line.try_append(")\n").is_ok();
+    klib::Vec<u8> bytes;
+    for (usize i = 0; ok && i < line.size(); ++i) {
+        ok = bytes.try_push(u8(line[i])).is_ok();
+    }
+    if (ok) {
+        keel::console_write(bytes.span().span());
+    }
 }
 
 // Appends to `out` the command-line words after the first "--" (double
@@ -88,24 +125,38 @@ void run_init() {
         keel::log_error("init: cannot unpack the initramfs: {}", klib::error_name(files.error()));
         return;
     }
-    auto built = build_root(files.value());
-    if (built.is_err()) {
-        keel::log_error("init: cannot build the root file system: {}",
-                        klib::error_name(built.error()));
+    auto ns = make_rootfs(ROOTFS_BYTES);
+    if (ns.is_err()) {
+        keel::log_error("init: cannot build the root file system: out of memory");
         return;
     }
-    auto shared = klib::Arc<fs::RamFs>::make(built.release_value());
-    if (shared.is_err()) {
-        keel::log_error("init: out of memory");
+    klib::Arc<fs::PathNode> top = ns.value()->root();
+    fs::FsContext ctx(ns.value().clone(), top.clone(), top.clone());
+    ctx.umask = 0;
+    klib::Vec<initramfs::File> builtin;
+    if (fs::register_builtin_devices().is_err() || builtin_entries(builtin).is_err() ||
+        unpack_into(ctx, builtin).is_err()) {
+        keel::log_error("init: cannot build the root file system: out of memory");
         return;
     }
-    klib::Arc<fs::RamFs> root = shared.release_value();
+    if (auto r = unpack_into(ctx, files.value()); r.is_err()) {
+        keel::log_error("init: initramfs unpacking failed (errno {})", i64(r.error()));
+    }
+    ctx.umask = 022;
 
-    klib::StringView path = keel::boot_param("rdinit").value_or("/init");
-    auto ino = root->resolve(fs::ROOT_INO, path, true);
-    if (ino.is_err() || (root->mode(ino.value()) & fs::S_IFMT) != fs::S_IFREG) {
-        keel::log_error("init: {} not found in the initramfs ({} inodes)", path,
-                        root->inode_count());
+    // A quoted value (rdinit="/init") loses its quotes, as Linux's next_arg.
+    const klib::StringView raw = keel::boot_param("rdinit").value_or("/init");
+    const bool quoted = raw.size() >= 2 && raw.starts_with('"') && raw.ends_with('"');
+    const klib::StringView path = quoted ? raw.substr(1, raw.size() - 2) : raw;
+    auto exe = fs::open(ctx, ctx.cwd, path, fs::O_RDONLY, 0);
+    if (exe.is_err()) {
+        keel::log_error("init: cannot execute {} (error -{})", path, i64(exe.error()));
+        return;
+    }
+    const fs::Stat exe_st = exe.value()->stat().value_or(fs::Stat{});
+    // execve's checks: a regular file (EACCES otherwise) with an execute bit.
+    if (exe_st.type() != fs::S_IFREG || !fs::permitted(exe_st, ctx.cred, fs::MAY_EXEC)) {
+        report_exec_failure(path, fs::Errno::EACCES);
         return;
     }
     klib::Vec<u8> data;
@@ -117,32 +168,36 @@ void run_init() {
     if (a0.is_err() || e0.is_err() || e1.is_err() || argv.try_push(a0.release_value()).is_err() ||
         init_args(keel::boot_cmdline(), argv).is_err() ||
         envp.try_push(e0.release_value()).is_err() || envp.try_push(e1.release_value()).is_err() ||
-        data.try_reserve(usize(root->size(ino.value()))).is_err()) {
+        read_all(*exe.value(), data).is_err()) {
         keel::log_error("init: out of memory");
         return;
     }
-    while (data.size() < root->size(ino.value())) {
-        (void)data.try_push(0); // capacity reserved above
-    }
-    {
-        auto bytes = data.span();
-        (void)root->read(ino.value(), 0, bytes.span());
+    // Not an ELF file at all (a script, text): ENOEXEC, as execve says.
+    if (data.size() < 4 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
+        report_exec_failure(path, fs::Errno::ENOEXEC);
+        return;
     }
     auto proc = process::load(data.span().span(), argv, envp);
     if (proc.is_err()) {
-        keel::log_error("init: cannot execute {}: {}", path, klib::error_name(proc.error()));
+        const fs::Errno e = proc.error() == klib::Error::NoMemory ? fs::Errno::ENOMEM : fs::Errno::ENOEXEC;
+        keel::log_error("init: cannot execute {}: {} (error -{})", path, klib::error_name(proc.error()),
+                        i64(e));
         return;
     }
     process::Process& p = *proc.value();
-    auto console = root->resolve(fs::ROOT_INO, "/dev/console", true);
-    auto table = fs::FdTable::with_console(console.is_ok() ? console.value() : 0);
-    if (table.is_err()) {
-        keel::log_error("init: out of memory");
-        return;
+    // fds 0, 1, 2: /dev/console, read/write (Linux's console_on_rootfs).
+    auto console = fs::open(ctx, ctx.root, "/dev/console", fs::O_RDWR, 0);
+    if (console.is_ok()) {
+        for (u64 fd = 0; fd < 3; ++fd) {
+            if (p.files.install(console.value().clone(), false).is_err()) {
+                keel::log_error("init: out of memory");
+                return;
+            }
+        }
+    } else {
+        keel::log_warn("init: cannot open an initial console");
     }
-    p.files = table.release_value();
-    p.root = klib::move(root);
-    p.cwd = fs::ROOT_INO;
+    p.vfs = klib::move(ctx);
     // The task name (comm): the last component of the path, 15 bytes at most.
     usize base = 0;
     for (usize i = 0; i < path.size(); ++i) {

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "../fs/fd_table.h"
-#include "../fs/ramfs.h"
+#include "../fs/vfs.h"
 #include "../mm/address_space.h"
 #include <keel/user.h>
 #include <klib/arc.h>
@@ -36,8 +36,7 @@ struct Process {
     i32 exit_status = 0; // wait(2) encoding: status << 8, or the signal number
 
     fs::FdTable files;
-    klib::Optional<klib::Arc<fs::RamFs>> root; // none: no file system
-    fs::Ino cwd = fs::ROOT_INO;
+    klib::Optional<fs::FsContext> vfs; // root, cwd, umask; none: no file system
 
     klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
     klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1

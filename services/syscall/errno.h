@@ -24,6 +24,7 @@ enum class Errno : i64 {
     EFAULT = 14,
     EBUSY = 16,
     EEXIST = 17,
+    EXDEV = 18,
     ENODEV = 19,
     ENOTDIR = 20,
     EISDIR = 21,
@@ -35,6 +36,7 @@ enum class Errno : i64 {
     ENOSPC = 28,
     ESPIPE = 29,
     EROFS = 30,
+    EMLINK = 31,
     EPIPE = 32,
     ERANGE = 34,
     ENAMETOOLONG = 36,
@@ -42,6 +44,7 @@ enum class Errno : i64 {
     ENOTEMPTY = 39,
     ELOOP = 40,
     EOVERFLOW = 75,
+    EOPNOTSUPP = 95,
     ETIMEDOUT = 110,
 };
 

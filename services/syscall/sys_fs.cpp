@@ -1,7 +1,13 @@
-// File-system calls: open/openat/close, lseek, the stat family,
-// getdents64, readlink(at), access/faccessat(2), getcwd, chdir/fchdir,
-// fcntl, dup/dup2/dup3. The RamFs is read-only: opening for writing or
-// creating is EROFS.
+// File-system calls through the VFS (services/fs/vfs.h): open/openat/
+// creat/close, lseek, the stat family, getdents64, readlink(at),
+// access/faccessat(2), getcwd, chdir/fchdir, fcntl, dup/dup2/dup3,
+// mkdir(at), mknod(at), rmdir, unlink(at), rename(at)/renameat2,
+// link(at), symlink(at), chmod/fchmod(at), chown/fchown(at)/lchown,
+// truncate/ftruncate, fallocate, fsync/fdatasync/sync/syncfs, utimensat,
+// umask, statfs/fstatfs, mount/umount2.
+#include "../fs/filesystems.h"
+#include "../fs/pipe.h"
+#include "../fs/tmpfs.h"
 #include "syscall.h"
 #include "user_mem.h"
 
@@ -9,7 +15,8 @@ namespace services::syscall {
 
 namespace {
 
-constexpr u64 SEEK_SET = 0;
+using U64Pair = klib::Array<u64, 2>;
+
 constexpr u64 SEEK_CUR = 1;
 constexpr u64 SEEK_END = 2;
 constexpr u64 SEEK_DATA = 3;
@@ -20,134 +27,62 @@ constexpr u64 F_SETFD = 2;
 constexpr u64 F_GETFL = 3;
 constexpr u64 F_SETFL = 4;
 constexpr u64 F_DUPFD_CLOEXEC = 1030;
+constexpr u64 F_SETPIPE_SZ = 1031;
+constexpr u64 F_GETPIPE_SZ = 1032;
 constexpr u64 FD_CLOEXEC = 1;
 constexpr u64 R_OK = 4;
 constexpr u64 W_OK = 2;
 constexpr u64 X_OK = 1;
-constexpr u64 ROOTFS_DEV = 1;      // st_dev of every RamFs inode
-constexpr u32 CONSOLE_MAJOR = 5;  // /dev/console is c 5 1
-constexpr u32 MEM_MAJOR = 1;      // /dev/null c 1 3, /dev/zero c 1 5
+constexpr u64 AT_REMOVEDIR = 0x200;
+constexpr u64 AT_SYMLINK_FOLLOW = 0x400;
+constexpr u64 UTIME_NOW = (1 << 30) - 1;
+constexpr u64 UTIME_OMIT = (1 << 30) - 2;
 
-// Linux's new_encode_dev.
-u64 encode_dev(u32 major, u32 minor) {
-    return u64(minor & 0xff) | (u64(major & 0xfff) << 8) | (u64(minor & ~0xffu) << 12);
+klib::Result<void, Errno> need_fs(const process::Process& p) {
+    if (!p.vfs.has_value()) {
+        return Errno::ENOENT;
+    }
+    return {};
 }
 
-// struct stat (x86-64, 144 bytes) for `st`.
-klib::Result<void, Errno> copy_stat(const process::Process& p, const fs::Stat& st, u64 addr) {
-    OutBuffer b;
-    auto r = b.u64_(ROOTFS_DEV);
-    r = r.is_ok() ? b.u64_(st.ino) : klib::move(r);
-    r = r.is_ok() ? b.u64_(st.nlink) : klib::move(r);
-    r = r.is_ok() ? b.u32_(st.mode) : klib::move(r);
-    r = r.is_ok() ? b.u32_(st.uid) : klib::move(r);
-    r = r.is_ok() ? b.u32_(st.gid) : klib::move(r);
-    r = r.is_ok() ? b.u32_(0) : klib::move(r);
-    r = r.is_ok() ? b.u64_(encode_dev(st.rdev_major, st.rdev_minor)) : klib::move(r);
-    r = r.is_ok() ? b.u64_(st.size) : klib::move(r);
-    r = r.is_ok() ? b.u64_(4096) : klib::move(r); // st_blksize
-    r = r.is_ok() ? b.u64_(st.blocks) : klib::move(r);
-    for (usize i = 0; i < 3 && r.is_ok(); ++i) { // atime, mtime, ctime
-        r = b.u64_(st.mtime);
-        r = r.is_ok() ? b.u64_(0) : klib::move(r);
-    }
-    r = r.is_ok() ? b.zeros(24) : klib::move(r);
-    if (r.is_err()) {
-        return Errno::ENOMEM;
-    }
-    return b.copy_out(p, addr);
-}
-
-// The Stat of an open file.
-klib::Result<fs::Stat, Errno> stat_of(const process::Process& p, const fs::OpenFile& f) {
-    if (f.ino() != 0) {
-        klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-        return root->stat(f.ino());
-    }
-    // A device without a node in the file system (fds 0-2 before /dev exists).
-    fs::Stat st;
-    st.mode = fs::S_IFCHR | 0600;
-    st.nlink = 1;
-    st.rdev_major = f.kind() == fs::FileKind::Console ? CONSOLE_MAJOR : MEM_MAJOR;
-    st.rdev_minor = f.kind() == fs::FileKind::Console ? 1 : f.kind() == fs::FileKind::Null ? 3 : 5;
-    return st;
-}
-
-// The description an open of inode `ino` gets: devices by number.
-klib::Result<fs::FileKind, Errno> kind_of(const fs::RamFs& root, fs::Ino ino) {
-    const fs::Stat st = root.stat(ino);
-    const u32 type = st.mode & fs::S_IFMT;
-    if (type == fs::S_IFCHR) {
-        if (st.rdev_major == CONSOLE_MAJOR && st.rdev_minor == 1) {
-            return fs::FileKind::Console;
-        }
-        if (st.rdev_major == MEM_MAJOR && st.rdev_minor == 3) {
-            return fs::FileKind::Null;
-        }
-        if (st.rdev_major == MEM_MAJOR && st.rdev_minor == 5) {
-            return fs::FileKind::Zero;
-        }
-        return Errno::ENXIO;
-    }
-    if (type == fs::S_IFBLK || type == fs::S_IFIFO || type == fs::S_IFSOCK) {
-        return Errno::ENXIO;
-    }
-    return fs::FileKind::Inode;
-}
-
-SysResult do_openat(process::Process& p, u64 dirfd, u64 path_addr, u64 flags_arg) {
-    const u32 flags = u32(flags_arg);
-    klib::String path = TRY(read_path(p, path_addr));
+// A path argument that must not be empty (ENOENT).
+klib::Result<klib::String, Errno> path_arg(const process::Process& p, u64 addr) {
+    klib::String path = TRY(read_path(p, addr));
     if (path.empty()) {
         return Errno::ENOENT;
     }
-    if ((flags & fs::O_TMPFILE) != 0) {
-        return Errno::EROFS;
-    }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    const fs::Ino start = TRY(start_dir(p, dirfd, path.view()));
-    const bool path_only = (flags & fs::O_PATH) != 0;
-    const bool creat = !path_only && (flags & fs::O_CREAT) != 0;
-    const bool excl = creat && (flags & fs::O_EXCL) != 0;
-    const bool follow = (flags & fs::O_NOFOLLOW) == 0 && !excl;
-    fs::Walk w = TRY(root->walk(start, path.view(), follow));
-    if (!w.ino.has_value()) {
-        return creat ? Errno::EROFS : Errno::ENOENT;
-    }
-    const fs::Ino ino = w.ino.value();
-    if (excl) {
-        return Errno::EEXIST;
-    }
-    const u32 type = root->mode(ino) & fs::S_IFMT;
-    if (type == fs::S_IFLNK && !path_only) {
-        return Errno::ELOOP; // O_NOFOLLOW on a symbolic link
-    }
-    if ((flags & fs::O_DIRECTORY) != 0 && type != fs::S_IFDIR) {
-        return Errno::ENOTDIR;
-    }
-    const u32 acc = flags & fs::O_ACCMODE;
-    const bool wants_write = !path_only && (acc == fs::O_WRONLY || acc == fs::O_RDWR);
-    if (type == fs::S_IFDIR && (wants_write || creat)) {
-        return Errno::EISDIR;
-    }
-    fs::FileKind kind = fs::FileKind::Inode;
-    if (!path_only) {
-        kind = TRY(kind_of(*root, ino));
-        if (kind == fs::FileKind::Inode && (wants_write || (flags & fs::O_TRUNC) != 0)) {
-            return Errno::EROFS;
+    return path;
+}
+
+SysResult do_openat(process::Process& p, u64 dirfd, u64 path_addr, u64 flags_arg, u64 mode) {
+    const u32 flags = u32(flags_arg);
+    klib::String path = TRY(path_arg(p, path_addr));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+    klib::Arc<fs::File> file = TRY(fs::open(p.vfs.value(), base, path.view(), flags, u32(mode)));
+    return p.files.install(klib::move(file), (flags & fs::O_CLOEXEC) != 0);
+}
+
+// The node `path` names from `dirfd` (AT_EMPTY_PATH: the fd itself).
+klib::Result<klib::Arc<fs::PathNode>, Errno> lookup_at(process::Process& p, u64 dirfd, u64 path_addr,
+                                                       bool follow, bool empty_ok) {
+    TRY(need_fs(p));
+    klib::String path = TRY(read_path(p, path_addr));
+    if (path.empty()) {
+        if (!empty_ok) {
+            return Errno::ENOENT;
         }
+        if (i32(u32(dirfd)) == AT_FDCWD) {
+            return p.vfs.value().cwd.clone();
+        }
+        klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+        auto node = f->path();
+        if (!node.has_value()) {
+            return Errno::EBADF;
+        }
+        return klib::move(node.value());
     }
-    // The flags F_GETFL reports, as Linux keeps them in struct file.
-    u32 kept = flags & ~(fs::O_CREAT | fs::O_EXCL | fs::O_NOCTTY | fs::O_TRUNC | fs::O_CLOEXEC);
-    if (path_only) {
-        kept = flags & (fs::O_PATH | fs::O_DIRECTORY | fs::O_NOFOLLOW);
-    }
-    kept |= fs::O_LARGEFILE;
-    auto file = klib::Arc<fs::OpenFile>::make(kind, ino, kept);
-    if (file.is_err()) {
-        return Errno::ENOMEM;
-    }
-    return p.files.install(file.release_value(), (flags & fs::O_CLOEXEC) != 0);
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+    return fs::resolve(p.vfs.value(), base, path.view(), follow);
 }
 
 // stat/lstat/newfstatat: look `path` up from `dirfd` and copy its stat.
@@ -156,46 +91,54 @@ SysResult do_fstatat(process::Process& p, u64 dirfd, u64 path_addr, u64 buf, u64
         return Errno::EINVAL;
     }
     klib::String path = TRY(read_path(p, path_addr));
+    if (path.empty() && (flags & AT_EMPTY_PATH) != 0 && i32(u32(dirfd)) != AT_FDCWD) {
+        klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+        TRY(copy_stat(p, TRY(f->stat()), buf));
+        return u64(0);
+    }
+    TRY(need_fs(p));
+    klib::Arc<fs::PathNode> node = p.vfs.value().cwd.clone();
     if (path.empty()) {
         if ((flags & AT_EMPTY_PATH) == 0) {
             return Errno::ENOENT;
         }
-        if (i32(u32(dirfd)) == AT_FDCWD) {
-            klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-            TRY(copy_stat(p, root->stat(p.cwd), buf));
-            return u64(0);
-        }
-        klib::Arc<fs::OpenFile> f = TRY(p.files.get(u64(u32(dirfd))));
-        const fs::Stat st = TRY(stat_of(p, *f));
-        TRY(copy_stat(p, st, buf));
-        return u64(0);
+    } else {
+        klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+        node = TRY(fs::resolve(p.vfs.value(), base, path.view(), (flags & AT_SYMLINK_NOFOLLOW) == 0));
     }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    const fs::Ino start = TRY(start_dir(p, dirfd, path.view()));
-    const fs::Ino ino =
-        TRY(root->resolve(start, path.view(), (flags & AT_SYMLINK_NOFOLLOW) == 0));
-    TRY(copy_stat(p, root->stat(ino), buf));
+    TRY(copy_stat(p, node->inode->stat(), buf));
     return u64(0);
 }
 
 SysResult do_readlinkat(process::Process& p, u64 dirfd, u64 path_addr, u64 buf, u64 size) {
     klib::String path = TRY(read_path(p, path_addr));
-    if (path.empty()) {
-        return Errno::ENOENT;
-    }
     if (i32(u32(size)) <= 0) {
         return Errno::EINVAL;
     }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    const fs::Ino start = TRY(start_dir(p, dirfd, path.view()));
-    const fs::Ino ino = TRY(root->resolve(start, path.view(), false));
-    auto target = root->link_target(ino);
-    if (target.is_err()) {
-        return Errno::EINVAL;
+    TRY(need_fs(p));
+    klib::Arc<fs::PathNode> node = p.vfs.value().cwd.clone();
+    if (path.empty()) {
+        if (i32(u32(dirfd)) != AT_FDCWD) {
+            klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+            auto n = f->path();
+            if (!n.has_value()) {
+                return Errno::ENOENT;
+            }
+            node = klib::move(n.value());
+        } else {
+            return Errno::ENOENT;
+        }
+    } else {
+        klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+        node = TRY(fs::resolve(p.vfs.value(), base, path.view(), false));
     }
-    OutBuffer b;
-    const klib::StringView t = target.value().view();
+    if (path.empty() && node->inode->stat().type() != fs::S_IFLNK) {
+        return Errno::ENOENT;
+    }
+    klib::String target = TRY(node->inode->read_link());
+    const klib::StringView t = target.view();
     const usize n = t.size() < usize(u32(size)) ? t.size() : usize(u32(size));
+    OutBuffer b;
     if (b.text(t.substr(0, n)).is_err()) {
         return Errno::ENOMEM;
     }
@@ -210,49 +153,237 @@ SysResult do_faccessat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, 
     if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
         return Errno::EINVAL;
     }
-    klib::String path = TRY(read_path(p, path_addr));
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    fs::Ino ino = 0;
-    if (path.empty()) {
-        if ((flags & AT_EMPTY_PATH) == 0) {
-            return Errno::ENOENT;
-        }
-        ino = TRY(start_dir(p, dirfd, path.view()));
-    } else {
-        const fs::Ino start = TRY(start_dir(p, dirfd, path.view()));
-        ino = TRY(root->resolve(start, path.view(), (flags & AT_SYMLINK_NOFOLLOW) == 0));
+    klib::Arc<fs::PathNode> node =
+        TRY(lookup_at(p, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                      (flags & AT_EMPTY_PATH) != 0));
+    if (mode == 0) {
+        return u64(0);
     }
-    // The caller is root: reading and searching are always allowed;
-    // executing needs an x bit on non-directories; writing hits the
-    // read-only file system.
-    const u32 m = root->mode(ino);
-    const u32 type = m & fs::S_IFMT;
-    if ((mode & W_OK) != 0 && (type == fs::S_IFREG || type == fs::S_IFDIR || type == fs::S_IFLNK)) {
+    const fs::Stat st = node->inode->stat();
+    if ((mode & W_OK) != 0 && (node->mount->flags & fs::MS_RDONLY) != 0 &&
+        (st.type() == fs::S_IFREG || st.type() == fs::S_IFDIR || st.type() == fs::S_IFLNK)) {
         return Errno::EROFS;
     }
-    if ((mode & X_OK) != 0 && type != fs::S_IFDIR && (m & 0111) == 0) {
+    if (!fs::permitted(st, p.vfs.value().cred, u32(mode))) {
         return Errno::EACCES;
     }
     return u64(0);
 }
 
 SysResult do_dup3(process::Process& p, u64 oldfd, u64 newfd, bool cloexec) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(oldfd));
-    if (newfd >= fs::FdTable::MAX_FDS) {
+    klib::Arc<fs::File> f = TRY(p.files.get(oldfd));
+    if (newfd >= p.files.limit()) {
         return Errno::EBADF;
     }
     TRY(p.files.install_at(newfd, klib::move(f), cloexec));
     return newfd;
 }
 
+SysResult do_mknodat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, u64 dev) {
+    klib::String path = TRY(path_arg(p, path_addr));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+    u32 m = u32(mode);
+    u32 type = m & fs::S_IFMT;
+    if (type == 0) {
+        type = fs::S_IFREG;
+    }
+    if (type == fs::S_IFDIR) {
+        return Errno::EPERM;
+    }
+    if (type != fs::S_IFREG && type != fs::S_IFCHR && type != fs::S_IFBLK && type != fs::S_IFIFO &&
+        type != fs::S_IFSOCK) {
+        return Errno::EINVAL;
+    }
+    const u64 rdev = fs::encode_dev(u32((dev >> 8) & 0xfff), u32((dev & 0xff) | ((dev >> 12) & 0xfff00)));
+    TRY(fs::mknod(p.vfs.value(), base, path.view(), type | (m & 07777), rdev));
+    return u64(0);
+}
+
+SysResult do_mkdirat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode) {
+    klib::String path = TRY(path_arg(p, path_addr));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+    TRY(fs::mknod(p.vfs.value(), base, path.view(), fs::S_IFDIR | (u32(mode) & 07777), 0));
+    return u64(0);
+}
+
+SysResult do_unlinkat(process::Process& p, u64 dirfd, u64 path_addr, u64 flags) {
+    if ((flags & ~AT_REMOVEDIR) != 0) {
+        return Errno::EINVAL;
+    }
+    klib::String path = TRY(path_arg(p, path_addr));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+    if ((flags & AT_REMOVEDIR) != 0) {
+        TRY(fs::rmdir(p.vfs.value(), base, path.view()));
+    } else {
+        TRY(fs::unlink(p.vfs.value(), base, path.view()));
+    }
+    return u64(0);
+}
+
+SysResult do_renameat2(process::Process& p, u64 olddir, u64 old_addr, u64 newdir, u64 new_addr,
+                       u64 flags) {
+    klib::String old_path = TRY(path_arg(p, old_addr));
+    klib::String new_path = TRY(path_arg(p, new_addr));
+    if ((flags & ~u64(fs::RENAME_NOREPLACE | fs::RENAME_EXCHANGE | fs::RENAME_WHITEOUT)) != 0) {
+        return Errno::EINVAL;
+    }
+    klib::Arc<fs::PathNode> ob = TRY(start_dir(p, olddir, old_path.view()));
+    klib::Arc<fs::PathNode> nb = TRY(start_dir(p, newdir, new_path.view()));
+    TRY(fs::rename(p.vfs.value(), ob, old_path.view(), nb, new_path.view(), u32(flags)));
+    return u64(0);
+}
+
+SysResult do_linkat(process::Process& p, u64 olddir, u64 old_addr, u64 newdir, u64 new_addr,
+                    u64 flags) {
+    if ((flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) != 0) {
+        return Errno::EINVAL;
+    }
+    klib::String old_path = TRY(read_path(p, old_addr));
+    klib::String new_path = TRY(path_arg(p, new_addr));
+    if (old_path.empty()) {
+        // AT_EMPTY_PATH (root has CAP_DAC_READ_SEARCH): link the file the
+        // fd refers to.
+        if ((flags & AT_EMPTY_PATH) == 0) {
+            return Errno::ENOENT;
+        }
+        klib::Arc<fs::PathNode> old = TRY(lookup_at(p, olddir, old_addr, false, true));
+        if (old->inode->stat().is_dir()) {
+            return Errno::EPERM;
+        }
+        klib::Arc<fs::PathNode> nb = TRY(start_dir(p, newdir, new_path.view()));
+        TRY(fs::link_node(p.vfs.value(), old, nb, new_path.view()));
+        return u64(0);
+    }
+    klib::Arc<fs::PathNode> ob = TRY(start_dir(p, olddir, old_path.view()));
+    klib::Arc<fs::PathNode> nb = TRY(start_dir(p, newdir, new_path.view()));
+    TRY(fs::link(p.vfs.value(), ob, old_path.view(), nb, new_path.view(),
+                 (flags & AT_SYMLINK_FOLLOW) != 0));
+    return u64(0);
+}
+
+SysResult do_symlinkat(process::Process& p, u64 target_addr, u64 dirfd, u64 path_addr) {
+    klib::String target = TRY(read_path(p, target_addr));
+    klib::String path = TRY(path_arg(p, path_addr));
+    if (target.empty()) {
+        return Errno::ENOENT;
+    }
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+    TRY(fs::symlink(p.vfs.value(), target.view(), base, path.view()));
+    return u64(0);
+}
+
+klib::Result<void, Errno> setattr_checked(const process::Process& p, const fs::PathNode& node,
+                                          const fs::SetAttr& a) {
+    if ((node.mount->flags & fs::MS_RDONLY) != 0) {
+        return Errno::EROFS;
+    }
+    const fs::Stat st = node.inode->stat();
+    const fs::Cred& c = p.vfs.value().cred;
+    if (!c.is_root() && c.uid != st.uid) {
+        return Errno::EPERM;
+    }
+    return node.inode->set_attr(a);
+}
+
+SysResult do_fchmodat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, bool follow) {
+    klib::Arc<fs::PathNode> node = TRY(lookup_at(p, dirfd, path_addr, follow, false));
+    fs::SetAttr a;
+    a.mode = u32(mode) & 07777;
+    TRY(setattr_checked(p, *node, a));
+    return u64(0);
+}
+
+fs::SetAttr chown_attr(u64 uid, u64 gid) {
+    fs::SetAttr a;
+    a.kill_suid = true;
+    if (u32(uid) != u32(-1)) {
+        a.uid = u32(uid);
+    }
+    if (u32(gid) != u32(-1)) {
+        a.gid = u32(gid);
+    }
+    return a;
+}
+
+SysResult do_fchownat(process::Process& p, u64 dirfd, u64 path_addr, u64 uid, u64 gid, u64 flags) {
+    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
+        return Errno::EINVAL;
+    }
+    klib::Arc<fs::PathNode> node = TRY(lookup_at(p, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                                                 (flags & AT_EMPTY_PATH) != 0));
+    if (!p.vfs.value().cred.is_root()) {
+        return Errno::EPERM;
+    }
+    TRY(setattr_checked(p, *node, chown_attr(uid, gid)));
+    return u64(0);
+}
+
+klib::Result<void, Errno> truncate_node(const process::Process& p, const fs::PathNode& node, i64 len) {
+    if (len < 0) {
+        return Errno::EINVAL;
+    }
+    const fs::Stat st = node.inode->stat();
+    if (st.is_dir()) {
+        return Errno::EISDIR;
+    }
+    if (st.type() != fs::S_IFREG) {
+        return Errno::EINVAL;
+    }
+    if (!fs::permitted(st, p.vfs.value().cred, fs::MAY_WRITE)) {
+        return Errno::EACCES;
+    }
+    if ((node.mount->flags & fs::MS_RDONLY) != 0) {
+        return Errno::EROFS;
+    }
+    fs::SetAttr a;
+    a.size = u64(len);
+    return node.inode->set_attr(a);
+}
+
+// One timespec of utimensat: none to leave it (UTIME_OMIT).
+klib::Result<klib::Optional<fs::Timespec>, Errno> time_arg(const process::Process& p, u64 addr, u64 index) {
+    if (addr == 0) {
+        return klib::Optional<fs::Timespec>(fs::now());
+    }
+    const klib::Array<u64, 2> ts = TRY_SYS(p.space.read_val<U64Pair>(addr + 16 * index));
+    if (ts[1] == UTIME_OMIT) {
+        return klib::Optional<fs::Timespec>();
+    }
+    if (ts[1] == UTIME_NOW) {
+        return klib::Optional<fs::Timespec>(fs::now());
+    }
+    if (ts[1] >= fs::NSEC_PER_SEC) {
+        return Errno::EINVAL;
+    }
+    return klib::Optional<fs::Timespec>(fs::Timespec{i64(ts[0]), i64(ts[1])});
+}
+
+klib::Result<void, Errno> copy_statfs(const process::Process& p, const fs::PathNode& node, u64 addr) {
+    const fs::StatFs s = node.mount->fs->statfs();
+    // f_flags: ST_VALID | ST_RELATIME and the mount's flags (ST_RDONLY =
+    // MS_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC have the same values).
+    const u64 flags = 0x20 | 0x1000 | (node.mount->flags & 0xf);
+    const u64 fsid = s.type == 0 ? 0 : fs::dev_minor(node.inode->stat().dev);
+    // struct statfs (x86-64, 120 bytes): 15 words.
+    const klib::Array<u64, 15> w = {s.type, s.bsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree,
+                                    fsid,   s.namelen, s.frsize, flags, 0, 0, 0, 0};
+    TRY_SYS(p.space.write_val(addr, w));
+    return {};
+}
+
 } // namespace
 
 SysResult sys_open(process::Process& p, const Args& args) {
-    return do_openat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1]);
+    return do_openat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1], args.a[2]);
 }
 
 SysResult sys_openat(process::Process& p, const Args& args) {
-    return do_openat(p, args.a[0], args.a[1], args.a[2]);
+    return do_openat(p, args.a[0], args.a[1], args.a[2], args.a[3]);
+}
+
+SysResult sys_creat(process::Process& p, const Args& args) {
+    return do_openat(p, u64(u32(AT_FDCWD)), args.a[0], fs::O_CREAT | fs::O_WRONLY | fs::O_TRUNC,
+                     args.a[1]);
 }
 
 SysResult sys_close(process::Process& p, const Args& args) {
@@ -261,32 +392,27 @@ SysResult sys_close(process::Process& p, const Args& args) {
 }
 
 SysResult sys_lseek(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
     const i64 off = i64(args.a[1]);
     const u64 whence = args.a[2];
     if (f->is_path_only()) {
         return Errno::EBADF;
     }
-    switch (f->kind()) {
-    case fs::FileKind::Console:
+    if (!f->seekable()) {
         return Errno::ESPIPE;
-    case fs::FileKind::Null:
-    case fs::FileKind::Zero:
+    }
+    if (f->seek_always_zero()) {
         f->set_offset(0);
         return u64(0);
-    case fs::FileKind::Inode:
-        break;
     }
     if (whence > SEEK_HOLE) {
         return Errno::EINVAL;
     }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    const bool dir = root->is_dir(f->ino());
-    const i64 size = i64(root->size(f->ino()));
+    const fs::Stat st = TRY(f->stat());
+    const bool dir = st.is_dir();
+    const i64 size = i64(st.size);
     i64 base = 0;
-    if (whence == SEEK_SET) {
-        base = 0;
-    } else if (whence == SEEK_CUR) {
+    if (whence == SEEK_CUR) {
         base = i64(f->offset());
     } else if (whence == SEEK_END || whence == SEEK_DATA || whence == SEEK_HOLE) {
         if (dir) {
@@ -298,9 +424,13 @@ SysResult sys_lseek(process::Process& p, const Args& args) {
         if (off < 0 || off >= size) {
             return Errno::ENXIO;
         }
-        const i64 pos = whence == SEEK_DATA ? off : size;
-        f->set_offset(u64(pos));
-        return u64(pos);
+        auto inode = f->inode();
+        if (!inode.has_value()) {
+            return Errno::ENXIO;
+        }
+        const u64 pos = TRY(inode.value()->seek_data(u64(off), whence == SEEK_HOLE));
+        f->set_offset(pos);
+        return pos;
     }
     if (off > 0 && base > klib::max_value<i64> - off) {
         return Errno::EOVERFLOW;
@@ -314,9 +444,8 @@ SysResult sys_lseek(process::Process& p, const Args& args) {
 }
 
 SysResult sys_fstat(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
-    const fs::Stat st = TRY(stat_of(p, *f));
-    TRY(copy_stat(p, st, args.a[1]));
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    TRY(copy_stat(p, TRY(f->stat()), args.a[1]));
     return u64(0);
 }
 
@@ -333,26 +462,23 @@ SysResult sys_newfstatat(process::Process& p, const Args& args) {
 }
 
 SysResult sys_getdents64(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
     if (f->is_path_only()) {
         return Errno::EBADF;
     }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    if (f->kind() != fs::FileKind::Inode || !root->is_dir(f->ino())) {
+    auto inode = f->inode();
+    if (!inode.has_value() || !inode.value()->stat().is_dir()) {
         return Errno::ENOTDIR;
     }
     const u64 count = args.a[2] > (1u << 20) ? (1u << 20) : args.a[2];
     OutBuffer b;
-    u64 index = f->offset();
+    u64 pos = f->offset();
     for (;;) {
-        auto entry = root->dirent(f->ino(), index);
-        if (entry.is_err()) {
-            return Errno::ENOMEM;
-        }
-        if (!entry.value().has_value()) {
+        klib::Optional<fs::DirentInfo> entry = TRY(inode.value()->readdir(pos));
+        if (!entry.has_value()) {
             break;
         }
-        const fs::DirentInfo& d = entry.value().value();
+        const fs::DirentInfo& d = entry.value();
         // struct linux_dirent64: ino, off, reclen, type, name, NUL, padding.
         const usize reclen = (19 + d.name.size() + 1 + 7) & ~usize(7);
         if (b.size() + reclen > count) {
@@ -362,7 +488,7 @@ SysResult sys_getdents64(process::Process& p, const Args& args) {
             break;
         }
         auto r = b.u64_(d.ino);
-        r = r.is_ok() ? b.u64_(index + 1) : klib::move(r);
+        r = r.is_ok() ? b.u64_(d.next) : klib::move(r);
         r = r.is_ok() ? b.u16_(u16(reclen)) : klib::move(r);
         r = r.is_ok() ? b.u8_(d.type) : klib::move(r);
         r = r.is_ok() ? b.text(d.name.view()) : klib::move(r);
@@ -370,10 +496,10 @@ SysResult sys_getdents64(process::Process& p, const Args& args) {
         if (r.is_err()) {
             return Errno::ENOMEM;
         }
-        ++index;
+        pos = d.next;
     }
     TRY(b.copy_out(p, args.a[1]));
-    f->set_offset(index);
+    f->set_offset(pos);
     return u64(b.size());
 }
 
@@ -398,8 +524,11 @@ SysResult sys_faccessat2(process::Process& p, const Args& args) {
 }
 
 SysResult sys_getcwd(process::Process& p, const Args& args) {
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    klib::String path = TRY_SYS(root->path_of(p.cwd));
+    TRY(need_fs(p));
+    if (p.vfs.value().cwd->inode->stat().nlink == 0) {
+        return Errno::ENOENT; // the cwd was removed
+    }
+    klib::String path = TRY(fs::path_string(p.vfs.value(), p.vfs.value().cwd));
     if (args.a[1] < path.size() + 1) {
         return Errno::ERANGE;
     }
@@ -412,27 +541,28 @@ SysResult sys_getcwd(process::Process& p, const Args& args) {
 }
 
 SysResult sys_chdir(process::Process& p, const Args& args) {
-    klib::String path = TRY(read_path(p, args.a[0]));
-    if (path.empty()) {
-        return Errno::ENOENT;
-    }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    const fs::Ino start = TRY(start_dir(p, u64(u32(AT_FDCWD)), path.view()));
-    const fs::Ino ino = TRY(root->resolve(start, path.view(), true));
-    if (!root->is_dir(ino)) {
+    klib::String path = TRY(path_arg(p, args.a[0]));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, u64(u32(AT_FDCWD)), path.view()));
+    klib::Arc<fs::PathNode> node = TRY(fs::resolve(p.vfs.value(), base, path.view(), true));
+    const fs::Stat st = node->inode->stat();
+    if (!st.is_dir()) {
         return Errno::ENOTDIR;
     }
-    p.cwd = ino;
+    if (!fs::permitted(st, p.vfs.value().cred, fs::MAY_EXEC)) {
+        return Errno::EACCES;
+    }
+    p.vfs.value().cwd = klib::move(node);
     return u64(0);
 }
 
 SysResult sys_fchdir(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    if (f->kind() != fs::FileKind::Inode || !root->is_dir(f->ino())) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    TRY(need_fs(p));
+    auto node = f->path();
+    if (!node.has_value() || !node.value()->inode->stat().is_dir()) {
         return Errno::ENOTDIR;
     }
-    p.cwd = f->ino();
+    p.vfs.value().cwd = klib::move(node.value());
     return u64(0);
 }
 
@@ -440,11 +570,11 @@ SysResult sys_fcntl(process::Process& p, const Args& args) {
     const u64 fd = args.a[0];
     const u64 cmd = u32(args.a[1]);
     const u64 arg = args.a[2];
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(fd));
+    klib::Arc<fs::File> f = TRY(p.files.get(fd));
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (u32(arg) >= fs::FdTable::MAX_FDS) {
+        if (u32(arg) >= p.files.limit()) {
             return Errno::EINVAL;
         }
         return p.files.install(klib::move(f), cmd == F_DUPFD_CLOEXEC, u32(arg));
@@ -463,13 +593,48 @@ SysResult sys_fcntl(process::Process& p, const Args& args) {
         }
         f->set_status_flags(u32(arg));
         return u64(0);
+    case F_GETPIPE_SZ:
+        return f->pipe_size();
+    case F_SETPIPE_SZ:
+        if (u32(arg) > fs::PIPE_MAX_SIZE && !p.vfs.value().cred.is_root()) {
+            return Errno::EPERM;
+        }
+        return f->set_pipe_size(u32(arg));
     default:
         return Errno::EINVAL;
     }
 }
 
+SysResult sys_pipe2(process::Process& p, const Args& args) {
+    const u64 flags = args.a[1];
+    if ((flags & ~u64(fs::O_CLOEXEC | fs::O_NONBLOCK | fs::O_DIRECT)) != 0) {
+        return Errno::EINVAL;
+    }
+    fs::PipePair pair = TRY(fs::make_pipe(u32(flags)));
+    const bool cloexec = (flags & fs::O_CLOEXEC) != 0;
+    const u64 rfd = TRY(p.files.install(klib::move(pair.read), cloexec));
+    auto wfd = p.files.install(klib::move(pair.write), cloexec);
+    if (wfd.is_err()) {
+        (void)p.files.close(rfd);
+        return wfd.error();
+    }
+    const klib::Array<u32, 2> fds = {u32(rfd), u32(wfd.value())};
+    if (p.space.write_val(args.a[0], fds).is_err()) {
+        (void)p.files.close(rfd);
+        (void)p.files.close(wfd.value());
+        return Errno::EFAULT;
+    }
+    return u64(0);
+}
+
+SysResult sys_pipe(process::Process& p, const Args& args) {
+    Args a = args;
+    a.a[1] = 0;
+    return sys_pipe2(p, a);
+}
+
 SysResult sys_dup(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
     return p.files.install(klib::move(f), false);
 }
 
@@ -491,6 +656,440 @@ SysResult sys_dup3(process::Process& p, const Args& args) {
         return Errno::EINVAL;
     }
     return do_dup3(p, oldfd, newfd, flags != 0);
+}
+
+SysResult sys_mkdir(process::Process& p, const Args& args) {
+    return do_mkdirat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1]);
+}
+
+SysResult sys_mkdirat(process::Process& p, const Args& args) {
+    return do_mkdirat(p, args.a[0], args.a[1], args.a[2]);
+}
+
+SysResult sys_mknod(process::Process& p, const Args& args) {
+    return do_mknodat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1], args.a[2]);
+}
+
+SysResult sys_mknodat(process::Process& p, const Args& args) {
+    return do_mknodat(p, args.a[0], args.a[1], args.a[2], args.a[3]);
+}
+
+SysResult sys_rmdir(process::Process& p, const Args& args) {
+    return do_unlinkat(p, u64(u32(AT_FDCWD)), args.a[0], AT_REMOVEDIR);
+}
+
+SysResult sys_unlink(process::Process& p, const Args& args) {
+    return do_unlinkat(p, u64(u32(AT_FDCWD)), args.a[0], 0);
+}
+
+SysResult sys_unlinkat(process::Process& p, const Args& args) {
+    return do_unlinkat(p, args.a[0], args.a[1], args.a[2]);
+}
+
+SysResult sys_rename(process::Process& p, const Args& args) {
+    return do_renameat2(p, u64(u32(AT_FDCWD)), args.a[0], u64(u32(AT_FDCWD)), args.a[1], 0);
+}
+
+SysResult sys_renameat(process::Process& p, const Args& args) {
+    return do_renameat2(p, args.a[0], args.a[1], args.a[2], args.a[3], 0);
+}
+
+SysResult sys_renameat2(process::Process& p, const Args& args) {
+    return do_renameat2(p, args.a[0], args.a[1], args.a[2], args.a[3], args.a[4]);
+}
+
+SysResult sys_link(process::Process& p, const Args& args) {
+    return do_linkat(p, u64(u32(AT_FDCWD)), args.a[0], u64(u32(AT_FDCWD)), args.a[1], 0);
+}
+
+SysResult sys_linkat(process::Process& p, const Args& args) {
+    return do_linkat(p, args.a[0], args.a[1], args.a[2], args.a[3], args.a[4]);
+}
+
+SysResult sys_symlink(process::Process& p, const Args& args) {
+    return do_symlinkat(p, args.a[0], u64(u32(AT_FDCWD)), args.a[1]);
+}
+
+SysResult sys_symlinkat(process::Process& p, const Args& args) {
+    return do_symlinkat(p, args.a[0], args.a[1], args.a[2]);
+}
+
+SysResult sys_chmod(process::Process& p, const Args& args) {
+    return do_fchmodat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1], true);
+}
+
+SysResult sys_fchmodat(process::Process& p, const Args& args) {
+    return do_fchmodat(p, args.a[0], args.a[1], args.a[2], true);
+}
+
+SysResult sys_fchmod(process::Process& p, const Args& args) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    if (f->is_path_only()) {
+        return Errno::EBADF;
+    }
+    TRY(need_fs(p));
+    auto node = f->path();
+    if (!node.has_value()) {
+        return Errno::EINVAL;
+    }
+    fs::SetAttr a;
+    a.mode = u32(args.a[1]) & 07777;
+    TRY(setattr_checked(p, *node.value(), a));
+    return u64(0);
+}
+
+SysResult sys_chown(process::Process& p, const Args& args) {
+    return do_fchownat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1], args.a[2], 0);
+}
+
+SysResult sys_lchown(process::Process& p, const Args& args) {
+    return do_fchownat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1], args.a[2], AT_SYMLINK_NOFOLLOW);
+}
+
+SysResult sys_fchownat(process::Process& p, const Args& args) {
+    return do_fchownat(p, args.a[0], args.a[1], args.a[2], args.a[3], args.a[4]);
+}
+
+SysResult sys_fchown(process::Process& p, const Args& args) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    if (f->is_path_only()) {
+        return Errno::EBADF;
+    }
+    TRY(need_fs(p));
+    auto node = f->path();
+    if (!node.has_value()) {
+        return Errno::EINVAL;
+    }
+    TRY(setattr_checked(p, *node.value(), chown_attr(args.a[1], args.a[2])));
+    return u64(0);
+}
+
+SysResult sys_truncate(process::Process& p, const Args& args) {
+    klib::Arc<fs::PathNode> node = TRY(lookup_at(p, u64(u32(AT_FDCWD)), args.a[0], true, false));
+    TRY(truncate_node(p, *node, i64(args.a[1])));
+    return u64(0);
+}
+
+SysResult sys_ftruncate(process::Process& p, const Args& args) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    if (i64(args.a[1]) < 0) {
+        return Errno::EINVAL;
+    }
+    if (f->is_path_only()) {
+        return Errno::EBADF;
+    }
+    auto inode = f->inode();
+    if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
+        return Errno::EINVAL;
+    }
+    if (!f->writable()) {
+        return Errno::EINVAL;
+    }
+    fs::SetAttr a;
+    a.size = args.a[1];
+    TRY(inode.value()->set_attr(a));
+    return u64(0);
+}
+
+SysResult sys_fallocate(process::Process& p, const Args& args) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    const u64 mode = args.a[1];
+    const i64 off = i64(args.a[2]);
+    const i64 len = i64(args.a[3]);
+    if (off < 0 || len <= 0) {
+        return Errno::EINVAL;
+    }
+    if (!f->writable()) {
+        return Errno::EBADF;
+    }
+    if (mode != 0) {
+        return Errno::EOPNOTSUPP;
+    }
+    auto inode = f->inode();
+    if (!inode.has_value()) {
+        return Errno::ENODEV;
+    }
+    const fs::Stat st = inode.value()->stat();
+    if (st.is_dir()) {
+        return Errno::EISDIR;
+    }
+    if (st.type() != fs::S_IFREG) {
+        return Errno::ENODEV;
+    }
+    if (len > klib::max_value<i64> - off) {
+        return Errno::EFBIG;
+    }
+    TRY(inode.value()->fallocate(u64(off), u64(len)));
+    return u64(0);
+}
+
+SysResult sys_fsync(process::Process& p, const Args& args) {
+    TRY(p.files.get(args.a[0]));
+    return u64(0); // memory file systems have nothing to write back
+}
+
+SysResult sys_fdatasync(process::Process& p, const Args& args) {
+    return sys_fsync(p, args);
+}
+
+SysResult sys_syncfs(process::Process& p, const Args& args) {
+    return sys_fsync(p, args);
+}
+
+SysResult sys_sync(process::Process&, const Args&) {
+    return u64(0);
+}
+
+SysResult sys_utimensat(process::Process& p, const Args& args) {
+    const u64 dirfd = args.a[0];
+    const u64 path_addr = args.a[1];
+    const u64 times = args.a[2];
+    const u64 flags = args.a[3];
+    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
+        return Errno::EINVAL;
+    }
+    klib::Optional<fs::Timespec> atime = TRY(time_arg(p, times, 0));
+    klib::Optional<fs::Timespec> mtime = TRY(time_arg(p, times, 1));
+    TRY(need_fs(p));
+    klib::Arc<fs::PathNode> node = p.vfs.value().cwd.clone();
+    if (path_addr == 0) {
+        // utimensat(fd, NULL, ...): the file behind fd (futimens).
+        klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+        auto n = f->path();
+        if (!n.has_value()) {
+            return Errno::EBADF;
+        }
+        node = klib::move(n.value());
+    } else {
+        node = TRY(lookup_at(p, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                             (flags & AT_EMPTY_PATH) != 0));
+    }
+    if (!atime.has_value() && !mtime.has_value()) {
+        return u64(0);
+    }
+    fs::SetAttr a;
+    a.atime = atime;
+    a.mtime = mtime;
+    TRY(setattr_checked(p, *node, a));
+    return u64(0);
+}
+
+SysResult sys_umask(process::Process& p, const Args& args) {
+    TRY(need_fs(p));
+    const u32 old = p.vfs.value().umask;
+    p.vfs.value().umask = u32(args.a[0]) & 0777;
+    return u64(old);
+}
+
+SysResult sys_statfs(process::Process& p, const Args& args) {
+    klib::Arc<fs::PathNode> node = TRY(lookup_at(p, u64(u32(AT_FDCWD)), args.a[0], true, false));
+    TRY(copy_statfs(p, *node, args.a[1]));
+    return u64(0);
+}
+
+SysResult sys_fstatfs(process::Process& p, const Args& args) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    auto node = f->path();
+    if (!node.has_value()) {
+        return Errno::EINVAL;
+    }
+    TRY(copy_statfs(p, *node.value(), args.a[1]));
+    return u64(0);
+}
+
+SysResult sys_mount(process::Process& p, const Args& args) {
+    TRY(need_fs(p));
+    u64 flags = args.a[3];
+    if ((flags & 0xffff0000) == fs::MS_MGC_VAL) {
+        flags &= 0xffff;
+    }
+    klib::String target = TRY(path_arg(p, args.a[1]));
+    klib::String type;
+    if (args.a[2] != 0) {
+        type = TRY(read_path(p, args.a[2]));
+    }
+    klib::String source;
+    if (args.a[0] != 0) {
+        source = TRY(read_path(p, args.a[0]));
+    }
+    if (!p.vfs.value().cred.is_root()) {
+        return Errno::EPERM;
+    }
+    klib::Arc<fs::PathNode> base = TRY(start_dir(p, u64(u32(AT_FDCWD)), target.view()));
+    klib::Arc<fs::PathNode> at = TRY(fs::resolve(p.vfs.value(), base, target.view(), true));
+    if ((flags & (fs::MS_REMOUNT | fs::MS_BIND)) != 0) {
+        return Errno::EINVAL; // not supported yet
+    }
+    klib::String data;
+    if (args.a[4] != 0) {
+        data = TRY(read_path(p, args.a[4]));
+    }
+    klib::Arc<fs::FileSystem> filesystem = TRY(fs::make_filesystem(type.view(), data.view()));
+    if (!at->inode->stat().is_dir()) {
+        return Errno::ENOTDIR;
+    }
+    TRY(p.vfs.value().ns->mount(at, klib::move(filesystem), source.view(), type.view(),
+                                flags & (fs::MS_RDONLY | fs::MS_NOSUID | fs::MS_NODEV | fs::MS_NOEXEC)));
+    return u64(0);
+}
+
+SysResult sys_umount2(process::Process& p, const Args& args) {
+    const u64 flags = args.a[1];
+    if ((flags & ~(fs::MNT_FORCE | fs::MNT_DETACH | fs::MNT_EXPIRE | fs::UMOUNT_NOFOLLOW)) != 0) {
+        return Errno::EINVAL;
+    }
+    klib::Arc<fs::PathNode> at =
+        TRY(lookup_at(p, u64(u32(AT_FDCWD)), args.a[0], (flags & fs::UMOUNT_NOFOLLOW) == 0, false));
+    if (!p.vfs.value().cred.is_root()) {
+        return Errno::EPERM;
+    }
+    // A process whose cwd is inside keeps the mount busy (Linux: EBUSY).
+    const fs::FsContext& c = p.vfs.value();
+    TRY(c.ns->umount(at, (flags & fs::MNT_DETACH) != 0, c.cwd));
+    return u64(0);
+}
+
+} // namespace services::syscall
+
+namespace services::syscall {
+
+namespace {
+
+constexpr u64 STATX_BASIC_STATS = 0x7ff;
+constexpr u64 STATX_MNT_ID = 0x1000;
+constexpr u64 STATX_RESERVED = 0x80000000;
+constexpr u64 AT_STATX_SYNC_TYPE = 0x6000;
+
+} // namespace
+
+SysResult sys_statx(process::Process& p, const Args& args) {
+    const u64 dirfd = args.a[0];
+    const u64 flags = args.a[2];
+    const u64 mask = u32(args.a[3]);
+    const u64 buf = args.a[4];
+    if ((mask & STATX_RESERVED) != 0) {
+        return Errno::EINVAL;
+    }
+    if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) != 0 ||
+        (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) {
+        return Errno::EINVAL;
+    }
+    klib::String path = TRY(read_path(p, args.a[1]));
+    fs::Stat st;
+    u64 mnt_id = 0;
+    if (path.empty() && (flags & AT_EMPTY_PATH) != 0 && i32(u32(dirfd)) != AT_FDCWD) {
+        klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+        st = TRY(f->stat());
+        auto node = f->path();
+        if (node.has_value()) {
+            mnt_id = node.value()->mount->id;
+        }
+    } else {
+        klib::Arc<fs::PathNode> node = TRY(lookup_at(p, dirfd, args.a[1], (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                                                     (flags & AT_EMPTY_PATH) != 0));
+        st = node->inode->stat();
+        mnt_id = node->mount->id;
+    }
+    // struct statx (256 bytes) as 32 words.
+    klib::Array<u64, 32> w{};
+    w[0] = (STATX_BASIC_STATS | STATX_MNT_ID) | (st.blksize << 32);
+    w[2] = u64(st.nlink) | (u64(st.uid) << 32);
+    w[3] = u64(st.gid) | (u64(st.mode & 0xffff) << 32);
+    w[4] = st.ino;
+    w[5] = st.size;
+    w[6] = st.blocks;
+    w[8] = u64(st.atime.sec);
+    w[9] = u64(st.atime.nsec);
+    w[12] = u64(st.ctime.sec);
+    w[13] = u64(st.ctime.nsec);
+    w[14] = u64(st.mtime.sec);
+    w[15] = u64(st.mtime.nsec);
+    w[16] = u64(fs::dev_major(st.rdev)) | (u64(fs::dev_minor(st.rdev)) << 32);
+    w[17] = u64(fs::dev_major(st.dev)) | (u64(fs::dev_minor(st.dev)) << 32);
+    w[18] = mnt_id;
+    TRY_SYS(p.space.write_val(buf, w));
+    return u64(0);
+}
+
+SysResult sys_copy_file_range(process::Process& p, const Args& args) {
+    const u64 in_off_addr = args.a[1];
+    const u64 out_off_addr = args.a[3];
+    const u64 len = args.a[4] > 0x7ffff000 ? 0x7ffff000 : args.a[4];
+    if (args.a[5] != 0) {
+        return Errno::EINVAL;
+    }
+    klib::Arc<fs::File> in = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> out = TRY(p.files.get(args.a[2]));
+    if (!in->readable() || !out->writable() || (out->flags() & fs::O_APPEND) != 0) {
+        return Errno::EBADF;
+    }
+    const fs::Stat ist = TRY(in->stat());
+    const fs::Stat ost = TRY(out->stat());
+    if (ist.is_dir() || ost.is_dir()) {
+        return Errno::EISDIR;
+    }
+    if (ist.type() != fs::S_IFREG || ost.type() != fs::S_IFREG) {
+        return Errno::EINVAL;
+    }
+    u64 ioff = in->offset();
+    u64 ooff = out->offset();
+    if (in_off_addr != 0) {
+        ioff = TRY_SYS(p.space.read_val<u64>(in_off_addr));
+    }
+    if (out_off_addr != 0) {
+        ooff = TRY_SYS(p.space.read_val<u64>(out_off_addr));
+    }
+    if (i64(ioff) < 0 || i64(ooff) < 0) {
+        return Errno::EINVAL;
+    }
+    if (ist.dev == ost.dev && ist.ino == ost.ino && ioff < ooff + len && ooff < ioff + len) {
+        return Errno::EINVAL; // overlapping ranges of one file
+    }
+    klib::Array<u8, 2048> chunk{};
+    u64 done = 0;
+    while (done < len) {
+        const u64 want = klib::min(len - done, u64(chunk.size()));
+        usize got = 0;
+        auto r = in->read(ioff + done, want, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+            got += klib::copy(chunk.span().subspan(got), part);
+            return {};
+        });
+        if (r.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return r.error();
+        }
+        if (got == 0) {
+            break;
+        }
+        usize put = 0;
+        auto w = out->write(ooff + done, got, [&](klib::Span<u8> dst) -> klib::Result<void, Errno> {
+            put += klib::copy(dst, klib::Span<const u8>(chunk.span().subspan(put, dst.size())));
+            return {};
+        });
+        if (w.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return w.error();
+        }
+        done += w.value();
+        if (w.value() < got) {
+            break;
+        }
+    }
+    if (in_off_addr != 0) {
+        TRY_SYS(p.space.write_val(in_off_addr, u64(ioff + done)));
+    } else {
+        in->set_offset(ioff + done);
+    }
+    if (out_off_addr != 0) {
+        TRY_SYS(p.space.write_val(out_off_addr, u64(ooff + done)));
+    } else {
+        out->set_offset(ooff + done);
+    }
+    return done;
 }
 
 } // namespace services::syscall

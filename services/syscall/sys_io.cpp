@@ -1,8 +1,10 @@
-// read, write, readv, writev, pread64, ioctl: data through file descriptors
-// (the console, /dev/null and /dev/zero, read-only RamFs files).
+// read, write, readv, writev, pread64, pwrite64, preadv, pwritev,
+// sendfile, ioctl: data through file descriptors. Every kind of
+// file (tmpfs files, devices, the console) is an fs::File; data moves
+// between the file and user memory in page-sized pieces, without heap
+// allocation.
 #include "syscall.h"
 #include "user_mem.h"
-#include <keel/console.h>
 #include <keel/log.h>
 #include <keel/task.h>
 #include <klib/array.h>
@@ -11,145 +13,112 @@ namespace services::syscall {
 
 namespace {
 
+using U64Pair = klib::Array<u64, 2>;
+using Termios = klib::Array<u8, 36>;
+
 constexpr u64 IOV_MAX = 1024;
 constexpr u64 MAX_RW = 0x7ffff000; // Linux caps one read/write at this
 constexpr u64 TCGETS = 0x5401;
+constexpr u64 TCSETS = 0x5402;
+constexpr u64 TCSETSW = 0x5403;
+constexpr u64 TCSETSF = 0x5404;
 constexpr u64 TIOCGWINSZ = 0x5413;
+constexpr u64 FIONREAD = 0x541b;
+constexpr u64 FIONBIO = 0x5421;
+constexpr u64 FIOCLEX = 0x5451;
+constexpr u64 FIONCLEX = 0x5450;
 
-// Copies [buf, buf + len) from user memory to the console in chunks.
-SysResult console_write(const process::Process& p, u64 buf, u64 len) {
-    klib::Array<u8, 256> chunk{};
-    u64 done = 0;
-    while (done < len) {
-        u64 n = len - done < chunk.size() ? len - done : chunk.size();
-        auto part = chunk.span().first(n);
-        auto r = p.space.read_bytes(buf + done, part);
-        if (r.is_err()) {
-            // Linux returns what was written before the fault, else EFAULT.
-            if (done > 0) {
-                return done;
-            }
-            return Errno::EFAULT;
-        }
-        keel::console_write(part);
-        done += n;
-    }
-    return done;
-}
-
-// A page of zeros in read-only data: /dev/zero copies it a page at a time.
-constexpr klib::Array<u8, 4096> ZERO_PAGE{};
-
-// Fills user memory with zeros (reads of /dev/zero).
-SysResult zero_fill(const process::Process& p, u64 buf, u64 len) {
-    const klib::Array<u8, 4096>& zeros = ZERO_PAGE;
-    u64 done = 0;
-    while (done < len) {
-        u64 n = len - done < zeros.size() ? len - done : zeros.size();
-        if (p.space.write_bytes(buf + done, zeros.span().first(n)).is_err()) {
-            if (done > 0) {
-                return done;
-            }
-            return Errno::EFAULT;
-        }
-        done += n;
-    }
-    return done;
-}
-
-// Copies file bytes from `offset` to user memory; returns the count.
-SysResult file_read(const process::Process& p, fs::Ino ino, u64 offset, u64 buf, u64 len) {
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    // Half a page per round trip through the bounce buffer (2x fewer
-    // user-copy calls than 1 KiB; a whole page would break the 4 KiB stack
-    // frame limit).
-    klib::Array<u8, 2048> chunk{};
-    u64 done = 0;
-    while (done < len) {
-        u64 want = len - done < chunk.size() ? len - done : chunk.size();
-        const usize got = root->read(ino, offset + done, chunk.span().first(usize(want)));
-        if (got == 0) {
-            break;
-        }
-        if (p.space.write_bytes(buf + done, chunk.span().first(got)).is_err()) {
-            if (done > 0) {
-                return done;
-            }
-            return Errno::EFAULT;
-        }
-        done += got;
-    }
-    return done;
-}
-
-// read(2) on an open file at `offset` (none: the file's own offset).
-SysResult do_read(process::Process& p, const fs::OpenFile& f, u64 buf, u64 len,
+// read(2) on an open file at `at` (none: the file's own offset).
+SysResult do_read(process::Process& p, const fs::File& f, u64 buf, u64 len,
                   klib::Optional<u64> at) {
     if (!f.readable()) {
         return Errno::EBADF;
     }
+    if (at.has_value() && !f.seekable()) {
+        return Errno::ESPIPE;
+    }
     len = len > MAX_RW ? MAX_RW : len;
-    switch (f.kind()) {
-    case fs::FileKind::Console:
-        if (at.has_value()) {
-            return Errno::ESPIPE;
-        }
-        return u64(0); // no console input yet: end of file
-    case fs::FileKind::Null:
-        return u64(0);
-    case fs::FileKind::Zero:
-        return zero_fill(p, buf, len);
-    case fs::FileKind::Inode:
-        break;
-    }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    if (root->is_dir(f.ino())) {
-        return Errno::EISDIR;
-    }
     const u64 off = at.has_value() ? at.value() : f.offset();
-    const u64 n = TRY(file_read(p, f.ino(), off, buf, len));
-    if (!at.has_value()) {
+    u64 done = 0;
+    const usize n = TRY(f.read(off, len, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+        if (p.space.write_bytes(buf + done, part).is_err()) {
+            return Errno::EFAULT;
+        }
+        done += part.size();
+        return {};
+    }));
+    if (!at.has_value() && f.seekable()) {
         f.set_offset(off + n);
     }
-    return n;
+    return u64(n);
 }
 
-SysResult do_write(process::Process& p, const fs::OpenFile& f, u64 buf, u64 len) {
+SysResult do_write(process::Process& p, const fs::File& f, u64 buf, u64 len,
+                   klib::Optional<u64> at) {
     if (!f.writable()) {
         return Errno::EBADF;
     }
-    len = len > MAX_RW ? MAX_RW : len;
-    switch (f.kind()) {
-    case fs::FileKind::Console:
-        return console_write(p, buf, len);
-    case fs::FileKind::Null:
-    case fs::FileKind::Zero:
-        return len;
-    case fs::FileKind::Inode:
-        break;
+    if (at.has_value() && !f.seekable()) {
+        return Errno::ESPIPE;
     }
-    return Errno::EBADF; // RamFs files are never opened for writing
+    len = len > MAX_RW ? MAX_RW : len;
+    u64 off = at.has_value() ? at.value() : f.offset();
+    if ((f.flags() & fs::O_APPEND) != 0 && f.seekable()) {
+        auto st = f.stat();
+        if (st.is_ok() && st.value().type() == fs::S_IFREG) {
+            off = st.value().size; // Linux appends even for pwrite
+        }
+    }
+    u64 done = 0;
+    const usize n = TRY(f.write(off, len, [&](klib::Span<u8> part) -> klib::Result<void, Errno> {
+        if (p.space.read_bytes(buf + done, part).is_err()) {
+            return Errno::EFAULT;
+        }
+        done += part.size();
+        return {};
+    }));
+    if (!at.has_value() && f.seekable()) {
+        f.set_offset(off + n);
+    }
+    return u64(n);
 }
 
-// readv/writev: one do_read/do_write per iovec, stopping at a short one.
-SysResult vector_io(process::Process& p, const Args& args, bool write) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
-    const u64 iov = args.a[1];
-    const u64 count = args.a[2];
+// readv/writev/preadv/pwritev: one do_read/do_write per iovec, stopping
+// at a short one.
+SysResult vector_io(process::Process& p, u64 fd, u64 iov, u64 count, bool write,
+                    klib::Optional<u64> at) {
+    klib::Arc<fs::File> f = TRY(p.files.get(fd));
     if (count > IOV_MAX) {
         return Errno::EINVAL;
     }
     if (write ? !f->writable() : !f->readable()) {
         return Errno::EBADF;
     }
-    u64 total = 0;
+    if (at.has_value() && !f->seekable()) {
+        return Errno::ESPIPE;
+    }
+    // Linux validates the whole vector first (EINVAL for a total over
+    // ssize_t, EFAULT for an unreadable vector).
+    u64 sum = 0;
     for (u64 i = 0; i < count; ++i) {
-        u64 base = TRY_SYS(p.space.read_val<u64>(iov + 16 * i));
-        u64 len = TRY_SYS(p.space.read_val<u64>(iov + 16 * i + 8));
-        if (len > MAX_RW - total) {
+        const klib::Array<u64, 2> v = TRY_SYS(p.space.read_val<U64Pair>(iov + 16 * i));
+        if (i64(v[1]) < 0 || v[1] > u64(klib::max_value<i64>) - sum) {
             return Errno::EINVAL;
         }
-        auto r = write ? do_write(p, *f, base, len) : do_read(p, *f, base, len, klib::none);
+        sum += v[1];
+    }
+    u64 total = 0;
+    for (u64 i = 0; i < count; ++i) {
+        const klib::Array<u64, 2> v = TRY_SYS(p.space.read_val<U64Pair>(iov + 16 * i));
+        if (v[1] == 0) {
+            continue;
+        }
+        const u64 len = v[1] > MAX_RW - total ? MAX_RW - total : v[1];
+        klib::Optional<u64> pos = klib::none;
+        if (at.has_value()) {
+            pos = at.value() + total;
+        }
+        auto r = write ? do_write(p, *f, v[0], len, pos) : do_read(p, *f, v[0], len, pos);
         if (r.is_err()) {
             if (total > 0) {
                 return total;
@@ -157,58 +126,76 @@ SysResult vector_io(process::Process& p, const Args& args, bool write) {
             return r.error();
         }
         total += r.value();
-        if (r.value() < len) {
+        if (r.value() < len || total >= MAX_RW) {
             break;
         }
     }
     return total;
 }
 
+klib::Result<u64, Errno> offset_arg(u64 v) {
+    if (i64(v) < 0) {
+        return Errno::EINVAL;
+    }
+    return v;
+}
+
 } // namespace
 
 SysResult sys_read(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
     return do_read(p, *f, args.a[1], args.a[2], klib::none);
 }
 
 SysResult sys_pread64(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
-    if (i64(args.a[3]) < 0) {
-        return Errno::EINVAL;
-    }
-    return do_read(p, *f, args.a[1], args.a[2], args.a[3]);
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    const u64 off = TRY(offset_arg(args.a[3]));
+    return do_read(p, *f, args.a[1], args.a[2], off);
 }
 
 SysResult sys_write(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
-    return do_write(p, *f, args.a[1], args.a[2]);
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    return do_write(p, *f, args.a[1], args.a[2], klib::none);
+}
+
+SysResult sys_pwrite64(process::Process& p, const Args& args) {
+    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+    const u64 off = TRY(offset_arg(args.a[3]));
+    return do_write(p, *f, args.a[1], args.a[2], off);
 }
 
 SysResult sys_readv(process::Process& p, const Args& args) {
-    return vector_io(p, args, false);
+    return vector_io(p, args.a[0], args.a[1], args.a[2], false, klib::none);
 }
 
 SysResult sys_writev(process::Process& p, const Args& args) {
-    return vector_io(p, args, true);
+    return vector_io(p, args.a[0], args.a[1], args.a[2], true, klib::none);
+}
+
+SysResult sys_preadv(process::Process& p, const Args& args) {
+    const u64 off = TRY(offset_arg(args.a[3]));
+    return vector_io(p, args.a[0], args.a[1], args.a[2], false, off);
+}
+
+SysResult sys_pwritev(process::Process& p, const Args& args) {
+    const u64 off = TRY(offset_arg(args.a[3]));
+    return vector_io(p, args.a[0], args.a[1], args.a[2], true, off);
 }
 
 SysResult sys_sendfile(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> out = TRY(p.files.get(args.a[0]));
-    klib::Arc<fs::OpenFile> in = TRY(p.files.get(args.a[1]));
+    klib::Arc<fs::File> out = TRY(p.files.get(args.a[0]));
+    klib::Arc<fs::File> in = TRY(p.files.get(args.a[1]));
     const u64 offset_addr = args.a[2];
     const u64 count = args.a[3] > MAX_RW ? MAX_RW : args.a[3];
     if (!in->readable() || !out->writable()) {
         return Errno::EBADF;
     }
-    if (in->kind() != fs::FileKind::Inode) {
+    if ((out->flags() & fs::O_APPEND) != 0) {
         return Errno::EINVAL;
     }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    if (root->is_dir(in->ino())) {
+    const fs::Stat ist = TRY(in->stat());
+    if (ist.type() != fs::S_IFREG && ist.type() != fs::S_IFCHR) {
         return Errno::EINVAL;
-    }
-    if (out->kind() == fs::FileKind::Inode) {
-        return Errno::EBADF; // RamFs files are never opened for writing
     }
     u64 off = in->offset();
     if (offset_addr != 0) {
@@ -217,90 +204,115 @@ SysResult sys_sendfile(process::Process& p, const Args& args) {
             return Errno::EINVAL;
         }
     }
-    klib::Array<u8, 1024> chunk{};
+    // Through a kernel buffer: the input file's pages go to the output
+    // file's write path one chunk at a time.
+    klib::Array<u8, 2048> chunk{};
     u64 done = 0;
     while (done < count) {
-        const u64 want = count - done < chunk.size() ? count - done : chunk.size();
-        const usize got = root->read(in->ino(), off + done, chunk.span().first(usize(want)));
+        const u64 want = klib::min(count - done, u64(chunk.size()));
+        usize got = 0;
+        auto r = in->read(off + done, want, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+            got += klib::copy(chunk.span().subspan(got), part);
+            return {};
+        });
+        if (r.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return r.error();
+        }
         if (got == 0) {
             break;
         }
-        if (out->kind() == fs::FileKind::Console) {
-            keel::console_write(chunk.span().first(got));
+        usize put = 0;
+        auto w = out->write(out->offset(), got, [&](klib::Span<u8> dst) -> klib::Result<void, Errno> {
+            put += klib::copy(dst, klib::Span<const u8>(chunk.span().subspan(put, dst.size())));
+            return {};
+        });
+        if (w.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return w.error();
         }
-        done += got;
+        if (out->seekable()) {
+            out->set_offset(out->offset() + w.value());
+        }
+        done += w.value();
+        if (w.value() < got) {
+            break;
+        }
     }
     if (offset_addr != 0) {
-        const klib::Array<u64, 1> v = {off + done};
-        klib::Array<u8, 8> bytes{};
-        for (usize i = 0; i < 8; ++i) {
-            bytes[i] = u8(v[0] >> (8 * i));
-        }
-        TRY_SYS(p.space.write_bytes(offset_addr, bytes.span()));
+        TRY_SYS(p.space.write_val(offset_addr, u64(off + done)));
     } else {
         in->set_offset(off + done);
     }
     return done;
 }
 
-SysResult sys_poll(process::Process& p, const Args& args) {
-    constexpr u16 POLLIN = 0x001;
-    constexpr u16 POLLOUT = 0x004;
-    constexpr u16 POLLNVAL = 0x020;
-    constexpr u16 POLLRDNORM = 0x040;
-    constexpr u16 POLLWRNORM = 0x100;
-    const u64 fds = args.a[0];
-    const u64 nfds = args.a[1];
-    const i64 timeout_ms = i64(i32(u32(args.a[2])));
-    if (nfds > fs::FdTable::MAX_FDS) {
-        return Errno::EINVAL;
-    }
-    u64 ready = 0;
-    for (u64 i = 0; i < nfds; ++i) {
-        const u64 at = fds + 8 * i;
-        const i32 fd = i32(TRY_SYS(p.space.read_val<u32>(at)));
-        const u16 events = TRY_SYS(p.space.read_val<u16>(at + 4));
-        u16 revents = 0;
-        if (fd >= 0) {
-            auto f = p.files.get(u64(fd));
-            if (f.is_err()) {
-                revents = POLLNVAL;
-            } else if (f.value()->kind() == fs::FileKind::Console) {
-                // Output is always possible; there is no console input yet.
-                revents = events & (POLLOUT | POLLWRNORM);
-            } else {
-                revents = events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
-            }
-        }
-        klib::Array<u8, 2> bytes = {u8(revents), u8(revents >> 8)};
-        TRY_SYS(p.space.write_bytes(at + 6, bytes.span()));
-        if (revents != 0) {
-            ++ready;
-        }
-    }
-    if (ready > 0 || timeout_ms == 0) {
-        return ready;
-    }
-    if (timeout_ms < 0) {
-        // Nothing can become ready (no console input): wait for ever, as
-        // Linux would with no input arriving.
-        keel::log_warn("poll: pid {} waits for ever (no console input yet)", p.pid);
-        for (;;) {
-            keel::sleep_ns(1000000000ull);
-        }
-    }
-    keel::sleep_ns(u64(timeout_ms) * 1000000ull);
-    return u64(0);
-}
-
 SysResult sys_ioctl(process::Process& p, const Args& args) {
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(args.a[0]));
+    const u64 fd = args.a[0];
+    klib::Arc<fs::File> f = TRY(p.files.get(fd));
     if (f->is_path_only()) {
         return Errno::EBADF;
     }
-    switch (args.a[1]) {
-    case TCGETS:
+    const u64 cmd = u32(args.a[1]);
+    switch (cmd) {
+    case FIOCLEX:
+    case FIONCLEX:
+        TRY(p.files.set_cloexec(fd, cmd == FIOCLEX));
+        return u64(0);
+    case FIONBIO: {
+        const u32 on = TRY_SYS(p.space.read_val<u32>(args.a[2]));
+        const u32 flags = f->flags();
+        f->set_status_flags(on != 0 ? flags | fs::O_NONBLOCK : flags & ~fs::O_NONBLOCK);
+        return u64(0);
+    }
+    case FIONREAD: {
+        if (auto n = f->readable_bytes(); n.has_value()) {
+            TRY_SYS(p.space.write_val(args.a[2], i32(klib::min(n.value(), u64(0x7fffffff)))));
+            return u64(0);
+        }
+        const fs::Stat st = TRY(f->stat());
+        if (st.type() == fs::S_IFDIR) {
+            return Errno::EINVAL;
+        }
+        if (st.type() != fs::S_IFREG) {
+            return Errno::ENOTTY;
+        }
+        const u64 off = f->offset();
+        const i32 avail = i32(st.size > off ? klib::min(st.size - off, u64(0x7fffffff)) : 0);
+        TRY_SYS(p.space.write_val(args.a[2], avail));
+        return u64(0);
+    }
+    case TCGETS: {
+        if (!f->is_tty()) {
+            return Errno::ENOTTY;
+        }
+        // Linux's tty_std_termios: ICRNL|IXON, OPOST|ONLCR,
+        // B38400|CS8|CREAD|HUPCL, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|
+        // ECHOKE|IEXTEN, line 0, INIT_C_CC.
+        const klib::Array<u8, 36> termios = {0x00, 0x05, 0, 0, 0x05, 0, 0, 0, 0xbf, 0x04, 0, 0,
+                                             0x3b, 0x8a, 0, 0, 0, 3, 0x1c, 0x7f, 0x15, 4, 0, 1,
+                                             0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0};
+        TRY_SYS(p.space.write_val(args.a[2], termios));
+        return u64(0);
+    }
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+        if (!f->is_tty()) {
+            return Errno::ENOTTY;
+        }
+        TRY_SYS(p.space.read_val<Termios>(args.a[2]));
+        return u64(0); // no line discipline yet: settings are accepted, not applied
     case TIOCGWINSZ:
+        if (!f->is_tty()) {
+            return Errno::ENOTTY;
+        }
+        TRY_SYS(p.space.write_val(args.a[2], u64(0))); // a serial line: 0 rows, 0 columns
+        return u64(0);
     default:
         // The console has no terminal settings yet; programs fall back to
         // non-tty behaviour (e.g. full buffering of stdout). Files and

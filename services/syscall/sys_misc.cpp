@@ -67,6 +67,10 @@ SysResult copy_rlimit(const process::Process& p, u64 resource, u64 addr) {
     u64 cur = 0;
     u64 max = 0;
     rlimit_of(resource, cur, max);
+    if (resource == 7) { // RLIMIT_NOFILE: the fd table's
+        cur = p.files.limit();
+        max = p.files.hard_limit();
+    }
     OutBuffer b;
     if (b.u64_(cur).is_err() || b.u64_(max).is_err()) {
         return Errno::ENOMEM;
@@ -315,9 +319,21 @@ SysResult sys_prlimit64(process::Process& p, const Args& args) {
     if (resource >= RLIMIT_NLIMITS) {
         return Errno::EINVAL;
     }
-    // New limits are accepted and not enforced (nothing is limited yet).
     if (args.a[3] != 0) {
-        return copy_rlimit(p, resource, args.a[3]);
+        TRY(copy_rlimit(p, resource, args.a[3]));
+    }
+    // New limits: RLIMIT_NOFILE bounds the fd table; the others are
+    // accepted and not enforced yet.
+    if (args.a[2] != 0 && resource == 7) {
+        const u64 cur = TRY_SYS(p.space.read_val<u64>(args.a[2]));
+        const u64 max = TRY_SYS(p.space.read_val<u64>(args.a[2] + 8));
+        if (cur > max) {
+            return Errno::EINVAL;
+        }
+        if (max > fs::FdTable::NR_OPEN) {
+            return Errno::EPERM;
+        }
+        p.files.set_limit(cur, max);
     }
     return u64(0);
 }

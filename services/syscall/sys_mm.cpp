@@ -55,21 +55,22 @@ u32 prot_bits(u64 prot) {
     return u32(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-// The pages of a RamFs file, read on first use (a copy per mmap for now:
+// The pages of a regular file, read on first use (a copy per mmap for now:
 // the VFS will keep one cache per inode).
-klib::Result<klib::Arc<mm::PageCache>, Errno> file_cache(klib::Arc<fs::RamFs> root, fs::Ino ino) {
-    const u64 size = root->size(ino);
+klib::Result<klib::Arc<mm::PageCache>, Errno> file_cache(klib::Arc<fs::Inode> inode) {
+    const u64 size = inode->stat().size;
     auto fill = mm::PageCache::Fill::make(
-        [root = klib::move(root), ino](u64 offset, keel::Frame& frame) -> klib::Result<void> {
-            klib::Vec<u8> buf;
-            TRY(buf.try_reserve(PAGE));
-            for (u64 i = 0; i < PAGE; ++i) {
-                TRY(buf.try_push(0));
-            }
-            auto span = buf.span();
-            const usize n = root->read(ino, offset, span.span());
-            if (n > 0) {
-                TRY(frame.write_bytes(0, span.span().first(n)));
+        [inode = klib::move(inode)](u64 offset, keel::Frame& frame) -> klib::Result<void> {
+            u64 at = 0;
+            auto r = inode->read_at(offset, PAGE, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+                if (frame.write_bytes(at, part).is_err()) {
+                    return Errno::EFAULT;
+                }
+                at += part.size();
+                return {};
+            });
+            if (r.is_err()) {
+                return klib::Err(klib::Error::IoError);
             }
             return {};
         });
@@ -106,24 +107,21 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
         return Errno::EOVERFLOW;
     }
 
-    // The file behind a file mapping: a readable regular RamFs file.
+    // The file behind a file mapping: a readable regular file.
     mm::MapRequest req;
     if ((flags & MAP_ANONYMOUS) == 0) {
-        klib::Arc<fs::OpenFile> f = TRY(p.files.get(fd));
+        klib::Arc<fs::File> f = TRY(p.files.get(fd));
         if (f->is_path_only()) {
             return Errno::EBADF;
         }
-        if (f->kind() != fs::FileKind::Inode) {
-            return Errno::ENODEV;
-        }
-        klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-        if (root->is_dir(f->ino())) {
+        auto inode = f->inode();
+        if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
             return Errno::ENODEV;
         }
         if (!f->readable() || (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f->writable())) {
             return Errno::EACCES;
         }
-        req.backing = TRY(file_cache(klib::move(root), f->ino()));
+        req.backing = TRY(file_cache(klib::move(inode.value())));
         req.offset = offset;
     }
 

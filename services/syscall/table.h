@@ -21,9 +21,12 @@
     X(14, rt_sigprocmask)                                                                          \
     X(16, ioctl)                                                                                   \
     X(17, pread64)                                                                                 \
+    X(18, pwrite64)                                                                                \
     X(19, readv)                                                                                   \
     X(20, writev)                                                                                  \
     X(21, access)                                                                                  \
+    X(22, pipe)                                                                                    \
+    X(23, select)                                                                                  \
     X(24, sched_yield)                                                                             \
     X(25, mremap)                                                                                  \
     X(26, msync)                                                                                   \
@@ -37,10 +40,27 @@
     X(60, exit)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
+    X(74, fsync)                                                                                   \
+    X(75, fdatasync)                                                                               \
+    X(76, truncate)                                                                                \
+    X(77, ftruncate)                                                                               \
     X(79, getcwd)                                                                                  \
     X(80, chdir)                                                                                   \
     X(81, fchdir)                                                                                  \
+    X(82, rename)                                                                                  \
+    X(83, mkdir)                                                                                   \
+    X(84, rmdir)                                                                                   \
+    X(85, creat)                                                                                   \
+    X(86, link)                                                                                    \
+    X(87, unlink)                                                                                  \
+    X(88, symlink)                                                                                 \
     X(89, readlink)                                                                                \
+    X(90, chmod)                                                                                   \
+    X(91, fchmod)                                                                                  \
+    X(92, chown)                                                                                   \
+    X(93, fchown)                                                                                  \
+    X(94, lchown)                                                                                  \
+    X(95, umask)                                                                                   \
     X(97, getrlimit)                                                                               \
     X(102, getuid)                                                                                 \
     X(104, getgid)                                                                                 \
@@ -48,29 +68,61 @@
     X(108, getegid)                                                                                \
     X(110, getppid)                                                                                \
     X(115, getgroups)                                                                              \
+    X(133, mknod)                                                                                  \
+    X(137, statfs)                                                                                 \
+    X(138, fstatfs)                                                                                \
     X(149, mlock)                                                                                  \
     X(150, munlock)                                                                                \
     X(151, mlockall)                                                                               \
     X(152, munlockall)                                                                             \
     X(157, prctl)                                                                                  \
     X(158, arch_prctl)                                                                             \
+    X(162, sync)                                                                                   \
+    X(165, mount)                                                                                  \
+    X(166, umount2)                                                                                \
     X(186, gettid)                                                                                 \
     X(201, time)                                                                                   \
     X(204, sched_getaffinity)                                                                      \
+    X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
     X(218, set_tid_address)                                                                        \
     X(228, clock_gettime)                                                                          \
     X(229, clock_getres)                                                                           \
     X(230, clock_nanosleep)                                                                        \
     X(231, exit_group)                                                                             \
+    X(232, epoll_wait)                                                                             \
+    X(233, epoll_ctl)                                                                              \
     X(257, openat)                                                                                 \
+    X(258, mkdirat)                                                                                \
+    X(259, mknodat)                                                                                \
+    X(260, fchownat)                                                                               \
     X(262, newfstatat)                                                                             \
+    X(263, unlinkat)                                                                               \
+    X(264, renameat)                                                                               \
+    X(265, linkat)                                                                                 \
+    X(266, symlinkat)                                                                              \
     X(267, readlinkat)                                                                             \
+    X(268, fchmodat)                                                                               \
     X(269, faccessat)                                                                              \
+    X(270, pselect6)                                                                               \
+    X(271, ppoll)                                                                                  \
     X(273, set_robust_list)                                                                        \
+    X(280, utimensat)                                                                              \
+    X(281, epoll_pwait)                                                                            \
+    X(284, eventfd)                                                                                \
+    X(285, fallocate)                                                                              \
+    X(290, eventfd2)                                                                               \
+    X(291, epoll_create1)                                                                          \
     X(292, dup3)                                                                                   \
+    X(293, pipe2)                                                                                  \
+    X(295, preadv)                                                                                 \
+    X(296, pwritev)                                                                                \
     X(302, prlimit64)                                                                              \
+    X(306, syncfs)                                                                                 \
     X(309, getcpu)                                                                                 \
+    X(316, renameat2)                                                                              \
     X(318, getrandom)                                                                              \
+    X(326, copy_file_range)                                                                        \
+    X(332, statx)                                                                                  \
     X(334, rseq)                                                                                   \
     X(439, faccessat2)

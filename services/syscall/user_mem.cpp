@@ -36,30 +36,51 @@ klib::Result<klib::String, Errno> read_path(const process::Process& p, u64 addr)
     return Errno::ENAMETOOLONG;
 }
 
-klib::Result<klib::Arc<fs::RamFs>, Errno> root_fs(const process::Process& p) {
-    if (!p.root.has_value()) {
+klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Process& p, u64 dirfd,
+                                                      klib::StringView path) {
+    if (!p.vfs.has_value()) {
         return Errno::ENOENT;
     }
-    return p.root.value().clone();
-}
-
-klib::Result<fs::Ino, Errno> start_dir(const process::Process& p, u64 dirfd,
-                                       klib::StringView path) {
     if (path.starts_with('/')) {
-        return fs::ROOT_INO;
+        return p.vfs.value().root.clone();
     }
     if (i32(u32(dirfd)) == AT_FDCWD) {
-        return p.cwd;
+        return p.vfs.value().cwd.clone();
     }
-    klib::Arc<fs::OpenFile> f = TRY(p.files.get(u64(u32(dirfd))));
-    if (f->kind() != fs::FileKind::Inode) {
+    klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+    auto node = f->path();
+    if (!node.has_value()) {
         return Errno::ENOTDIR;
     }
-    klib::Arc<fs::RamFs> root = TRY(root_fs(p));
-    if (!root->is_dir(f->ino())) {
+    if (!node.value()->inode->stat().is_dir()) {
         return Errno::ENOTDIR;
     }
-    return f->ino();
+    return klib::move(node.value());
+}
+
+klib::Result<void, Errno> copy_stat(const process::Process& p, const fs::Stat& st, u64 addr) {
+    const klib::Array<u64, 18> w = {
+        st.dev,
+        st.ino,
+        u64(st.nlink),
+        u64(st.mode) | (u64(st.uid) << 32),
+        u64(st.gid),
+        st.rdev,
+        st.size,
+        st.blksize,
+        st.blocks,
+        u64(st.atime.sec),
+        u64(st.atime.nsec),
+        u64(st.mtime.sec),
+        u64(st.mtime.nsec),
+        u64(st.ctime.sec),
+        u64(st.ctime.nsec),
+        0,
+        0,
+        0,
+    };
+    TRY_SYS(p.space.write_val(addr, w));
+    return {};
 }
 
 klib::Result<void, Errno> OutBuffer::copy_out(const process::Process& p, u64 addr) const {

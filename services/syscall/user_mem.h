@@ -23,14 +23,14 @@ constexpr u64 AT_EMPTY_PATH = 0x1000;
 // empty string is returned as is: callers decide (usually ENOENT).
 klib::Result<klib::String, Errno> read_path(const process::Process& p, u64 addr);
 
-// The process's root file system (ENOENT when it has none).
-klib::Result<klib::Arc<fs::RamFs>, Errno> root_fs(const process::Process& p);
-
 // Where a lookup of `path` relative to `dirfd` starts: the root for
 // absolute paths, the cwd for AT_FDCWD, else the directory behind dirfd
-// (EBADF, ENOTDIR).
-klib::Result<fs::Ino, Errno> start_dir(const process::Process& p, u64 dirfd,
-                                       klib::StringView path);
+// (EBADF, ENOTDIR). ENOENT when the process has no file system.
+klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Process& p, u64 dirfd,
+                                                      klib::StringView path);
+
+// struct stat (x86-64, 144 bytes) as 18 u64 words, written in one copy.
+klib::Result<void, Errno> copy_stat(const process::Process& p, const fs::Stat& st, u64 addr);
 
 // A little-endian record under construction.
 class OutBuffer {

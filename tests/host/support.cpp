@@ -8,12 +8,22 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
 
 namespace {
 std::atomic<int> g_skip{0};
 std::atomic<int> g_fail{0};
 std::atomic<long> g_live{0};
 std::atomic<long> g_total{0};
+// Size and alignment of each live block: raw_free must be given the values
+// raw_alloc was (the kernel heap relies on them), e.g. after a Box upcast.
+std::mutex g_sizes_lock;
+std::unordered_map<void*, std::pair<usize, usize>>& sizes() {
+    static std::unordered_map<void*, std::pair<usize, usize>> m;
+    return m;
+}
 } // namespace
 
 namespace klib_test {
@@ -54,6 +64,7 @@ void* raw_alloc(usize size, usize align) noexcept {
     if (size > (usize(1) << 32)) {
         return nullptr;
     }
+    const usize asked_align = align;
     if (align < sizeof(void*)) {
         align = sizeof(void*);
     }
@@ -63,12 +74,27 @@ void* raw_alloc(usize size, usize align) noexcept {
     if (p != nullptr) {
         ++g_live;
         ++g_total;
+        std::lock_guard<std::mutex> g(g_sizes_lock);
+        sizes()[p] = {size, asked_align};
     }
     return p;
 }
 
-void raw_free(void* p, usize, usize) noexcept {
+void raw_free(void* p, usize size, usize align) noexcept {
     if (p != nullptr) {
+        {
+            std::lock_guard<std::mutex> g(g_sizes_lock);
+            auto it = sizes().find(p);
+            if (it == sizes().end()) {
+                fail("raw_free of a block raw_alloc did not return", __FILE__, __LINE__);
+            }
+            if (it->second.first != size || it->second.second != align) {
+                std::fprintf(stderr, "raw_free(%p, %zu, %zu) of a block allocated as (%zu, %zu)\n",
+                             p, size, align, it->second.first, it->second.second);
+                fail("raw_free size/alignment mismatch", __FILE__, __LINE__);
+            }
+            sizes().erase(it);
+        }
         --g_live;
         std::free(p);
     }

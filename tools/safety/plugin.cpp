@@ -258,6 +258,7 @@ public:
     void HandleTranslationUnit(ASTContext& ctx) override {
         check_flags(*checker_);
         inner_->HandleTranslationUnit(ctx);
+        check_polymorphism(*checker_, ctx);
         check_deep_const(*checker_, ctx);
         check_init_order(*checker_, ctx);
     }

@@ -6,6 +6,10 @@
 // (moved-from) Arc is a check failure. The pointee is shared: mutable state
 // inside T needs its own lock or atomics.
 //
+// Arc<Derived> converts to Arc<Base> (implicit upcast) only when Base has a
+// virtual destructor; the control block keeps the most-derived type's
+// disposer, so the object is destroyed and freed as what make() built.
+//
 // Residual risk: a method of T that drops the last Arc to its own object
 // while running (documented in the safety profile).
 #pragma once
@@ -22,12 +26,31 @@ KLIB_TRUSTED_BEGIN
 
 namespace klib {
 
+namespace detail {
+// The shared part of every Arc allocation: the count and how to free the
+// block (which knows the most-derived type it was made with).
+struct ArcCtrl {
+    u64 refs;
+    void (*dispose)(ArcCtrl*) noexcept;
+};
+} // namespace detail
+
 template <typename T>
 class Arc {
-    struct Block {
+    template <typename U>
+    friend class Arc;
+
+    struct Block : detail::ArcCtrl {
         template <typename... Args>
-        explicit Block(Args&&... args) : refs(1), value(klib::forward<Args>(args)...) {}
-        u64 refs;
+        explicit Block(Args&&... args)
+            : detail::ArcCtrl{1, &Block::dispose_block}, value(klib::forward<Args>(args)...) {}
+        static void dispose_block(detail::ArcCtrl* c) noexcept {
+            // SAFETY: c is the ArcCtrl base of a Block made by make(), whose
+            // count reached zero: destroyed and freed exactly once.
+            Block* b = static_cast<Block*>(c);
+            b->~Block();
+            raw_free(b, sizeof(Block), alignof(Block));
+        }
         T value;
     };
 
@@ -41,21 +64,33 @@ public:
             return Error::NoMemory;
         }
         // SAFETY: mem is a fresh allocation sized and aligned for Block.
-        return Arc(::new (mem) Block(klib::forward<Args>(args)...));
+        Block* b = ::new (mem) Block(klib::forward<Args>(args)...);
+        return Arc(b, &b->value);
     }
 
-    Arc(Arc&& o) noexcept : block_(exchange(o.block_, nullptr)) {}
+    Arc(Arc&& o) noexcept : block_(exchange(o.block_, nullptr)), ptr_(exchange(o.ptr_, nullptr)) {}
+
+    // Implicit upcast: Arc<Base> from Arc<Derived>, only when Base has a
+    // virtual destructor and Derived is another type. Same object, same count.
+    template <typename U>
+        requires(!is_same_v<remove_cv_t<U>, remove_cv_t<T>> && __is_base_of(T, U) &&
+                 __has_virtual_destructor(T))
+    Arc(Arc<U>&& o) noexcept : block_(exchange(o.block_, nullptr)), ptr_(exchange(o.ptr_, nullptr)) {}
     // `o` may live inside our own object (`a = move(a->next)`): take its
     // block first, drop the old one afterwards.
     Arc& operator=(Arc&& o) noexcept {
         if (this != &o) {
+            ptr_ = exchange(o.ptr_, nullptr);
             drop(exchange(block_, exchange(o.block_, nullptr)));
         }
         return *this;
     }
     Arc(const Arc&) = delete; // use clone()
     Arc& operator=(const Arc&) = delete;
-    ~Arc() { drop(exchange(block_, nullptr)); }
+    ~Arc() {
+        ptr_ = nullptr;
+        drop(exchange(block_, nullptr));
+    }
 
     // A new owner of the same object. Cannot fail (no allocation).
     Arc clone() const {
@@ -64,7 +99,16 @@ public:
         // object cannot be freed concurrently (same argument as Rust's Arc).
         u64 old = __atomic_fetch_add(&block_->refs, 1, __ATOMIC_RELAXED);
         KLIB_CHECK(old < (u64(1) << 62), "Arc: refcount overflow");
-        return Arc(block_);
+        return Arc(block_, ptr_);
+    }
+
+    // A new owner of the same object as a base type (the upcast of clone()).
+    template <typename B>
+        requires(!is_same_v<remove_cv_t<B>, remove_cv_t<T>> && __is_base_of(B, T) &&
+                 __has_virtual_destructor(B))
+    Arc<B> clone_as() const {
+        Arc c = clone();
+        return Arc<B>(klib::move(c));
     }
 
     // Current number of owners (a snapshot; may change concurrently).
@@ -80,22 +124,36 @@ public:
     // go through a lock or atomics inside it (e.g. Arc<SpinLock<T>>).
     const T& operator*() const KL_LIFETIMEBOUND {
         KLIB_CHECK(block_ != nullptr, "Arc: access to empty Arc");
-        return block_->value;
+        return *ptr_;
     }
     const T* operator->() const KL_LIFETIMEBOUND {
         KLIB_CHECK(block_ != nullptr, "Arc: access to empty Arc");
-        return &block_->value;
+        return ptr_;
     }
 
-    // True when both Arcs own the same object.
-    bool ptr_eq(const Arc& o) const noexcept { return block_ == o.block_; }
+    // For klib::downcast (klib/downcast.h), which checks the dynamic type
+    // first: a new owner of the same object as D. Unsafe unless the object's
+    // most-derived type is D.
+    template <typename D>
+    KLIB_UNSAFE Arc<D> unchecked_downcast_clone() const {
+        Arc c = clone();
+        // SAFETY: the caller checked that the object is a D.
+        D* d = static_cast<D*>(exchange(c.ptr_, nullptr));
+        return Arc<D>(exchange(c.block_, nullptr), d);
+    }
+
+    // True when both Arcs own the same object (also across an upcast).
+    template <typename U>
+    bool ptr_eq(const Arc<U>& o) const noexcept {
+        return block_ == o.block_;
+    }
 
 private:
-    explicit Arc(Block* b) noexcept : block_(b) {}
+    Arc(detail::ArcCtrl* b, T* p) noexcept : block_(b), ptr_(p) {}
 
     // Drops a reference this Arc no longer holds (detached first, so T's
     // destructor reaching the Arc again cannot drop it a second time).
-    static void drop(Block* b) noexcept {
+    static void drop(detail::ArcCtrl* b) noexcept {
         if (b == nullptr) {
             return;
         }
@@ -103,14 +161,14 @@ private:
         // frees the object; the acquire half (for the last owner) sees the
         // writes of all other owners before destroying.
         if (__atomic_fetch_sub(&b->refs, 1, __ATOMIC_ACQ_REL) == 1) {
-            // SAFETY: refs reached zero, so no Arc refers to b; it was
-            // constructed by make() in a raw_alloc'd Block.
-            b->~Block();
-            raw_free(b, sizeof(Block), alignof(Block));
+            // refs reached zero, so no Arc refers to b; its disposer
+            // destroys it as the Block type make() constructed.
+            b->dispose(b);
         }
     }
 
-    Block* block_;
+    detail::ArcCtrl* block_;
+    T* ptr_; // the object, as this Arc's type (an upcast may adjust it)
 };
 
 } // namespace klib

@@ -1,0 +1,252 @@
+#include "device.h"
+
+#include <keel/console.h>
+#include <keel/time.h>
+
+namespace services::fs {
+
+namespace {
+
+struct Registered {
+    DeviceInfo info;
+    klib::Arc<CharDevice> dev;
+};
+
+keel::SpinLock<klib::Vec<Registered>> g_devices;
+
+// ---- /dev/null, /dev/zero, /dev/full ---------------------------------------
+
+constexpr klib::Array<u8, 256> ZEROS{};
+
+class NullFile final : public DeviceFile {
+public:
+    using DeviceFile::DeviceFile;
+    klib::Result<usize, Errno> read(u64, u64, ReadSink) const override { return usize(0); }
+    klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
+};
+
+klib::Result<usize, Errno> zero_read(u64 len, ReadSink sink) {
+    u64 done = 0;
+    while (done < len) {
+        const u64 n = klib::min(len - done, u64(ZEROS.size()));
+        auto r = sink(ZEROS.span().first(usize(n)));
+        if (r.is_err()) {
+            if (done > 0) {
+                break;
+            }
+            return r.error();
+        }
+        done += n;
+    }
+    return usize(done);
+}
+
+class ZeroFile final : public DeviceFile {
+public:
+    using DeviceFile::DeviceFile;
+    klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
+        return zero_read(len, sink);
+    }
+    klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
+};
+
+class FullFile final : public DeviceFile {
+public:
+    using DeviceFile::DeviceFile;
+    klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
+        return zero_read(len, sink);
+    }
+    klib::Result<usize, Errno> write(u64, u64, WriteSource) const override { return Errno::ENOSPC; }
+};
+
+// Not cryptographic: xorshift seeded from the clock (no entropy source yet).
+class RandomFile final : public DeviceFile {
+public:
+    using DeviceFile::DeviceFile;
+    klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
+        u64 seed = keel::monotonic_ns() * 0x9e3779b97f4a7c15ull + 1;
+        klib::Array<u8, 256> chunk{};
+        u64 done = 0;
+        while (done < len) {
+            const u64 n = klib::min(len - done, u64(chunk.size()));
+            for (u64 i = 0; i < n; ++i) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                chunk[usize(i)] = u8(seed);
+            }
+            auto r = sink(chunk.span().first(usize(n)));
+            if (r.is_err()) {
+                if (done > 0) {
+                    break;
+                }
+                return r.error();
+            }
+            done += n;
+        }
+        return usize(done);
+    }
+    klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
+};
+
+// ---- the console (also /dev/tty and /dev/ttyS0) --------------------------------
+
+class ConsoleFile final : public DeviceFile {
+public:
+    using DeviceFile::DeviceFile;
+    // No console input yet: end of file.
+    klib::Result<usize, Errno> read(u64, u64, ReadSink) const override { return usize(0); }
+    klib::Result<usize, Errno> write(u64, u64 len, WriteSource source) const override {
+        klib::Array<u8, 256> chunk{};
+        u64 done = 0;
+        while (done < len) {
+            const u64 n = klib::min(len - done, u64(chunk.size()));
+            auto part = chunk.span().first(usize(n));
+            auto r = source(part);
+            if (r.is_err()) {
+                if (done > 0) {
+                    break;
+                }
+                return r.error();
+            }
+            keel::console_write(part);
+            done += n;
+        }
+        return usize(done);
+    }
+    bool seekable() const override { return false; }
+    bool seek_always_zero() const override { return false; }
+    // Output is always possible; there is no input yet.
+    u32 poll() const override { return POLLOUT | POLLWRNORM; }
+    bool is_tty() const override { return true; }
+    bool supports_epoll() const override { return true; }
+};
+
+// /dev/tty: the process's controlling terminal. Nothing has one yet (init
+// has none on Linux either): ENXIO.
+class NoCtty final : public CharDevice {
+public:
+    klib::Result<klib::Arc<File>, Errno> open(klib::Arc<Inode>, u32) const override {
+        return Errno::ENXIO;
+    }
+};
+
+template <typename F>
+class SimpleDevice final : public CharDevice {
+public:
+    klib::Result<klib::Arc<File>, Errno> open(klib::Arc<Inode> node, u32 flags) const override {
+        auto f = klib::Arc<F>::make(klib::move(node), flags);
+        if (f.is_err()) {
+            return Errno::ENOMEM;
+        }
+        return klib::Arc<File>(f.release_value());
+    }
+};
+
+template <typename F>
+klib::Result<void, Errno> add_builtin(u32 major, u32 minor, klib::StringView name, u32 mode) {
+    const bool present = g_devices.with([major, minor](klib::Vec<Registered>& v) {
+        for (const Registered& r : v) {
+            if (r.info.major == major && r.info.minor == minor) {
+                return true;
+            }
+        }
+        return false;
+    });
+    if (present) {
+        return {};
+    }
+    auto dev = klib::Arc<SimpleDevice<F>>::make();
+    if (dev.is_err()) {
+        return Errno::ENOMEM;
+    }
+    return register_char_device(major, minor, name, mode, klib::Arc<CharDevice>(dev.release_value()));
+}
+
+} // namespace
+
+klib::Result<void, Errno> register_char_device(u32 major, u32 minor, klib::StringView name,
+                                               u32 mode, klib::Arc<CharDevice> dev) {
+    auto owned = klib::String::from(name);
+    if (owned.is_err()) {
+        return Errno::ENOMEM;
+    }
+    Registered r{DeviceInfo{major, minor, mode & 07777, owned.release_value()}, klib::move(dev)};
+    return g_devices.with([&](klib::Vec<Registered>& v) -> klib::Result<void, Errno> {
+        for (const Registered& e : v) {
+            if (e.info.major == major && e.info.minor == minor) {
+                return Errno::EEXIST;
+            }
+        }
+        if (v.try_push(klib::move(r)).is_err()) {
+            return Errno::ENOMEM;
+        }
+        return {};
+    });
+}
+
+klib::Result<klib::Arc<File>, Errno> open_char_device(u64 rdev, klib::Arc<Inode> node, u32 flags) {
+    const u32 major = dev_major(rdev);
+    const u32 minor = dev_minor(rdev);
+    auto dev = g_devices.with([major, minor](klib::Vec<Registered>& v) -> klib::Optional<klib::Arc<CharDevice>> {
+        for (const Registered& e : v) {
+            if (e.info.major == major && e.info.minor == minor) {
+                return e.dev.clone();
+            }
+        }
+        return klib::none;
+    });
+    if (!dev.has_value()) {
+        return Errno::ENXIO;
+    }
+    return dev.value()->open(klib::move(node), flags);
+}
+
+klib::Result<void, Errno> each_char_device(
+    klib::FunctionRef<klib::Result<void, Errno>(const DeviceInfo&)> f) {
+    // Copy the list out first: `f` may create inodes (no lock held then).
+    klib::Vec<DeviceInfo> all;
+    TRY(g_devices.with([&](klib::Vec<Registered>& v) -> klib::Result<void, Errno> {
+        for (const Registered& e : v) {
+            auto name = e.info.name.try_clone();
+            if (name.is_err() ||
+                all.try_push(DeviceInfo{e.info.major, e.info.minor, e.info.mode, name.release_value()})
+                    .is_err()) {
+                return Errno::ENOMEM;
+            }
+        }
+        return {};
+    }));
+    for (const DeviceInfo& d : all) {
+        TRY(f(d));
+    }
+    return {};
+}
+
+klib::Result<void, Errno> register_builtin_devices() {
+    TRY(add_builtin<NullFile>(1, 3, "null", 0666));
+    TRY(add_builtin<ZeroFile>(1, 5, "zero", 0666));
+    TRY(add_builtin<FullFile>(1, 7, "full", 0666));
+    TRY(add_builtin<RandomFile>(1, 8, "random", 0666));
+    TRY(add_builtin<RandomFile>(1, 9, "urandom", 0666));
+    const bool have_tty = g_devices.with([](klib::Vec<Registered>& v) {
+        for (const Registered& r : v) {
+            if (r.info.major == 5 && r.info.minor == 0) {
+                return true;
+            }
+        }
+        return false;
+    });
+    if (!have_tty) {
+        auto tty = klib::Arc<NoCtty>::make();
+        if (tty.is_err()) {
+            return Errno::ENOMEM;
+        }
+        TRY(register_char_device(5, 0, "tty", 0666, klib::Arc<CharDevice>(tty.release_value())));
+    }
+    TRY(add_builtin<ConsoleFile>(5, 1, "console", 0600));
+    TRY(add_builtin<ConsoleFile>(4, 64, "ttyS0", 0660));
+    return {};
+}
+
+} // namespace services::fs
