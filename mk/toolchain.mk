@@ -56,6 +56,6 @@ SERVICE_MANDATORY_FLAGS := \
     -fplugin=$(SAFETY_PLUGIN) \
     -Werror=unsafe-buffer-usage -Werror=vla \
     -fsanitize=undefined,local-bounds -fsanitize-trap=all \
-    -ftrivial-auto-var-init=zero -fstrict-flex-arrays=3
+    -ftrivial-auto-var-init=zero -fstrict-flex-arrays=3 -fno-finite-loops
 SERVICE_CXXFLAGS := $(KERNEL_BASE_FLAGS) $(PUBLIC_INCLUDES) -DKEEL_SERVICE=1 \
     $(SERVICE_MANDATORY_FLAGS) -include keel/service_prelude.h

@@ -165,17 +165,21 @@ KTEST(redteam_io_msi_messages_are_the_frameworks) {
     KASSERT(v.has_value());
     keel::PciFunction& f = devs[v.value()].fn;
     KEXPECT(f.map_bar(1, 0, 4096).error() == klib::Error::PermissionDenied);
-    usize protected_caps = 0;
-    (void)pci::find_capability(f, [&](u8 off, u8 id) {
+    // Collect the offsets first: writing `f` from inside the walk would be
+    // two paths to `f` in one call (KS-CONTAINER).
+    klib::Vec<u8> offs;
+    (void)pci::find_capability(f, [&offs](u8 off, u8 id) {
         if (id == 0x11 || id == 0x09 || id == 0x05) {
-            ++protected_caps;
-            KEXPECT(f.write32(off, 0xfee00000).error() == klib::Error::PermissionDenied);
-            KEXPECT(f.write32(u16(off + 4), 0xfee00000).error() == klib::Error::PermissionDenied);
-            KEXPECT(f.write16(u16(off + 2), 0x8000).error() == klib::Error::PermissionDenied);
+            MUST(offs.try_push(off));
         }
         return false;
     });
-    KEXPECT_GE(protected_caps, usize(5)); // MSI-X and the virtio capabilities
+    for (u8 off : offs) {
+        KEXPECT(f.write32(off, 0xfee00000).error() == klib::Error::PermissionDenied);
+        KEXPECT(f.write32(u16(off + 4), 0xfee00000).error() == klib::Error::PermissionDenied);
+        KEXPECT(f.write16(u16(off + 2), 0x8000).error() == klib::Error::PermissionDenied);
+    }
+    KEXPECT_GE(offs.size(), usize(5)); // MSI-X and the virtio capabilities
     keel::IrqLine irq = MUST(keel::IrqLine::alloc(MUST(klib::Function<void()>::make([] {}))));
     KEXPECT(f.enable_msix(0x7ff, irq).error() == klib::Error::InvalidArgument);
     KEXPECT(f.enable_msix(0, irq).is_ok());

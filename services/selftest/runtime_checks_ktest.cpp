@@ -18,12 +18,6 @@ i32 shift(i32 a, i32 b) {
 i32 divide(i32 a, i32 b) {
     return a / b;
 }
-// Mutation the checker cannot see from the loop (through another object
-// that shares the Vec): the Vec's borrow counter catches it at run time.
-struct Bag {
-    klib::Vec<i32> items;
-    void add(i32 x) { MUST(items.try_push(x)); }
-};
 
 } // namespace
 
@@ -49,13 +43,11 @@ KTEST_SHOULD_PANIC(service_vec_index_out_of_bounds_traps, "Vec: index out of bou
     keel::log_info("unreachable: {}", v[i]);
 }
 
-KTEST_SHOULD_PANIC(service_vec_mutation_while_iterating_traps, "mutation while borrowed") {
-    Bag bag;
-    bag.add(1);
-    for (i32 x : bag.items) {
-        bag.add(x);
-    }
-}
+// (Mutation of a Vec while a range-for iterates it through a checked
+// method is refused statically now that KTEST bodies are scanned:
+// tests/safety/reject/KS-CONTAINER/ktest_body_range_for.cpp. The Vec's
+// runtime borrow counter is tested in framework/ktest/core_ktest.cpp and
+// tests/host/klib_vec_test.cpp.)
 
 KTEST_SHOULD_PANIC(service_empty_optional_access_traps, "Optional: access to empty") {
     klib::Optional<i32> o;

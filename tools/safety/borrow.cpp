@@ -61,6 +61,12 @@ bool mutator_name(StringRef n) {
            n == "operator+=";
 }
 
+// `x.operator->()` (the object expression of `x->m(...)`).
+bool is_arrow_call(const Expr* e) {
+    const auto* oc = dyn_cast<CXXOperatorCallExpr>(e->IgnoreParenImpCasts());
+    return oc && oc->getOperator() == OO_Arrow;
+}
+
 const LambdaExpr* strip_to_lambda(const Expr* e) {
     for (int depth = 0; e && depth < 16; ++depth) {
         e = e->IgnoreParens();
@@ -159,6 +165,26 @@ bool BorrowScan::resolve_args(const FunctionDecl* fd, llvm::ArrayRef<const Expr*
     return true;
 }
 
+// The pointer `x.operator->()` designates what `*x` designates: the object
+// `x` owns or points to, one indirection below `x`. Returns -1 when `e` is
+// not such a call, 0 when `x` cannot be resolved, 1 when resolved. Without this, `x->m(...)` would
+// be an rvalue pointer that "borrows nothing" and every check would skip it.
+int BorrowScan::resolve_arrow(const Expr* e, Places& out, bool deep, int depth) {
+    const auto* oc = dyn_cast<CXXOperatorCallExpr>(e->IgnoreParenImpCasts());
+    if (!oc || oc->getOperator() != OO_Arrow || oc->getNumArgs() < 1)
+        return -1;
+    Places base;
+    if (!resolve(oc->getArg(0), base, deep, depth + 1))
+        return 0;
+    bool ind = !plain_view(oc->getArg(0)->getType());
+    for (Place& p : base) {
+        if (ind)
+            p.steps.push_back(Step{});
+        out.push_back(std::move(p));
+    }
+    return 1;
+}
+
 bool BorrowScan::resolve(const Expr* e, Places& out, bool deep, int depth) {
     if (!e)
         return true;
@@ -202,20 +228,9 @@ bool BorrowScan::resolve(const Expr* e, Places& out, bool deep, int depth) {
         }
         return true;
     }
-    // `box->method()`: the object is the pointer from a trusted operator->,
-    // which designates what the smart pointer owns.
-    if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(e->IgnoreParenImpCasts());
-        oc && oc->getOperator() == OO_Arrow && oc->getNumArgs() >= 1) {
-        Places ps;
-        if (!resolve(oc->getArg(0), ps, deep, depth + 1))
-            return false;
-        for (Place& p : ps) {
-            if (!plain_view(oc->getArg(0)->getType()))
-                p.steps.push_back(Step{});
-            out.push_back(std::move(p));
-        }
-        return true;
-    }
+    // `x->m` through a trusted `operator->`: exactly `(*x).m` (root cause A).
+    if (int r = resolve_arrow(e, out, deep, depth); r >= 0)
+        return r == 1;
     QualType t = e->getType();
     if (e->isPRValue() && !t.isNull() && !types_.is_view(t))
         return true; // an owned value (a copy, a number, a temporary)
@@ -830,7 +845,7 @@ void BorrowScan::object_role(const CXXMethodDecl* md, const Expr* obj,
             roles.push_back(std::move(a));
         return;
     }
-    if (obj->isPRValue() && !types_.is_view(obj->getType()))
+    if (obj->isPRValue() && !types_.is_view(obj->getType()) && !is_arrow_call(obj))
         return;
     Arg r{obj, {}, false};
     if (resolve(obj, r.places, true)) {
@@ -885,6 +900,12 @@ void BorrowScan::check_call(const Expr* e) {
                 w.places.append(x.places.begin(), x.places.end());
             if (!w.places.empty())
                 roles.push_back(std::move(w));
+            // What computing the argument holds while the other arguments
+            // run (`f(v[0].get(), drop_all(v))`): only against nested writes.
+            Arg h{a, {}, false, false, true};
+            held_in(a, h.places);
+            if (!h.places.empty())
+                roles.push_back(std::move(h));
         }
         QualType pt = fd->getParamDecl(pi)->getType();
         // A closure: may mutate what it captures by reference, and borrows
@@ -935,6 +956,9 @@ void BorrowScan::check_call(const Expr* e) {
         for (size_t j = i + 1; j < roles.size(); ++j) {
             if (!roles[i].write && !roles[j].write)
                 continue;
+            if ((roles[i].held_only && !roles[j].nested) ||
+                (roles[j].held_only && !roles[i].nested))
+                continue; // a computed value conflicts only with nested writes
             if (roles[i].at == roles[j].at)
                 continue; // one closure: its writes and its borrows
             // Two paths to objects that own nothing (trivially destructible:
@@ -964,6 +988,32 @@ void BorrowScan::check_call(const Expr* e) {
         }
 }
 
+// Storage an operand or argument may still use after a sibling operand
+// has run (evaluation interleaves: in `v[0].get() + (v.clear(), 1)` the
+// element reference can be computed before the clear and used after it):
+// the places of every glvalue subexpression (and `x.operator->()`) in `e`,
+// outside closure bodies. Unresolvable ones are skipped: what they borrow
+// is checked where they are declared.
+void BorrowScan::held_in(const Expr* e, Places& out) {
+    llvm::SmallVector<const Stmt*, 32> work{e};
+    while (!work.empty() && out.size() < 64) {
+        const Stmt* s = work.pop_back_val();
+        if (!s || isa<LambdaExpr>(s))
+            continue;
+        if (const auto* x = dyn_cast<Expr>(s); x && !x->isInstantiationDependent() &&
+                                               (x->isGLValue() || is_arrow_call(x)) &&
+                                               !isa<DeclRefExpr>(x)) {
+            Places ps;
+            if (resolve(x, ps, true)) {
+                expand(ps, true);
+                out.append(ps.begin(), ps.end());
+            }
+        }
+        for (const Stmt* ch : s->children())
+            work.push_back(ch);
+    }
+}
+
 // Operands of a built-in operator are unsequenced (except `,`, `&&`, `||`,
 // assignments and shifts): a write in one operand may free what a
 // reference computed by the other points into (`v[0] + grow(v)`).
@@ -978,11 +1028,10 @@ void BorrowScan::check_unsequenced(const BinaryOperator* bo) {
             continue;
         Places held;
         const Expr* other = side[1 - k]->IgnoreImpCasts();
-        if (other->isPRValue() && !types_.is_view(other->getType()))
-            continue;
-        if (!resolve(other, held, true))
-            continue;
-        expand(held, true);
+        if (!(other->isPRValue() && !types_.is_view(other->getType())) &&
+            resolve(other, held, true))
+            expand(held, true);
+        held_in(other, held); // what its subexpressions hold meanwhile
         for (const Write& w : ws)
             for (const Place& p : w.places)
                 for (const Place& q : held)

@@ -68,6 +68,7 @@ private:
     // a write target (unknown accessors may return the object itself: no
     // indirection, so the write covers more). False: cannot be determined.
     bool resolve(const clang::Expr* e, Places& out, bool deep, int depth = 0);
+    int resolve_arrow(const clang::Expr* e, Places& out, bool deep, int depth);
     bool resolve_args(const clang::FunctionDecl* fd, llvm::ArrayRef<const clang::Expr*> args,
                       unsigned offset, Places& out, bool deep, int depth);
     // Expands places rooted at local references/views by what those are
@@ -94,7 +95,9 @@ private:
         Places places;
         bool write;
         bool nested = false; // writes made while evaluating the argument
+        bool held_only = false; // storage used while a by-value argument is computed
     };
+    void held_in(const clang::Expr* e, Places& out);
     void closure_roles(const clang::LambdaExpr* le, const clang::Expr* at,
                        llvm::SmallVectorImpl<Arg>& roles);
     void object_role(const clang::CXXMethodDecl* md, const clang::Expr* obj,

@@ -73,5 +73,6 @@ void install_preprocessor_checks(Checker& checker, clang::Preprocessor& pp);
 void check_flags(Checker& checker);
 void check_polymorphism(Checker& checker, clang::ASTContext& ctx); // poly.cpp (KS-POLY)
 void check_deep_const(Checker& checker, clang::ASTContext& ctx); // KS-CONST, deep_const.cpp
+void check_init_order(Checker& checker, clang::ASTContext& ctx); // KS-INIT, init_order.cpp
 
 } // namespace keel_safety

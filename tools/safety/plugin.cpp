@@ -144,6 +144,16 @@ void check_stack_flags(Checker& c, Missing& missing) {
         missing("-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer");
 }
 
+// KS-FLAGS, loop part (finding 09): C++ lets the optimiser assume that a
+// loop without side effects terminates (mustprogress), so a service's
+// "halt here forever" loop can be deleted and execution falls through into
+// code the loop was guarding. -fno-finite-loops keeps every loop.
+template <typename Missing>
+void check_loop_flags(Checker& c, Missing& missing) {
+    if (c.ci().getCodeGenOpts().getFiniteLoops() != CodeGenOptions::FiniteLoopsKind::Never)
+        missing("-fno-finite-loops");
+}
+
 // KS-FLAGS: the mandatory service flags must be in effect for this TU.
 void check_flags(Checker& c) {
     CompilerInstance& ci = c.ci();
@@ -198,6 +208,7 @@ void check_flags(Checker& c) {
     if (lo.getStackProtector() < LangOptions::SSPStrong)
         missing("-fstack-protector-strong");
     check_stack_flags(c, missing);
+    check_loop_flags(c, missing);
     if (!lo.CPlusPlus23)
         missing("-std=c++23 (range-for temporary lifetime extension, P2718)");
     if (lo.MicrosoftExt || lo.MSVCCompat || lo.Borland)
@@ -249,6 +260,7 @@ public:
         inner_->HandleTranslationUnit(ctx);
         check_polymorphism(*checker_, ctx);
         check_deep_const(*checker_, ctx);
+        check_init_order(*checker_, ctx);
     }
 
 private:

@@ -108,7 +108,7 @@ unsigned TypeRules::walk(QualType q, bool deep) {
     } else if (const auto* ct = dyn_cast<ComplexType>(t)) {
         f |= walk(ct->getElementType(), deep);
     } else if (const auto* vt = dyn_cast<VectorType>(t)) {
-        f |= walk(vt->getElementType(), deep);
+        f |= TF_Vector | walk(vt->getElementType(), deep);
     } else if (const auto* ts = dyn_cast<TemplateSpecializationType>(t)) {
         for (const TemplateArgument& a : ts->template_arguments())
             f |= walk_arg(a, deep);
@@ -141,6 +141,9 @@ void TypeRules::report(SourceLocation loc, unsigned f, QualType t, const Twine& 
         say("KS-BORROW", "reference or view as a template argument (a stored borrow)");
     if (f & TF_Unsafe)
         say("KS-UNSAFE-CALL", "type annotated keel_unsafe");
+    if (f & TF_Vector)
+        say("KS-UB", "vector extension type (its shifts and overflow are not checked by "
+                     "-fsanitize: use scalars or klib::Array)");
     if (f & TF_NullPtr)
         say("KS-PTR", "nullptr_t (a null pointer in disguise: trusted templates convert it to T*)");
 }

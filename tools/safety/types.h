@@ -20,6 +20,8 @@ enum TypeFlag : unsigned {
     TF_Unsafe = 1u << 8,    // KS-UNSAFE-CALL: type annotated keel_unsafe
     TF_NullPtr = 1u << 9,   // KS-PTR: std::nullptr_t in a declaration (a null pointer value
                             // that converts to any T* inside trusted templates)
+    TF_Vector = 1u << 10,   // KS-UB: vector extension type (vector_size, ext_vector_type):
+                            // its shifts and arithmetic escape -fsanitize (finding 10)
 };
 
 class TypeRules {
