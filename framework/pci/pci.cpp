@@ -281,6 +281,11 @@ klib::Result<IoMem> PciFunction::map_bar(usize i, u64 offset, u64 size) {
     if (size == 0 || offset >= b.size || size > b.size - offset) {
         return klib::Err(klib::Error::InvalidArgument);
     }
+    // Mappings are per page: a BAR that does not own whole pages could share
+    // one with another function's registers (e.g. its MSI-X table).
+    if ((b.base & 0xfff) != 0 || (b.size & 0xfff) != 0) {
+        return klib::Err(klib::Error::PermissionDenied);
+    }
     const u64 start = (b.base + offset) & ~u64(0xfff);
     const u64 end = (b.base + offset + size + 0xfff) & ~u64(0xfff);
     if (const u8 cap = find_cap(CAP_MSIX); cap != 0) {

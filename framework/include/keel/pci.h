@@ -84,8 +84,10 @@ public:
     // decoding. NotFound if the BAR is not an implemented memory BAR,
     // InvalidArgument if the range is empty or leaves the BAR,
     // PermissionDenied if it touches a page of the MSI-X table or pending
-    // bits (only enable_msix writes those) or a refused window, Busy if
-    // a page is claimed already.
+    // bits (only enable_msix writes those), a refused window, or when the
+    // BAR does not own whole pages (base or size not page-aligned: the rest
+    // of its page may hold another function's registers); Busy if a page is
+    // claimed already.
     klib::Result<IoMem> map_bar(usize i, u64 offset, u64 size);
     // Claims I/O BAR `i` whole and turns on I/O decoding. NotFound if not an
     // implemented I/O BAR, PermissionDenied if refused, Busy if claimed.
