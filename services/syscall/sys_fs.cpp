@@ -9,6 +9,7 @@
 #include "../fs/pipe.h"
 #include "../fs/tmpfs.h"
 #include "syscall.h"
+#include "transfer.h"
 #include "user_mem.h"
 
 namespace services::syscall {
@@ -1045,40 +1046,7 @@ SysResult sys_copy_file_range(process::Process& p, const Args& args) {
     if (ist.dev == ost.dev && ist.ino == ost.ino && ioff < ooff + len && ooff < ioff + len) {
         return Errno::EINVAL; // overlapping ranges of one file
     }
-    klib::Array<u8, 2048> chunk{};
-    u64 done = 0;
-    while (done < len) {
-        const u64 want = klib::min(len - done, u64(chunk.size()));
-        usize got = 0;
-        auto r = in->read(ioff + done, want, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-            got += klib::copy(chunk.span().subspan(got), part);
-            return {};
-        });
-        if (r.is_err()) {
-            if (done > 0) {
-                break;
-            }
-            return r.error();
-        }
-        if (got == 0) {
-            break;
-        }
-        usize put = 0;
-        auto w = out->write(ooff + done, got, [&](klib::Span<u8> dst) -> klib::Result<void, Errno> {
-            put += klib::copy(dst, klib::Span<const u8>(chunk.span().subspan(put, dst.size())));
-            return {};
-        });
-        if (w.is_err()) {
-            if (done > 0) {
-                break;
-            }
-            return w.error();
-        }
-        done += w.value();
-        if (w.value() < got) {
-            break;
-        }
-    }
+    const u64 done = TRY(transfer(*in, ioff, *out, klib::Optional<u64>(ooff), len));
     if (in_off_addr != 0) {
         TRY_SYS(p.space.write_val(in_off_addr, u64(ioff + done)));
     } else {

@@ -4,6 +4,7 @@
 // between the file and user memory in page-sized pieces, without heap
 // allocation.
 #include "syscall.h"
+#include "transfer.h"
 #include "user_mem.h"
 #include <keel/log.h>
 #include <keel/task.h>
@@ -206,43 +207,7 @@ SysResult sys_sendfile(process::Process& p, const Args& args) {
     }
     // Through a kernel buffer: the input file's pages go to the output
     // file's write path one chunk at a time.
-    klib::Array<u8, 2048> chunk{};
-    u64 done = 0;
-    while (done < count) {
-        const u64 want = klib::min(count - done, u64(chunk.size()));
-        usize got = 0;
-        auto r = in->read(off + done, want, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-            got += klib::copy(chunk.span().subspan(got), part);
-            return {};
-        });
-        if (r.is_err()) {
-            if (done > 0) {
-                break;
-            }
-            return r.error();
-        }
-        if (got == 0) {
-            break;
-        }
-        usize put = 0;
-        auto w = out->write(out->offset(), got, [&](klib::Span<u8> dst) -> klib::Result<void, Errno> {
-            put += klib::copy(dst, klib::Span<const u8>(chunk.span().subspan(put, dst.size())));
-            return {};
-        });
-        if (w.is_err()) {
-            if (done > 0) {
-                break;
-            }
-            return w.error();
-        }
-        if (out->seekable()) {
-            out->set_offset(out->offset() + w.value());
-        }
-        done += w.value();
-        if (w.value() < got) {
-            break;
-        }
-    }
+    const u64 done = TRY(transfer(*in, off, *out, klib::none, count));
     if (offset_addr != 0) {
         TRY_SYS(p.space.write_val(offset_addr, u64(off + done)));
     } else {
