@@ -1228,27 +1228,10 @@ private:
         return ok;
     }
 
+    // A lambda written in place, possibly converted (e.g. to FunctionRef).
     static const LambdaExpr* direct_lambda(const Expr* e) {
-        for (int depth = 0; e && depth < 16; ++depth) {
-            e = e->IgnoreParens();
-            if (const auto* le = dyn_cast<LambdaExpr>(e))
-                return le;
-            if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e))
-                e = m->getSubExpr();
-            else if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e))
-                e = b->getSubExpr();
-            else if (const auto* c = dyn_cast<ImplicitCastExpr>(e))
-                e = c->getSubExpr();
-            else if (const auto* c = dyn_cast<CXXFunctionalCastExpr>(e))
-                e = c->getSubExpr();
-            else if (const auto* ce = dyn_cast<CXXConstructExpr>(e); ce && ce->getNumArgs() == 1)
-                e = ce->getArg(0); // converting to FunctionRef
-            else if (const auto* ewc = dyn_cast<ExprWithCleanups>(e))
-                e = ewc->getSubExpr();
-            else
-                return nullptr;
-        }
-        return nullptr;
+        return dyn_cast_or_null<LambdaExpr>(
+            peel_wrappers(e, PEEL_FUNCTIONAL_CAST | PEEL_CLEANUPS_ONLY));
     }
 
     void check_global(const VarDecl* v) {

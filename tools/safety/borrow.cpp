@@ -68,47 +68,35 @@ bool is_arrow_call(const Expr* e) {
 }
 
 const LambdaExpr* strip_to_lambda(const Expr* e) {
-    for (int depth = 0; e && depth < 16; ++depth) {
-        e = e->IgnoreParens();
-        if (const auto* le = dyn_cast<LambdaExpr>(e))
-            return le;
-        if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e))
-            e = m->getSubExpr();
-        else if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e))
-            e = b->getSubExpr();
-        else if (const auto* c = dyn_cast<ImplicitCastExpr>(e))
-            e = c->getSubExpr();
-        else if (const auto* ewc = dyn_cast<FullExpr>(e))
-            e = ewc->getSubExpr();
-        else if (const auto* ce = dyn_cast<CXXConstructExpr>(e); ce && ce->getNumArgs() == 1)
-            e = ce->getArg(0);
-        else
-            return nullptr;
-    }
-    return nullptr;
+    return dyn_cast_or_null<LambdaExpr>(peel_wrappers(e, 0));
 }
 
 } // namespace
 
-bool BorrowScan::literal_view(const Expr* e) {
+const Expr* peel_wrappers(const Expr* e, unsigned flags) {
     for (int depth = 0; e && depth < 16; ++depth) {
         e = e->IgnoreParens();
-        if (isa<StringLiteral>(e))
-            return true;
         if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e))
             e = m->getSubExpr();
         else if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e))
             e = b->getSubExpr();
-        else if (const auto* c = dyn_cast<CastExpr>(e))
+        else if (const auto* c = dyn_cast<CastExpr>(e);
+                 c && ((flags & PEEL_ALL_CASTS) || isa<ImplicitCastExpr>(c) ||
+                       ((flags & PEEL_FUNCTIONAL_CAST) && isa<CXXFunctionalCastExpr>(c))))
             e = c->getSubExpr();
-        else if (const auto* ewc = dyn_cast<FullExpr>(e))
-            e = ewc->getSubExpr();
+        else if (const auto* f = dyn_cast<FullExpr>(e);
+                 f && (!(flags & PEEL_CLEANUPS_ONLY) || isa<ExprWithCleanups>(f)))
+            e = f->getSubExpr();
         else if (const auto* ce = dyn_cast<CXXConstructExpr>(e); ce && ce->getNumArgs() == 1)
             e = ce->getArg(0);
         else
-            return false;
+            return e;
     }
-    return false;
+    return nullptr;
+}
+
+bool BorrowScan::literal_view(const Expr* e) {
+    return isa_and_nonnull<StringLiteral>(peel_wrappers(e, PEEL_ALL_CASTS));
 }
 
 // Neither owns storage nor borrows any: an integer, an enum, a trivially

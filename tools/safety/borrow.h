@@ -26,6 +26,18 @@
 
 namespace keel_safety {
 
+// What peel_wrappers looks through besides parentheses, temporaries
+// (materialisation, binding) and one-argument constructions; the three
+// callers differ, and a wider set would accept more programs.
+enum PeelFlag : unsigned {
+    PEEL_ALL_CASTS = 1u << 0,       // any cast (else implicit casts only)
+    PEEL_FUNCTIONAL_CAST = 1u << 1, // T(x) spelled in the source
+    PEEL_CLEANUPS_ONLY = 1u << 2,   // ExprWithCleanups (else any FullExpr)
+};
+// The expression inside those wrappers (at most 16 of them), or nullptr
+// when there are more.
+const clang::Expr* peel_wrappers(const clang::Expr* e, unsigned flags);
+
 class BorrowScan {
 public:
     BorrowScan(Checker& c, TypeRules& types, clang::ASTContext& ctx,
