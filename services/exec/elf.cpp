@@ -3,6 +3,7 @@
 #include "elf.h"
 
 #include "../lib/bytes.h"
+#include <klib/array.h>
 
 namespace services::exec {
 
@@ -41,8 +42,8 @@ Result<Phdr> read_phdr(Span<const u8> f, usize off) {
 }
 
 // The file bytes [offset, offset + size) exist.
-Result<void> check_file_range(Span<const u8> f, u64 offset, u64 size) {
-    if (!lib::in_bounds(f.size(), offset, size)) {
+Result<void> check_file_range(u64 file_size, u64 offset, u64 size) {
+    if (offset > file_size || size > file_size - offset) {
         return Error::OutOfRange;
     }
     return {};
@@ -64,8 +65,8 @@ Result<void> check_ident(Span<const u8> f) {
     return {};
 }
 
-Result<Segment> load_segment(Span<const u8> f, const Phdr& p) {
-    TRY(check_file_range(f, p.offset, p.filesz));
+Result<Segment> load_segment(u64 file_size, const Phdr& p) {
+    TRY(check_file_range(file_size, p.offset, p.filesz));
     if (p.filesz > p.memsz) {
         return Error::InvalidArgument;
     }
@@ -88,18 +89,25 @@ Result<Segment> load_segment(Span<const u8> f, const Phdr& p) {
     return s;
 }
 
-Result<klib::String> interp_path(Span<const u8> f, const Phdr& p) {
-    TRY(check_file_range(f, p.offset, p.filesz));
+Result<klib::String> interp_path(u64 file_size, ReadAt read, const Phdr& p) {
+    TRY(check_file_range(file_size, p.offset, p.filesz));
     if (p.filesz < 2 || p.filesz > kMaxInterpSize) {
         return Error::InvalidArgument;
     }
-    usize len = usize(p.filesz) - 1;
-    if (f[p.offset + len] != 0) {
+    const usize n = usize(p.filesz);
+    klib::Vec<u8> buf;
+    TRY(buf.try_reserve(n));
+    for (usize i = 0; i < n; ++i) {
+        TRY(buf.try_push(0)); // reserved
+    }
+    TRY(read(p.offset, buf.span().span()));
+    const usize len = n - 1;
+    if (buf[len] != 0) {
         return Error::InvalidArgument; // not NUL-terminated
     }
     klib::String path;
     for (usize i = 0; i < len; ++i) {
-        u8 c = f[p.offset + i];
+        const u8 c = buf[i];
         if (c == 0) {
             return Error::InvalidArgument; // NUL inside the path
         }
@@ -110,7 +118,13 @@ Result<klib::String> interp_path(Span<const u8> f, const Phdr& p) {
 
 } // namespace
 
-Result<Image> parse(Span<const u8> f) {
+Result<Image> parse(u64 size, ReadAt read) {
+    if (size < kEhdrSize) {
+        return Error::OutOfRange;
+    }
+    klib::Array<u8, kEhdrSize> ehdr{};
+    TRY(read(0, ehdr.span()));
+    const Span<const u8> f = ehdr.span();
     TRY(check_ident(f));
     Image img;
     img.type = TRY(read_le16(f, 16));
@@ -133,13 +147,21 @@ Result<Image> parse(Span<const u8> f) {
     if (img.phnum == 0 || img.phnum > kMaxPhdrBytes / kPhdrSize) {
         return Error::InvalidArgument;
     }
-    TRY(check_file_range(f, img.phoff, u64(img.phnum) * kPhdrSize));
+    const usize ph_bytes = usize(img.phnum) * kPhdrSize;
+    TRY(check_file_range(size, img.phoff, ph_bytes));
+    klib::Vec<u8> table;
+    TRY(table.try_reserve(ph_bytes));
+    for (usize i = 0; i < ph_bytes; ++i) {
+        TRY(table.try_push(0)); // reserved
+    }
+    TRY(read(img.phoff, table.span().span()));
+    const auto phdrs = table.span();
 
     u64 prev_end = 0;
     for (usize i = 0; i < img.phnum; ++i) {
-        Phdr p = TRY(read_phdr(f, usize(img.phoff) + i * kPhdrSize));
+        Phdr p = TRY(read_phdr(phdrs.span(), i * kPhdrSize));
         if (p.type == kPtLoad) {
-            Segment s = TRY(load_segment(f, p));
+            Segment s = TRY(load_segment(size, p));
             if (!img.segments.empty() && s.vaddr < prev_end) {
                 return Error::InvalidArgument; // overlapping or unsorted
             }
@@ -149,7 +171,7 @@ Result<Image> parse(Span<const u8> f) {
             if (img.interp.has_value()) {
                 return Error::InvalidArgument; // two interpreters
             }
-            img.interp = TRY(interp_path(f, p));
+            img.interp = TRY(interp_path(size, read, p));
         } else if (p.type == kPtGnuStack) {
             img.has_gnu_stack = true;
             img.stack_flags = p.flags;
@@ -173,6 +195,18 @@ Result<Image> parse(Span<const u8> f) {
         return Error::InvalidArgument;
     }
     return img;
+}
+
+Result<Image> parse(Span<const u8> file) {
+    return parse(file.size(), [&](u64 offset, Span<u8> out) -> Result<void> {
+        if (!lib::in_bounds(file.size(), offset, out.size())) {
+            return Error::OutOfRange;
+        }
+        for (usize i = 0; i < out.size(); ++i) {
+            out[i] = file[usize(offset) + i];
+        }
+        return {};
+    });
 }
 
 } // namespace services::exec

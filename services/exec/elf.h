@@ -20,6 +20,7 @@
 // segment returned by parse()); the rest of p_memsz is zero-filled.
 #pragma once
 
+#include <klib/function.h>
 #include <klib/optional.h>
 #include <klib/result.h>
 #include <klib/span.h>
@@ -77,7 +78,15 @@ struct Image {
     u64 highest_end = 0;  // end of the last PT_LOAD (vaddr + memsz)
 };
 
-// Parses and validates an executable.
+// Random access to the file: fills `out` with the bytes at `offset` (the
+// parser only asks for ranges inside the file's size). Errors propagate.
+using ReadAt = klib::FunctionRef<klib::Result<void>(u64 offset, klib::Span<u8> out)>;
+
+// Parses and validates an executable of `size` bytes read through `read`:
+// only the ELF header, the program headers and the interpreter path are
+// read (execve reads a file this way, never whole).
+klib::Result<Image> parse(u64 size, ReadAt read);
+// The same over bytes in memory.
 klib::Result<Image> parse(klib::Span<const u8> file);
 
 } // namespace services::exec

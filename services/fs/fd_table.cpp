@@ -60,4 +60,12 @@ klib::Result<void, Errno> FdTable::set_cloexec(u64 fd, bool on) {
     return {};
 }
 
+void FdTable::close_on_exec() {
+    for (klib::Optional<Slot>& slot : slots_) {
+        if (slot.has_value() && slot.value().cloexec) {
+            slot = klib::none;
+        }
+    }
+}
+
 } // namespace services::fs

@@ -34,6 +34,8 @@ public:
     klib::Result<void, Errno> close(u64 fd);
     klib::Result<bool, Errno> cloexec(u64 fd) const;
     klib::Result<void, Errno> set_cloexec(u64 fd, bool on);
+    // execve: closes every fd marked close-on-exec.
+    void close_on_exec();
 
 private:
     struct Slot {

@@ -6,7 +6,7 @@
 #include "../fs/device.h"
 #include "rootfs.h"
 #include "../initramfs/cpio.h"
-#include "../process/loader.h"
+#include "../process/exec.h"
 #include <keel/boot.h>
 #include <keel/console.h>
 #include <keel/log.h>
@@ -36,21 +36,6 @@ klib::Result<void> builtin_entries(klib::Vec<initramfs::File>& out) {
     TRY(out.try_push(TRY(node("dev", fs::S_IFDIR | 0755, 0, 0))));
     TRY(out.try_push(TRY(node("dev/console", fs::S_IFCHR | 0600, 5, 1))));
     TRY(out.try_push(TRY(node("root", fs::S_IFDIR | 0700, 0, 0))));
-    return {};
-}
-
-// Reads the whole regular file `file` into `data`.
-klib::Result<void, fs::Errno> read_all(const fs::File& file, klib::Vec<u8>& data) {
-    const u64 size = TRY(file.stat()).size;
-    if (data.try_reserve(usize(size)).is_err()) {
-        return fs::Errno::ENOMEM;
-    }
-    TRY(file.read(0, size, [&](klib::Span<const u8> part) -> klib::Result<void, fs::Errno> {
-        for (u8 b : part) {
-            (void)data.try_push(b); // reserved
-        }
-        return {};
-    }));
     return {};
 }
 
@@ -148,40 +133,16 @@ void run_init() {
     const klib::StringView raw = keel::boot_param("rdinit").value_or("/init");
     const bool quoted = raw.size() >= 2 && raw.starts_with('"') && raw.ends_with('"');
     const klib::StringView path = quoted ? raw.substr(1, raw.size() - 2) : raw;
-    auto exe = fs::open(ctx, ctx.cwd, path, fs::O_RDONLY, 0);
-    if (exe.is_err()) {
-        keel::log_error("init: cannot execute {} (error -{})", path, i64(exe.error()));
-        return;
-    }
-    const fs::Stat exe_st = exe.value()->stat().value_or(fs::Stat{});
-    // execve's checks: a regular file (EACCES otherwise) with an execute bit.
-    if (exe_st.type() != fs::S_IFREG || !fs::permitted(exe_st, ctx.cred, fs::MAY_EXEC)) {
-        report_exec_failure(path, fs::Errno::EACCES);
-        return;
-    }
-    klib::Vec<u8> data;
-    klib::Vec<klib::String> argv;
-    klib::Vec<klib::String> envp;
-    auto a0 = klib::String::from(path);
-    auto e0 = klib::String::from("HOME=/");
-    auto e1 = klib::String::from("TERM=linux");
-    if (a0.is_err() || e0.is_err() || e1.is_err() || argv.try_push(a0.release_value()).is_err() ||
-        init_args(keel::boot_cmdline(), argv).is_err() ||
-        envp.try_push(e0.release_value()).is_err() || envp.try_push(e1.release_value()).is_err() ||
-        read_all(*exe.value(), data).is_err()) {
+    // Process 1 starts with an empty address space and execs init, as
+    // Linux's kernel_init does (run_init_process).
+    auto space = mm::AddressSpace::create();
+    if (space.is_err()) {
         keel::log_error("init: out of memory");
         return;
     }
-    // Not an ELF file at all (a script, text): ENOEXEC, as execve says.
-    if (data.size() < 4 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
-        report_exec_failure(path, fs::Errno::ENOEXEC);
-        return;
-    }
-    auto proc = process::load(data.span().span(), argv, envp);
+    auto proc = klib::Box<process::Process>::make(space.release_value());
     if (proc.is_err()) {
-        const fs::Errno e = proc.error() == klib::Error::NoMemory ? fs::Errno::ENOMEM : fs::Errno::ENOEXEC;
-        keel::log_error("init: cannot execute {}: {} (error -{})", path, klib::error_name(proc.error()),
-                        i64(e));
+        keel::log_error("init: out of memory");
         return;
     }
     process::Process& p = *proc.value();
@@ -198,17 +159,30 @@ void run_init() {
         keel::log_warn("init: cannot open an initial console");
     }
     p.vfs = klib::move(ctx);
-    // The task name (comm): the last component of the path, 15 bytes at most.
-    usize base = 0;
-    for (usize i = 0; i < path.size(); ++i) {
-        if (path[i] == '/') {
-            base = i + 1;
-        }
+    process::ExecArgs args;
+    auto fname = klib::String::from(path);
+    auto a0 = klib::String::from(path);
+    auto e0 = klib::String::from("HOME=/");
+    auto e1 = klib::String::from("TERM=linux");
+    if (fname.is_err() || a0.is_err() || e0.is_err() || e1.is_err() ||
+        args.argv.try_push(a0.release_value()).is_err() ||
+        init_args(keel::boot_cmdline(), args.argv).is_err() ||
+        args.envp.try_push(e0.release_value()).is_err() ||
+        args.envp.try_push(e1.release_value()).is_err()) {
+        keel::log_error("init: out of memory");
+        return;
     }
-    for (usize i = 0; i < 15 && base + i < path.size(); ++i) {
-        p.comm[i] = u8(path[base + i]);
+    args.filename = fname.release_value();
+    auto exe = process::open_exec(p.vfs.value(), p.vfs.value().cwd, path, true);
+    if (exe.is_err()) {
+        report_exec_failure(path, exe.error());
+        return;
     }
-    keel::log_info("init: running {} ({} bytes)", path, data.size());
+    if (auto r = process::exec(p, exe.release_value(), klib::move(args)); r.is_err()) {
+        report_exec_failure(path, r.error());
+        return;
+    }
+    keel::log_info("init: running {}", path);
     i32 status = process::run(p);
     if ((status & 0x7f) == 0) {
         keel::log_info("init: {} exited with code {}", path, (status >> 8) & 0xff);

@@ -37,7 +37,7 @@ bool inside(u64 va, u64 start, u64 end) {
 } // namespace
 
 klib::Result<AddressSpace> AddressSpace::create() {
-    keel::VmSpace pt = TRY(keel::VmSpace::create());
+    klib::Box<keel::VmSpace> pt = TRY(klib::Box<keel::VmSpace>::make(TRY(keel::VmSpace::create())));
     return AddressSpace(klib::move(pt), State{});
 }
 
@@ -45,6 +45,21 @@ AddressSpace::AddressSpace(AddressSpace&& o)
     : pt_(klib::move(o.pt_)), state_(o.state_.with([](State& s) {
           return State{klib::move(s.vmas), klib::move(s.parked)};
       })) {}
+
+AddressSpace& AddressSpace::operator=(AddressSpace&& o) {
+    State incoming = o.state_.with([](State& s) {
+        return State{klib::move(s.vmas), klib::move(s.parked)};
+    });
+    // The page tables go first (their frames with them), then the areas.
+    pt_ = klib::move(o.pt_);
+    State old = state_.with([&](State& s) {
+        State out{klib::move(s.vmas), klib::move(s.parked)};
+        s.vmas = klib::move(incoming.vmas);
+        s.parked = klib::move(incoming.parked);
+        return out;
+    });
+    return *this;
+}
 
 usize AddressSpace::area_count() const {
     return state_.with([](State& s) { return s.vmas.count(); });
@@ -73,37 +88,37 @@ klib::Result<void> AddressSpace::fault_locked(State& s, u64 addr, Access access)
     }
     const u64 page = page_down(addr);
     const keel::VmPerms perms = perms_of(v.prot);
-    klib::Optional<keel::VmSpace::Mapping> cur = pt_.query(page);
+    klib::Optional<keel::VmSpace::Mapping> cur = pt_->query(page);
     if (cur.has_value()) {
         if (!access.write || cur.value().perms.write) {
             return {}; // already allowed (resolved meanwhile): retry
         }
         // A write to a read-only page of a writable area: copy-on-write.
         if (v.shared || exclusive(cur.value().frame)) {
-            return pt_.protect(page, perms);
+            return pt_->protect(page, perms);
         }
         keel::Frame copy = TRY(keel::Frame::alloc());
         copy.copy_from(cur.value().frame);
-        (void)TRY(pt_.replace(page, klib::move(copy), perms));
+        (void)TRY(pt_->replace(page, klib::move(copy), perms));
         return {};
     }
     if (!v.backing.has_value()) {
         keel::Frame zero = TRY(keel::Frame::alloc());
-        return pt_.map(page, klib::move(zero), perms);
+        return pt_->map(page, klib::move(zero), perms);
     }
     const u64 index = (v.offset + (page - v.start)) / PAGE;
     keel::Frame f = TRY(v.backing.value()->page(index));
     if (v.shared) {
-        return pt_.map(page, klib::move(f), perms);
+        return pt_->map(page, klib::move(f), perms);
     }
     if (access.write) {
         keel::Frame copy = TRY(keel::Frame::alloc());
         copy.copy_from(f);
-        return pt_.map(page, klib::move(copy), perms);
+        return pt_->map(page, klib::move(copy), perms);
     }
     // A private page read from the object: shared with the cache until a
     // write copies it.
-    return pt_.map(page, klib::move(f), keel::VmPerms{false, perms.exec});
+    return pt_->map(page, klib::move(f), keel::VmPerms{false, perms.exec});
 }
 
 void AddressSpace::drop_parked(State& s, u64 start, u64 end) {
@@ -118,7 +133,7 @@ void AddressSpace::drop_parked(State& s, u64 start, u64 end) {
 }
 
 klib::Result<void> AddressSpace::unmap_locked(State& s, u64 start, u64 end) const {
-    (void)TRY(pt_.unmap_range(start, end));
+    (void)TRY(pt_->unmap_range(start, end));
     drop_parked(s, start, end);
     return s.vmas.remove(start, end);
 }
@@ -182,9 +197,9 @@ klib::Result<void> AddressSpace::protect(u64 start, u64 end, u32 prot) const {
         if (prot == 0) {
             // Park the frames: the pages stay inaccessible, their contents
             // kept for a later mprotect.
-            for (auto p = pt_.next_mapped(start, end); p.has_value();
-                 p = pt_.next_mapped(p.value() + PAGE, end)) {
-                keel::Frame f = TRY(pt_.unmap(p.value()));
+            for (auto p = pt_->next_mapped(start, end); p.has_value();
+                 p = pt_->next_mapped(p.value() + PAGE, end)) {
+                keel::Frame f = TRY(pt_->unmap(p.value()));
                 TRY(s.parked.try_push(Parked{p.value(), klib::move(f)}));
             }
             return {};
@@ -203,18 +218,18 @@ klib::Result<void> AddressSpace::protect(u64 start, u64 end, u32 prot) const {
             const klib::Optional<usize> at = s.vmas.find(p.va);
             const bool shared = at.has_value() && s.vmas.get(at.value()).shared;
             const bool w = perms.write && (shared || p.frame.ref_count() == 1);
-            TRY(pt_.map(p.va, klib::move(p.frame), keel::VmPerms{w, perms.exec}));
+            TRY(pt_->map(p.va, klib::move(p.frame), keel::VmPerms{w, perms.exec}));
         }
         for (const Vma& v : parts) {
             if (!perms.write || v.shared) {
-                (void)TRY(pt_.protect_range(v.start, v.end, perms));
+                (void)TRY(pt_->protect_range(v.start, v.end, perms));
                 continue;
             }
-            for (auto p = pt_.next_mapped(v.start, v.end); p.has_value();
-                 p = pt_.next_mapped(p.value() + PAGE, v.end)) {
-                klib::Optional<keel::VmSpace::Mapping> m = pt_.query(p.value());
+            for (auto p = pt_->next_mapped(v.start, v.end); p.has_value();
+                 p = pt_->next_mapped(p.value() + PAGE, v.end)) {
+                klib::Optional<keel::VmSpace::Mapping> m = pt_->query(p.value());
                 const bool w = m.has_value() && exclusive(m.value().frame);
-                TRY(pt_.protect(p.value(), keel::VmPerms{w, perms.exec}));
+                TRY(pt_->protect(p.value(), keel::VmPerms{w, perms.exec}));
             }
         }
         return {};
@@ -285,12 +300,12 @@ klib::Result<u64> AddressSpace::remap(u64 old, u64 old_len, u64 new_len, bool ma
             keep = new_len;
         }
         // Move the pages, then the area.
-        for (auto p = pt_.next_mapped(old, old + keep); p.has_value();
-             p = pt_.next_mapped(p.value() + PAGE, old + keep)) {
-            klib::Optional<keel::VmSpace::Mapping> m = pt_.query(p.value());
+        for (auto p = pt_->next_mapped(old, old + keep); p.has_value();
+             p = pt_->next_mapped(p.value() + PAGE, old + keep)) {
+            klib::Optional<keel::VmSpace::Mapping> m = pt_->query(p.value());
             const keel::VmPerms perms = m.has_value() ? m.value().perms : keel::VmPerms{};
-            keel::Frame f = TRY(pt_.unmap(p.value()));
-            TRY(pt_.map(dest + (p.value() - old), klib::move(f), perms));
+            keel::Frame f = TRY(pt_->unmap(p.value()));
+            TRY(pt_->map(dest + (p.value() - old), klib::move(f), perms));
         }
         for (Parked& p : s.parked) {
             if (inside(p.va, old, old + keep)) {
@@ -310,7 +325,7 @@ klib::Result<void> AddressSpace::discard(u64 start, u64 end) const {
     return state_.with([&](State& s) -> klib::Result<void> {
         // As Linux: the mapped parts are dropped even when the range has
         // holes, which are reported afterwards.
-        (void)TRY(pt_.unmap_range(start, end));
+        (void)TRY(pt_->unmap_range(start, end));
         drop_parked(s, start, end);
         if (!s.vmas.covers(start, end)) {
             return klib::Err(klib::Error::NoMemory);
@@ -340,7 +355,7 @@ klib::Result<void> AddressSpace::residency(u64 start, klib::Span<u8> out) const 
         }
         for (usize i = 0; i < out.size(); ++i) {
             const u64 va = start + u64(i) * PAGE;
-            bool in = pt_.query(va).has_value();
+            bool in = pt_->query(va).has_value();
             const klib::Optional<usize> at = s.vmas.find(va);
             if (!in && at.has_value()) {
                 const Vma v = s.vmas.get(at.value());
@@ -359,7 +374,7 @@ klib::Result<void> AddressSpace::residency(u64 start, klib::Span<u8> out) const 
 }
 
 klib::Result<AddressSpace> AddressSpace::fork() const {
-    keel::VmSpace child = TRY(keel::VmSpace::create());
+    klib::Box<keel::VmSpace> child_pt = TRY(klib::Box<keel::VmSpace>::make(TRY(keel::VmSpace::create())));
     State cs = TRY(state_.with([&](State& s) -> klib::Result<State> {
         State out{TRY(s.vmas.clone()), {}};
         TRY(out.parked.try_reserve(s.parked.size()));
@@ -371,11 +386,11 @@ klib::Result<AddressSpace> AddressSpace::fork() const {
             const bool cow = !v.shared;
             if (cow && (v.prot & PROT_WRITE) != 0) {
                 // Both spaces now share the pages read-only.
-                (void)TRY(pt_.protect_range(v.start, v.end, keel::VmPerms{false, (v.prot & PROT_EXEC) != 0}));
+                (void)TRY(pt_->protect_range(v.start, v.end, keel::VmPerms{false, (v.prot & PROT_EXEC) != 0}));
             }
-            for (auto p = pt_.next_mapped(v.start, v.end); p.has_value();
-                 p = pt_.next_mapped(p.value() + PAGE, v.end)) {
-                klib::Optional<keel::VmSpace::Mapping> m = pt_.query(p.value());
+            for (auto p = pt_->next_mapped(v.start, v.end); p.has_value();
+                 p = pt_->next_mapped(p.value() + PAGE, v.end)) {
+                klib::Optional<keel::VmSpace::Mapping> m = pt_->query(p.value());
                 if (!m.has_value()) {
                     continue;
                 }
@@ -383,12 +398,12 @@ klib::Result<AddressSpace> AddressSpace::fork() const {
                 if (cow) {
                     perms.write = false;
                 }
-                TRY(child.map(p.value(), klib::move(m.value().frame), perms));
+                TRY(child_pt->map(p.value(), klib::move(m.value().frame), perms));
             }
         }
         return out;
     }));
-    return AddressSpace(klib::move(child), klib::move(cs));
+    return AddressSpace(klib::move(child_pt), klib::move(cs));
 }
 
 klib::Result<void> AddressSpace::fault_in(u64 va, usize len, bool write) const {
@@ -398,7 +413,7 @@ klib::Result<void> AddressSpace::fault_in(u64 va, usize len, bool write) const {
     const u64 end = va + len;
     return state_.with([&](State& s) -> klib::Result<void> {
         for (u64 page = page_down(va); page < end; page += PAGE) {
-            klib::Optional<keel::VmSpace::Mapping> m = pt_.query(page);
+            klib::Optional<keel::VmSpace::Mapping> m = pt_->query(page);
             if (m.has_value() && (!write || m.value().perms.write)) {
                 continue;
             }
@@ -411,21 +426,21 @@ klib::Result<void> AddressSpace::fault_in(u64 va, usize len, bool write) const {
 }
 
 klib::Result<void> AddressSpace::read_bytes(u64 va, klib::Span<u8> out) const {
-    auto r = pt_.read_bytes(va, out);
+    auto r = pt_->read_bytes(va, out);
     if (r.is_ok() || r.error() != klib::Error::Fault) {
         return r;
     }
     TRY(fault_in(va, out.size(), false));
-    return pt_.read_bytes(va, out);
+    return pt_->read_bytes(va, out);
 }
 
 klib::Result<void> AddressSpace::write_bytes(u64 va, klib::Span<const u8> in) const {
-    auto r = pt_.write_bytes(va, in);
+    auto r = pt_->write_bytes(va, in);
     if (r.is_ok() || r.error() != klib::Error::Fault) {
         return r;
     }
     TRY(fault_in(va, in.size(), true));
-    return pt_.write_bytes(va, in);
+    return pt_->write_bytes(va, in);
 }
 
 } // namespace services::mm

@@ -20,6 +20,7 @@
 #include <keel/user.h>
 #include <keel/sync/spinlock.h>
 #include <klib/array.h>
+#include <klib/box.h>
 #include <klib/pod.h>
 #include <klib/result.h>
 #include <klib/span.h>
@@ -59,10 +60,13 @@ public:
     AddressSpace(AddressSpace&& o);
     AddressSpace(const AddressSpace&) = delete;
     AddressSpace& operator=(const AddressSpace&) = delete;
-    AddressSpace& operator=(AddressSpace&&) = delete;
+    // execve: this space becomes `o` (built whole beforehand); the old
+    // areas, pages and page tables are released (the kernel's tables are
+    // loaded first if the old ones were active).
+    AddressSpace& operator=(AddressSpace&& o);
 
     // Runs `ctx` in user mode in this space (keel::execute_user).
-    keel::UserExit enter(keel::UserContext& ctx) const { return keel::execute_user(pt_, ctx); }
+    keel::UserExit enter(keel::UserContext& ctx) const { return keel::execute_user(*pt_, ctx); }
 
     // Resolves a user page fault at `addr`. Ok: the access can be retried.
     // Fault: no area allows it (SIGSEGV); OutOfRange: past the end of the
@@ -110,7 +114,7 @@ public:
     bool covers(u64 start, u64 end) const;
     // Number of areas (tests) and of pages mapped in the page tables.
     usize area_count() const;
-    u64 resident_pages() const { return pt_.mapped_pages(); }
+    u64 resident_pages() const { return pt_->mapped_pages(); }
 
     // Copies between kernel buffers and user memory, as keel::VmSpace's, but
     // a page not yet touched is faulted in first (as Linux's copy_to_user).
@@ -139,14 +143,14 @@ private:
         VmaSet vmas;
         klib::Vec<Parked> parked; // frames of PROT_NONE pages, by address
     };
-    AddressSpace(keel::VmSpace pt, State s) : pt_(klib::move(pt)), state_(klib::move(s)) {}
+    AddressSpace(klib::Box<keel::VmSpace> pt, State s) : pt_(klib::move(pt)), state_(klib::move(s)) {}
 
     klib::Result<void> fault_locked(State& s, u64 addr, Access access) const;
     klib::Result<void> unmap_locked(State& s, u64 start, u64 end) const;
     static void drop_parked(State& s, u64 start, u64 end);
     klib::Result<void> fault_in(u64 va, usize len, bool write) const;
 
-    keel::VmSpace pt_;
+    klib::Box<keel::VmSpace> pt_; // boxed so that execve can replace it
     keel::SpinLock<State> state_;
 };
 

@@ -1,6 +1,8 @@
 // The initial user stack of a new program, laid out as Linux's execve does
 // (System V x86-64 ABI, section 3.4.1): argc, argv[], NULL, envp[], NULL,
-// auxv pairs ending in AT_NULL, then the strings and AT_RANDOM bytes.
+// auxv pairs ending in AT_NULL, then the platform string, the AT_RANDOM
+// bytes and, at the top, the argument and environment strings and the
+// file name (AT_EXECFN).
 #pragma once
 
 #include "../mm/address_space.h"
@@ -12,12 +14,15 @@
 
 namespace services::process {
 
+// What the auxiliary vector tells the new program.
 struct ImageInfo {
-    u64 entry{};    // AT_ENTRY
-    u64 phdr{};     // AT_PHDR: user address of the program headers
-    u64 phnum{};    // AT_PHNUM
+    u64 entry{};  // AT_ENTRY: the program's entry (not the interpreter's)
+    u64 phdr{};   // AT_PHDR: user address of the program headers
+    u64 phnum{};  // AT_PHNUM
     u64 base = 0; // AT_BASE: the interpreter's load address (0 if none)
     u64 vdso = 0; // AT_SYSINFO_EHDR: the vDSO image (0: none)
+    u32 uid = 0;  // AT_UID, AT_EUID
+    u32 gid = 0;  // AT_GID, AT_EGID
 };
 
 constexpr u64 STACK_TOP = 0x00007ffffffff000ull;
@@ -28,10 +33,24 @@ constexpr u64 MMAP_TOP = STACK_TOP - (128ull << 20);
 // The heap (brk) may grow this far past the image.
 constexpr u64 BRK_LIMIT = 64ull << 20;
 
+// execve's limits on arguments and environment (Linux's): one string may
+// be 32 pages (MAX_ARG_STRLEN, its NUL included); all strings with their
+// pointers may use a quarter of the stack limit (at least 32 pages, at
+// most 6 MiB).
+constexpr u64 MAX_ARG_STRLEN = 32 * 4096;
+constexpr u64 MAX_ARG_STRINGS = 0x7fffffff;
+// The room for strings and pointers (E2BIG past it).
+u64 arg_space_limit(u64 stack_limit);
+// AT_MINSIGSTKSZ: the signal frame the kernel builds (the `signals`
+// helper's frame size; 2048 until it is known).
+constexpr u64 MIN_SIGSTKSZ = 2048;
+
 // Maps the stack into `space` and writes the initial contents; returns the
-// initial rsp. E2BIG-style limits: at most 64 KiB of strings.
+// initial rsp. Overflow when the strings and pointers exceed
+// arg_space_limit(STACK_SIZE) (E2BIG).
 klib::Result<u64> build_stack(const mm::AddressSpace& space, const klib::Vec<klib::String>& argv,
-                              const klib::Vec<klib::String>& envp, const ImageInfo& info);
+                              const klib::Vec<klib::String>& envp, klib::StringView execfn,
+                              const ImageInfo& info);
 
 // Creates the stack area [STACK_TOP - STACK_SIZE, STACK_TOP) (lazy).
 klib::Result<void> map_stack(const mm::AddressSpace& space);

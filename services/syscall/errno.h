@@ -44,6 +44,7 @@ enum class Errno : i64 {
     ENOTEMPTY = 39,
     ELOOP = 40,
     EOVERFLOW = 75,
+    ELIBBAD = 80,
     EOPNOTSUPP = 95,
     ETIMEDOUT = 110,
 };

@@ -44,6 +44,7 @@ klib::StringView cpu_features_string() {
 }
 
 void init_cpu() {
+    g_features.hwcap = cpuid(1).edx;
     auto l1 = cpuid(1);
     auto l7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0) : CpuidResult{0, 0, 0, 0};
     u32 max_ext = cpuid(0x80000000).eax;

@@ -2,6 +2,7 @@
 // trap path for exceptions raised in user mode.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/init.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include <keel/panic.h>
@@ -157,6 +158,10 @@ bool tsc_aux_is_cpu() {
 
 u32 current_cpu() {
     return 0; // this_cpu() is the boot CPU's PerCpu: the only one so far
+}
+
+u32 user_hwcap() {
+    return arch::features().hwcap; // set once by init_cpu() before services run
 }
 
 UserContext::UserContext() {

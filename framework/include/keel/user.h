@@ -85,6 +85,11 @@ UserExit execute_user(const VmSpace& space, UserContext& ctx);
 // more CPUs run kernel code.
 u32 current_cpu();
 
+// The CPU features user programs are told about in AT_HWCAP (Linux's
+// ELF_HWCAP on x86: CPUID leaf 1 EDX of the boot CPU). Any context; cannot
+// fail. (AT_HWCAP2 is 0: user mode has no FSGSBASE, CR4.FSGSBASE is off.)
+u32 user_hwcap();
+
 } // namespace keel
 
 KLIB_TRUSTED_END

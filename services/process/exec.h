@@ -1,0 +1,61 @@
+// execve: open a file for execution, find its format (#! script or ELF),
+// build the new program whole, then swap it in (the point of no return).
+// A failure before the swap leaves the process as it was.
+#pragma once
+
+#include "../fs/vfs.h"
+#include "../mm/page_cache.h"
+#include "process.h"
+#include <klib/arc.h>
+#include <klib/result.h>
+#include <klib/string.h>
+#include <klib/vec.h>
+
+namespace services::process {
+
+// Linux's open_exec: resolves `path` from `base` (a final symlink is
+// followed unless !follow: ELOOP) and checks that the file may be run:
+// EACCES for anything but a regular file, on a noexec mount, or without
+// execute permission; the walk's errors (ENOENT, ENOTDIR, ELOOP,
+// ENAMETOOLONG, EACCES).
+klib::Result<klib::Arc<fs::PathNode>, fs::Errno> open_exec(const fs::FsContext& fs,
+                                                           const klib::Arc<fs::PathNode>& base,
+                                                           klib::StringView path, bool follow);
+// The same checks on a node already resolved (execveat's AT_EMPTY_PATH).
+klib::Result<void, fs::Errno> check_exec(const fs::FsContext& fs, const fs::PathNode& node);
+
+// The pages of a regular file, read from its inode on first use (what
+// execve and mmap map privately). ENOMEM.
+klib::Result<klib::Arc<mm::PageCache>, fs::Errno> inode_pages(klib::Arc<fs::Inode> inode);
+
+struct ExecArgs {
+    // The name the program is run by: the path as given, or /dev/fd/N or
+    // /dev/fd/N/PATH for execveat relative to a directory fd. AT_EXECFN,
+    // the task name and the script argument a #! interpreter gets.
+    klib::String filename;
+    klib::Vec<klib::String> argv;
+    klib::Vec<klib::String> envp;
+    // The file is reachable only through a close-on-exec fd: a script's
+    // interpreter could not open it after exec (ENOENT).
+    bool path_inaccessible = false;
+};
+
+// Most interpreter levels (#! scripts and the ELF file they end in) that
+// execve follows: ELOOP past it.
+constexpr usize MAX_EXEC_DEPTH = 5;
+
+// Replaces p's program by `file` (checked by open_exec/check_exec). Errors,
+// all before the point of no return, leave p unchanged: ENOEXEC (no known
+// format), ELOOP, a #! interpreter's or PT_INTERP's open errors, ELIBBAD,
+// E2BIG, EINVAL, ENOMEM, ENOENT (no file system).
+klib::Result<void, fs::Errno> exec(Process& p, klib::Arc<fs::PathNode> file, ExecArgs args);
+
+// Hooks at the point of no return, owned by the subsystems whose state they
+// reset (exec_hooks.cpp): the other threads of the process end (Linux's
+// de_thread); signal handlers go back to SIG_DFL (SIG_IGN stays), flags
+// and masks of the actions cleared, the blocked mask and pending signals
+// kept (Linux's flush_signal_handlers).
+void exec_end_other_threads(Process& p);
+void exec_reset_signals(Process& p);
+
+} // namespace services::process
