@@ -8,8 +8,33 @@ $(BUILD)/user/%: tests/user/%.c tests/user/check.h
 	@echo "  USERCC $<"
 	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
+# Programs linked against the host's (Debian's) C libraries, for exec tests
+# (tests/run-user.sh's `host:` directive copies them with their
+# interpreter and libraries): each tests/user/host/NAME.c becomes
+# NAME.glibc (dynamic PIE, ld-linux-x86-64.so.2 and libc.so.6),
+# NAME.static-pie (glibc, static-pie: ET_DYN without PT_INTERP) and
+# NAME.musl (dynamic, musl's /lib/ld-musl-x86_64.so.1).
+HOST_CFLAGS := -O2 -Wall -Wextra -Werror
+HOST_SRCS := $(wildcard tests/user/host/*.c)
+HOST_PROGS := $(foreach v,glibc static-pie musl,$(patsubst tests/user/host/%.c,$(BUILD)/user-host/%.$(v),$(HOST_SRCS)))
+
+$(BUILD)/user-host/%.glibc: tests/user/host/%.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@gcc $(HOST_CFLAGS) -o $@ $<
+
+$(BUILD)/user-host/%.static-pie: tests/user/host/%.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@gcc $(HOST_CFLAGS) -static-pie -o $@ $<
+
+$(BUILD)/user-host/%.musl: tests/user/host/%.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@musl-gcc $(HOST_CFLAGS) -o $@ $<
+
 # newc cpio, gzip-compressed like Linux's initramfs: /init is the hello test.
-$(BUILD)/initramfs.cpio.gz: $(USER_PROGS) mk/user.mk
+$(BUILD)/initramfs.cpio.gz: $(USER_PROGS) $(HOST_PROGS) mk/user.mk
 	@rm -rf $(BUILD)/initramfs && mkdir -p $(BUILD)/initramfs/bin
 	cp $(BUILD)/user/hello $(BUILD)/initramfs/init
 	cd $(BUILD)/initramfs && find . | sort | cpio -o -H newc --quiet | gzip -9 > ../initramfs.cpio.gz

@@ -17,6 +17,12 @@
 #   files: DIR...     also copy tests/user/DIR.files/ into the root
 #   busybox: APPLET...  add /bin/busybox (Debian's busybox-static) and a
 #                     /bin/APPLET -> busybox symlink for each applet
+#   progs: NAME...    also copy build/user/NAME (tests/user/NAME.c, static
+#                     musl) to /bin/NAME, for tests that exec programs
+#   host: PROG...     copy build/user-host/PROG (tests/user/host/, built
+#                     against Debian's glibc or musl, see mk/user.mk) to
+#                     /bin/PROG with its ELF interpreter (PT_INTERP) and the
+#                     shared libraries ldd finds, at the host's paths
 #   link: OLD NEW     make NEW a hard link to OLD in the image (paths in
 #                     the root; cpio -H newc stores the data once, with the
 #                     last name)
@@ -107,6 +113,17 @@ for expect in tests/user/*.expect; do
         if [ -d "tests/user/$dir.files" ]; then
             cp -a "tests/user/$dir.files/." "$root/"
         fi
+    done
+    for p in $(sed -n 's/^progs: //p' "$expect"); do
+        mkdir -p "$root/bin" && cp "build/user/$p" "$root/bin/$p"
+    done
+    for p in $(sed -n 's/^host: //p' "$expect"); do
+        bin=build/user-host/$p
+        mkdir -p "$root/bin" && cp "$bin" "$root/bin/$p"
+        interp=$(readelf -lW "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+        for lib in $interp $(ldd "$bin" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'); do
+            mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+        done
     done
     while read -r old new; do
         ln -f "$root/$old" "$root/$new"

@@ -37,6 +37,7 @@
     X(35, nanosleep)                                                                               \
     X(39, getpid)                                                                                  \
     X(40, sendfile)                                                                                \
+    X(59, execve)                                                                                  \
     X(60, exit)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
@@ -122,6 +123,7 @@
     X(309, getcpu)                                                                                 \
     X(316, renameat2)                                                                              \
     X(318, getrandom)                                                                              \
+    X(322, execveat)                                                                               \
     X(326, copy_file_range)                                                                        \
     X(332, statx)                                                                                  \
     X(334, rseq)                                                                                   \
