@@ -159,6 +159,9 @@ klib::Result<Loaded, Errno> load_elf(const klib::Arc<mm::PageCache>& file, OpenI
     klib::Optional<exec::Image> interp;
     if (img.interp.has_value()) {
         interp_file = TRY(open_interp(img.interp.value().view()));
+        if (interp_file.value()->size() < exec::kEhdrSize) {
+            return Errno::EIO; // Linux: a short read of its ELF header
+        }
         auto ip = parse_file(interp_file.value());
         if (ip.is_err()) {
             return ip.error() == klib::Error::NoMemory ? Errno::ENOMEM : Errno::ELIBBAD;

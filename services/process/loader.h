@@ -40,8 +40,9 @@ using OpenInterp =
 constexpr u64 DYN_BASE = 0x0000555555554000ull;
 
 // Loads the ELF executable `file`. Errors: ENOEXEC (not a valid ELF
-// executable), the interpreter's open errors, ELIBBAD (the interpreter is
-// not a valid ELF file), EINVAL (segments that cannot be placed), E2BIG
+// executable), the interpreter's open errors, EIO (the interpreter is
+// shorter than an ELF header), ELIBBAD (the interpreter is not a valid ELF
+// file), EINVAL (segments that cannot be placed), E2BIG
 // (arguments and environment too large), ENOMEM. Nothing outside the new
 // space is changed.
 // `argv`, `envp` and `execfn` (AT_EXECFN) go on the new stack; `cred`

@@ -64,6 +64,7 @@ CHECK_FN const char* errname(int e) {
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EOVERFLOW: return "EOVERFLOW";
     case EBADFD: return "EBADFD";
+    case ELIBBAD: return "ELIBBAD";
     default: {
         static char buf[24];
         snprintf(buf, sizeof buf, "errno%d", e);
