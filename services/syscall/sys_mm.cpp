@@ -4,6 +4,7 @@
 // mmap maps nothing: pages are made when first touched.
 #include "syscall.h"
 #include "user_mem.h"
+#include "../process/exec.h"
 #include "../process/stack.h"
 #include <klib/array.h>
 
@@ -55,31 +56,6 @@ u32 prot_bits(u64 prot) {
     return u32(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-// The pages of a regular file, read on first use (a copy per mmap for now:
-// the VFS will keep one cache per inode).
-klib::Result<klib::Arc<mm::PageCache>, Errno> file_cache(klib::Arc<fs::Inode> inode) {
-    const u64 size = inode->stat().size;
-    auto fill = mm::PageCache::Fill::make(
-        [inode = klib::move(inode)](u64 offset, keel::Frame& frame) -> klib::Result<void> {
-            u64 at = 0;
-            auto r = inode->read_at(offset, PAGE, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-                if (frame.write_bytes(at, part).is_err()) {
-                    return Errno::EFAULT;
-                }
-                at += part.size();
-                return {};
-            });
-            if (r.is_err()) {
-                return klib::Err(klib::Error::IoError);
-            }
-            return {};
-        });
-    if (fill.is_err()) {
-        return Errno::ENOMEM;
-    }
-    return TRY_SYS(mm::PageCache::with_fill(size, fill.release_value()));
-}
-
 } // namespace
 
 SysResult sys_mmap(process::Process& p, const Args& args) {
@@ -121,7 +97,7 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
         if (!f->readable() || (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f->writable())) {
             return Errno::EACCES;
         }
-        req.backing = TRY(file_cache(klib::move(inode.value())));
+        req.backing = TRY(process::inode_pages(klib::move(inode.value())));
         req.offset = offset;
     }
 
