@@ -21,7 +21,8 @@
 #                     musl) to /bin/NAME, for tests that exec programs
 #   host: PROG...     copy build/user-host/PROG (tests/user/host/, built
 #                     against Debian's glibc or musl, see mk/user.mk) to
-#                     /bin/PROG with its ELF interpreter (PT_INTERP) and the
+#                     /bin/PROG (an absolute PROG: that Debian program, at
+#                     its path) with its ELF interpreter (PT_INTERP) and the
 #                     shared libraries ldd finds, at the host's paths
 #   link: OLD NEW     make NEW a hard link to OLD in the image (paths in
 #                     the root; cpio -H newc stores the data once, with the
@@ -118,8 +119,11 @@ for expect in tests/user/*.expect; do
         mkdir -p "$root/bin" && cp "build/user/$p" "$root/bin/$p"
     done
     for p in $(sed -n 's/^host: //p' "$expect"); do
-        bin=build/user-host/$p
-        mkdir -p "$root/bin" && cp "$bin" "$root/bin/$p"
+        case "$p" in
+        /*) bin=$p dest=$p ;; # a Debian program, at its own path
+        *) bin=build/user-host/$p dest=/bin/$p ;;
+        esac
+        mkdir -p "$root$(dirname "$dest")" && cp -L "$bin" "$root$dest"
         interp=$(readelf -lW "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
         for lib in $interp $(ldd "$bin" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p'); do
             mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"

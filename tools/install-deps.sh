@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(clang-19 lld-19 llvm-19 llvm-19-dev libclang-19-dev clang-format-19
       qemu-system-x86 grub-pc-bin grub-common xorriso mtools
       libgtest-dev googletest libclang-rt-19-dev python3 make gdb
-      musl-tools cpio busybox-static gnuplot-nox)
+      musl-tools cpio busybox-static gnuplot-nox
+      gcc libc6-dev binutils libc-bin)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv) {
     check_start(NULL);
-    const char* mode = argc > 1 ? argv[1] : "";
+    char* mode = argc > 1 ? argv[1] : (char*)"";
     char* args[] = {"exec_child", mode, NULL};
     char* env[] = {"FOO=at", NULL};
     long r = -1;
