@@ -360,3 +360,24 @@ KTEST(mm_random_operations_match_a_model) {
 }
 
 } // namespace services::mm
+
+namespace services::mm {
+
+KTEST(mm_move_assignment_replaces_the_whole_space) {
+    // execve's swap: the target gets the source's areas and pages; its old
+    // areas and pages are gone.
+    AddressSpace target = MUST(AddressSpace::create());
+    (void)MUST(target.map(fixed(0x400000, 2 * PAGE, PROT_READ | PROT_WRITE)));
+    MUST(target.write_val<u64>(0x400000, 0x1111));
+    AddressSpace source = MUST(AddressSpace::create());
+    (void)MUST(source.map(fixed(0x800000, PAGE, PROT_READ | PROT_WRITE)));
+    MUST(source.write_val<u64>(0x800000, 0x2222));
+    target = klib::move(source);
+    KEXPECT_EQ(target.area_count(), usize(1));
+    KEXPECT_EQ(target.resident_pages(), u64(1));
+    KEXPECT_EQ(MUST(target.read_val<u64>(0x800000)), u64(0x2222));
+    KEXPECT(!target.overlaps(0x400000, 0x402000));
+    KEXPECT(target.read_val<u64>(0x400000).is_err());
+}
+
+} // namespace services::mm
