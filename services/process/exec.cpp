@@ -210,7 +210,7 @@ namespace {
 // MAX_EXEC_DEPTH levels; an ELF file ends it. `args.argv` is rewritten for
 // scripts.
 klib::Result<Loaded, Errno> prepare(const fs::FsContext& fs, klib::Arc<fs::PathNode> file,
-                                    ExecArgs& args) {
+                                    ExecArgs& args, klib::String& file_name) {
     // The name a script's interpreter is given (Linux's bprm->interp).
     klib::String interp = TRY(string_of(args.filename.view()));
     klib::Arc<fs::PathNode> cur = klib::move(file);
@@ -234,6 +234,7 @@ klib::Result<Loaded, Errno> prepare(const fs::FsContext& fs, klib::Arc<fs::PathN
             cur = TRY(open_exec(fs, fs.cwd, sb.name.view(), true));
             continue;
         }
+        file_name = TRY(string_of(cur->name.view()));
         return load_elf(
             pages,
             [&](klib::StringView path) -> klib::Result<klib::Arc<mm::PageCache>, Errno> {
@@ -256,8 +257,9 @@ klib::Result<void, Errno> exec(Process& p, klib::Arc<fs::PathNode> file, ExecArg
             return Errno::ENOMEM;
         }
     }
-    Loaded img = TRY(prepare(p.vfs.value(), klib::move(file), args));
-    commit(p, klib::move(img), args.filename.view());
+    klib::String file_name; // the name of the ELF file finally run
+    Loaded img = TRY(prepare(p.vfs.value(), klib::move(file), args, file_name));
+    commit(p, klib::move(img), args.comm_from_file ? file_name.view() : args.filename.view());
     return {};
 }
 

@@ -39,6 +39,9 @@ struct ExecArgs {
     // The file is reachable only through a close-on-exec fd: a script's
     // interpreter could not open it after exec (ENOENT).
     bool path_inaccessible = false;
+    // The task name comes from the name of the file run, not `filename`
+    // (execveat with AT_EMPTY_PATH: "/dev/fd/N" would name it "N").
+    bool comm_from_file = false;
 };
 
 // Most interpreter levels (#! scripts and the ELF file they end in) that

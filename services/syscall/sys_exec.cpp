@@ -149,6 +149,7 @@ SysResult do_execveat(process::Process& p, u64 dirfd, u64 path_addr, u64 argv_ad
     } else {
         args.filename = TRY(fd_name(u64(u32(dirfd)), path.view()));
         args.path_inaccessible = p.files.cloexec(u64(u32(dirfd))).value_or(false);
+        args.comm_from_file = path.empty();
     }
 
     // Then the argument and environment vectors, and their limits.
