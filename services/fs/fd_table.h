@@ -36,6 +36,9 @@ public:
     klib::Result<void, Errno> set_cloexec(u64 fd, bool on);
     // execve: closes every fd marked close-on-exec.
     void close_on_exec();
+    // A table with the same descriptions at the same numbers, the same
+    // close-on-exec flags and limits (fork). NoMemory.
+    klib::Result<FdTable> clone() const;
 
 private:
     struct Slot {

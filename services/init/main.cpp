@@ -6,6 +6,7 @@
 #include "../fs/device.h"
 #include "rootfs.h"
 #include "../initramfs/cpio.h"
+#include "../process/fork.h"
 #include "../process/exec.h"
 #include <keel/boot.h>
 #include <keel/console.h>
@@ -59,6 +60,25 @@ void report_exec_failure(klib::StringView path, fs::Errno e) {
     for (usize i = 0; ok && i < line.size(); ++i) {
         ok = bytes.try_push(u8(line[i])).is_ok();
     }
+    if (ok) {
+        keel::console_write(bytes.span().span());
+    }
+}
+
+// Linux's "Kernel panic - not syncing: Attempted to kill init!
+// exitcode=0x%08x" line for init's wait status.
+void report_init_exit(i32 status) {
+    klib::StringView head = "Kernel panic - not syncing: Attempted to kill init! exitcode=0x";
+    klib::Vec<u8> bytes;
+    bool ok = bytes.try_reserve(head.size() + 9).is_ok();
+    for (usize i = 0; ok && i < head.size(); ++i) {
+        ok = bytes.try_push(u8(head[i])).is_ok();
+    }
+    constexpr klib::StringView HEX = "0123456789abcdef";
+    for (i32 shift = 28; ok && shift >= 0; shift -= 4) {
+        ok = bytes.try_push(u8(HEX[usize((u32(status) >> u32(shift)) & 0xf)])).is_ok();
+    }
+    ok = ok && bytes.try_push(u8('\n')).is_ok();
     if (ok) {
         keel::console_write(bytes.span().span());
     }
@@ -133,32 +153,8 @@ void run_init() {
     const klib::StringView raw = keel::boot_param("rdinit").value_or("/init");
     const bool quoted = raw.size() >= 2 && raw.starts_with('"') && raw.ends_with('"');
     const klib::StringView path = quoted ? raw.substr(1, raw.size() - 2) : raw;
-    // Process 1 starts with an empty address space and execs init, as
-    // Linux's kernel_init does (run_init_process).
-    auto space = mm::AddressSpace::create();
-    if (space.is_err()) {
-        keel::log_error("init: out of memory");
-        return;
-    }
-    auto proc = klib::Box<process::Process>::make(space.release_value());
-    if (proc.is_err()) {
-        keel::log_error("init: out of memory");
-        return;
-    }
-    process::Process& p = *proc.value();
-    // fds 0, 1, 2: /dev/console, read/write (Linux's console_on_rootfs).
-    auto console = fs::open(ctx, ctx.root, "/dev/console", fs::O_RDWR, 0);
-    if (console.is_ok()) {
-        for (u64 fd = 0; fd < 3; ++fd) {
-            if (p.files.install(console.value().clone(), false).is_err()) {
-                keel::log_error("init: out of memory");
-                return;
-            }
-        }
-    } else {
-        keel::log_warn("init: cannot open an initial console");
-    }
-    p.vfs = klib::move(ctx);
+    // The program: found and loaded by execve's own code (Linux's
+    // kernel_init runs /init with kernel_execve).
     process::ExecArgs args;
     auto fname = klib::String::from(path);
     auto a0 = klib::String::from(path);
@@ -173,22 +169,54 @@ void run_init() {
         return;
     }
     args.filename = fname.release_value();
-    auto exe = process::open_exec(p.vfs.value(), p.vfs.value().cwd, path, true);
+    auto exe = process::open_exec(ctx, ctx.cwd, path, true);
     if (exe.is_err()) {
         report_exec_failure(path, exe.error());
         return;
     }
-    if (auto r = process::exec(p, exe.release_value(), klib::move(args)); r.is_err()) {
-        report_exec_failure(path, r.error());
+    auto loaded = process::prepare_exec(ctx, exe.release_value(), args);
+    if (loaded.is_err()) {
+        report_exec_failure(path, loaded.error());
+        return;
+    }
+    process::Loaded& img = loaded.value();
+    auto space = klib::Arc<mm::AddressSpace>::make(klib::move(img.space));
+    auto fds = process::make_files();
+    if (space.is_err() || fds.is_err()) {
+        keel::log_error("init: out of memory");
+        return;
+    }
+    // fds 0, 1, 2: /dev/console, read/write (Linux's console_on_rootfs).
+    auto console = fs::open(ctx, ctx.root, "/dev/console", fs::O_RDWR, 0);
+    if (console.is_ok()) {
+        for (u64 fd = 0; fd < 3; ++fd) {
+            if (fds.value()->install(console.value().clone(), false).is_err()) {
+                keel::log_error("init: out of memory");
+                return;
+            }
+        }
+    } else {
+        keel::log_warn("init: cannot open an initial console");
+    }
+    auto vfs = klib::Arc<process::FsShared>::make(klib::move(ctx));
+    if (vfs.is_err()) {
+        keel::log_error("init: out of memory");
         return;
     }
     keel::log_info("init: running {}", path);
-    i32 status = process::run(p);
-    if ((status & 0x7f) == 0) {
-        keel::log_info("init: {} exited with code {}", path, (status >> 8) & 0xff);
-    } else {
-        keel::log_info("init: {} killed by signal {}", path, status & 0x7f);
+    keel::UserContext uctx;
+    uctx.regs.rip = img.entry;
+    uctx.regs.rsp = img.sp;
+    auto init = process::start_init(space.release_value(), uctx, img.brk, fds.release_value(),
+                                    vfs.release_value(), img.comm);
+    if (init.is_err()) {
+        keel::log_error("init: cannot start {}: {}", path, klib::error_name(init.error()));
+        return;
     }
+    const i32 status = process::wait_for_exit(*init.value());
+    // Linux's words when init exits, then (as with panic=-1) the machine
+    // stops: powered off when this returns.
+    report_init_exit(status);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // with binfmt_script and binfmt_elf) and the swap.
 #include "exec.h"
 
+#include "fork.h"
 #include "loader.h"
 #include <klib/array.h>
 
@@ -128,29 +129,37 @@ klib::Result<void, Errno> splice_script_args(klib::Vec<klib::String>& argv, cons
     return {};
 }
 
-// The point of no return: nothing below can fail.
-void commit(Process& p, Loaded img, klib::StringView filename) {
-    exec_end_other_threads(p);
-    p.space = klib::move(img.space);
-    p.ctx = keel::UserContext();
-    p.ctx.regs.rip = img.entry;
-    p.ctx.regs.rsp = img.sp;
-    p.brk_start = img.brk;
-    p.brk_current = img.brk;
-    p.clear_child_tid = 0;
-    p.files.close_on_exec();
-    exec_reset_signals(p);
-    // The task name: the last component of the file name, 15 bytes at most.
+// The task name: the last component of `name`, 15 bytes at most.
+klib::Array<u8, 16> comm_of(klib::StringView name) {
     usize base = 0;
-    for (usize i = 0; i < filename.size(); ++i) {
-        if (filename[i] == '/') {
+    for (usize i = 0; i < name.size(); ++i) {
+        if (name[i] == '/') {
             base = i + 1;
         }
     }
-    p.comm = {};
-    for (usize i = 0; i < 15 && base + i < filename.size(); ++i) {
-        p.comm[i] = u8(filename[base + i]);
+    klib::Array<u8, 16> comm{};
+    for (usize i = 0; i < 15 && base + i < name.size(); ++i) {
+        comm[i] = u8(name[base + i]);
     }
+    return comm;
+}
+
+// The point of no return: nothing below can fail.
+void commit(Thread& t, Loaded img, klib::Arc<mm::AddressSpace> space, klib::Arc<Files> files) {
+    exec_end_other_threads(t);
+    t.space = klib::move(space);
+    t.files = klib::move(files);
+    t.ctx = keel::UserContext();
+    t.ctx.regs.rip = img.entry;
+    t.ctx.regs.rsp = img.sp;
+    t.clear_child_tid = 0;
+    t.comm = img.comm;
+    t.proc->state.with([&](ProcState& s) {
+        s.brk_start = img.brk;
+        s.brk_current = img.brk;
+    });
+    exec_reset_signals(t);
+    release_vfork_parent(*t.proc); // a vfork parent runs on its own memory again
 }
 
 } // namespace
@@ -204,13 +213,17 @@ klib::Result<klib::Arc<mm::PageCache>, Errno> inode_pages(klib::Arc<fs::Inode> i
     return cache.release_value();
 }
 
-namespace {
-
 // The format search: scripts hand over to their interpreter, up to
 // MAX_EXEC_DEPTH levels; an ELF file ends it. `args.argv` is rewritten for
 // scripts.
-klib::Result<Loaded, Errno> prepare(const fs::FsContext& fs, klib::Arc<fs::PathNode> file,
-                                    ExecArgs& args, klib::String& file_name) {
+klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::PathNode> file,
+                                         ExecArgs& args) {
+    if (args.argv.empty()) {
+        // As Linux 6.1: a NULL argv gets an empty argv[0].
+        if (args.argv.try_push(klib::String()).is_err()) {
+            return Errno::ENOMEM;
+        }
+    }
     // The name a script's interpreter is given (Linux's bprm->interp).
     klib::String interp = TRY(string_of(args.filename.view()));
     klib::Arc<fs::PathNode> cur = klib::move(file);
@@ -234,32 +247,31 @@ klib::Result<Loaded, Errno> prepare(const fs::FsContext& fs, klib::Arc<fs::PathN
             cur = TRY(open_exec(fs, fs.cwd, sb.name.view(), true));
             continue;
         }
-        file_name = TRY(string_of(cur->name.view()));
-        return load_elf(
+        Loaded img = TRY(load_elf(
             pages,
             [&](klib::StringView path) -> klib::Result<klib::Arc<mm::PageCache>, Errno> {
                 klib::Arc<fs::PathNode> node = TRY(open_exec(fs, fs.cwd, path, true));
                 return inode_pages(node->inode.clone());
             },
-            args.argv, args.envp, args.filename.view(), fs.cred);
+            args.argv, args.envp, args.filename.view(), fs.cred));
+        img.comm = comm_of(args.comm_from_file ? cur->name.view() : args.filename.view());
+        return img;
     }
 }
 
-} // namespace
-
-klib::Result<void, Errno> exec(Process& p, klib::Arc<fs::PathNode> file, ExecArgs args) {
-    if (!p.vfs.has_value()) {
-        return Errno::ENOENT;
+klib::Result<void, Errno> exec(Thread& t, klib::Arc<fs::PathNode> file, ExecArgs args) {
+    const fs::FsContext fs = TRY(t.vfs->get());
+    Loaded img = TRY(prepare_exec(fs, klib::move(file), args));
+    // What the swap needs is allocated first: the new space's handle and
+    // an fd table of this process's own (Linux's unshare_files), with the
+    // close-on-exec fds closed.
+    auto space = klib::Arc<mm::AddressSpace>::make(klib::move(img.space));
+    auto files = t.files->copy();
+    if (space.is_err() || files.is_err()) {
+        return Errno::ENOMEM;
     }
-    if (args.argv.empty()) {
-        // As Linux 6.1: a NULL argv gets an empty argv[0].
-        if (args.argv.try_push(klib::String()).is_err()) {
-            return Errno::ENOMEM;
-        }
-    }
-    klib::String file_name; // the name of the ELF file finally run
-    Loaded img = TRY(prepare(p.vfs.value(), klib::move(file), args, file_name));
-    commit(p, klib::move(img), args.comm_from_file ? file_name.view() : args.filename.view());
+    files.value()->close_on_exec();
+    commit(t, klib::move(img), space.release_value(), files.release_value());
     return {};
 }
 

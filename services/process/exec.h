@@ -5,6 +5,7 @@
 
 #include "../fs/vfs.h"
 #include "../mm/page_cache.h"
+#include "loader.h"
 #include "process.h"
 #include <klib/arc.h>
 #include <klib/result.h>
@@ -48,18 +49,26 @@ struct ExecArgs {
 // execve follows: ELOOP past it.
 constexpr usize MAX_EXEC_DEPTH = 5;
 
-// Replaces p's program by `file` (checked by open_exec/check_exec). Errors,
-// all before the point of no return, leave p unchanged: ENOEXEC (no known
-// format), ELOOP, a #! interpreter's or PT_INTERP's open errors, ELIBBAD,
-// E2BIG, EINVAL, ENOMEM, ENOENT (no file system).
-klib::Result<void, fs::Errno> exec(Process& p, klib::Arc<fs::PathNode> file, ExecArgs args);
+// The part of execve before the point of no return: finds the format of
+// `file` (checked by open_exec/check_exec), follows #! scripts (rewriting
+// args.argv) and builds the new program whole, task name included.
+// Errors: ENOEXEC (no known format), ELOOP, a #! interpreter's or
+// PT_INTERP's open errors, EIO, ELIBBAD, E2BIG, EINVAL, ENOMEM. Nothing
+// outside the result is changed.
+klib::Result<Loaded, fs::Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::PathNode> file,
+                                             ExecArgs& args);
+
+// execve in thread `t`: prepare_exec, then the swap. Every error (those of
+// prepare_exec, ENOENT without a file system, ENOMEM) leaves `t` and its
+// process unchanged.
+klib::Result<void, fs::Errno> exec(Thread& t, klib::Arc<fs::PathNode> file, ExecArgs args);
 
 // Hooks at the point of no return, owned by the subsystems whose state they
 // reset (exec_hooks.cpp): the other threads of the process end (Linux's
-// de_thread); signal handlers go back to SIG_DFL (SIG_IGN stays), flags
-// and masks of the actions cleared, the blocked mask and pending signals
-// kept (Linux's flush_signal_handlers).
-void exec_end_other_threads(Process& p);
-void exec_reset_signals(Process& p);
+// de_thread: the process model's); signal handlers go back to SIG_DFL
+// (SIG_IGN stays), the actions' flags and masks cleared, the blocked mask
+// and pending signals kept (Linux's flush_signal_handlers: the signals').
+void exec_end_other_threads(Thread& t);
+void exec_reset_signals(Thread& t);
 
 } // namespace services::process

@@ -4,21 +4,25 @@
 
 namespace services::process {
 
-void exec_end_other_threads(Process&) {
-    // One thread per process so far: nothing to end. The process model
-    // (threads) kills and reaps the other threads here, before the swap.
+void exec_end_other_threads(Thread&) {
+    // The process model ends the other threads of the process here (Linux's
+    // de_thread: they die, the exec'ing thread becomes the leader) before
+    // the swap. Until it does, exec in a multi-threaded process leaves the
+    // other threads running on the old address space.
 }
 
-void exec_reset_signals(Process& p) {
+void exec_reset_signals(Thread& t) {
     constexpr u64 SIG_IGN = 1;
-    for (SigAction& a : p.sigactions) {
-        if (a.handler != SIG_IGN) {
-            a.handler = 0; // SIG_DFL
+    t.proc->state.with([](ProcState& s) {
+        for (SigAction& a : s.sigactions) {
+            if (a.handler != SIG_IGN) {
+                a.handler = 0; // SIG_DFL
+            }
+            a.flags = 0;
+            a.restorer = 0;
+            a.mask = 0;
         }
-        a.flags = 0;
-        a.restorer = 0;
-        a.mask = 0;
-    }
+    });
 }
 
 } // namespace services::process

@@ -8,6 +8,7 @@
 #include "../fs/types.h"
 #include "../mm/address_space.h"
 #include "stack.h"
+#include <klib/array.h>
 #include <klib/function.h>
 #include <klib/result.h>
 #include <klib/span.h>
@@ -28,6 +29,7 @@ struct Loaded {
     u64 sp = 0;          // the initial stack pointer
     u64 brk = 0;         // the program break: the end of the program's image
     u64 interp_base = 0; // AT_BASE (0: no interpreter)
+    klib::Array<u8, 16> comm{}; // the task name (exec.cpp fills it)
 };
 
 // Opens the interpreter a PT_INTERP names, as open_exec does.

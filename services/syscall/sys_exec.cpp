@@ -15,7 +15,7 @@ constexpr u64 EXECVEAT_FLAGS = AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW;
 
 // The pointers of a NULL-terminated user array (argv or envp); a NULL
 // array is empty. EFAULT, E2BIG (more than MAX_ARG_STRINGS).
-klib::Result<klib::Vec<u64>, Errno> read_pointers(const process::Process& p, u64 addr) {
+klib::Result<klib::Vec<u64>, Errno> read_pointers(const process::Thread& t, u64 addr) {
     klib::Vec<u64> out;
     if (addr == 0) {
         return out;
@@ -28,7 +28,7 @@ klib::Result<klib::Vec<u64>, Errno> read_pointers(const process::Process& p, u64
         if (at < addr) {
             return Errno::EFAULT;
         }
-        auto v = p.space.read_val<u64>(at);
+        auto v = t.space->read_val<u64>(at);
         if (v.is_err()) {
             return Errno::EFAULT;
         }
@@ -43,7 +43,7 @@ klib::Result<klib::Vec<u64>, Errno> read_pointers(const process::Process& p, u64
 
 // One argument string: E2BIG past MAX_ARG_STRLEN (NUL included) or past
 // the `budget` left for all strings; EFAULT.
-klib::Result<klib::String, Errno> read_arg(const process::Process& p, u64 addr, u64& budget) {
+klib::Result<klib::String, Errno> read_arg(const process::Thread& t, u64 addr, u64& budget) {
     klib::String out;
     klib::Array<u8, 256> chunk{};
     u64 done = 0;
@@ -55,7 +55,7 @@ klib::Result<klib::String, Errno> read_arg(const process::Process& p, u64 addr, 
         u64 n = PAGE - (at & (PAGE - 1));
         n = n < chunk.size() ? n : chunk.size();
         auto part = chunk.span().first(usize(n));
-        if (p.space.read_bytes(at, part).is_err()) {
+        if (t.space->read_bytes(at, part).is_err()) {
             return Errno::EFAULT;
         }
         for (u8 b : part) {
@@ -74,14 +74,14 @@ klib::Result<klib::String, Errno> read_arg(const process::Process& p, u64 addr, 
     }
 }
 
-klib::Result<klib::Vec<klib::String>, Errno> read_args(const process::Process& p,
+klib::Result<klib::Vec<klib::String>, Errno> read_args(const process::Thread& t,
                                                       const klib::Vec<u64>& ptrs, u64& budget) {
     klib::Vec<klib::String> out;
     if (out.try_reserve(ptrs.size()).is_err()) {
         return Errno::ENOMEM;
     }
     for (u64 ptr : ptrs) {
-        (void)out.try_push(TRY(read_arg(p, ptr, budget))); // reserved
+        (void)out.try_push(TRY(read_arg(t, ptr, budget))); // reserved
     }
     return out;
 }
@@ -112,11 +112,11 @@ klib::Result<klib::String, Errno> fd_name(u64 fd, klib::StringView path) {
 
 // The file execveat runs: the fd's own file for AT_EMPTY_PATH with an
 // empty path, else `path` from dirfd; open_exec's checks.
-klib::Result<klib::Arc<fs::PathNode>, Errno> find_file(const process::Process& p, u64 dirfd,
+klib::Result<klib::Arc<fs::PathNode>, Errno> find_file(const process::Thread& t,
+                                                       const fs::FsContext& vfs, u64 dirfd,
                                                        klib::StringView path, u64 flags) {
-    const fs::FsContext& vfs = p.vfs.value();
     if (path.empty() && (flags & AT_EMPTY_PATH) != 0) {
-        klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+        klib::Arc<fs::File> f = TRY(t.files->get(u64(u32(dirfd))));
         auto at = f->path();
         if (!at.has_value()) {
             return Errno::EACCES; // a pipe or another file with no name
@@ -127,34 +127,32 @@ klib::Result<klib::Arc<fs::PathNode>, Errno> find_file(const process::Process& p
     if (path.empty()) {
         return Errno::ENOENT;
     }
-    klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, path));
     return process::open_exec(vfs, base, path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
 }
 
-SysResult do_execveat(process::Process& p, u64 dirfd, u64 path_addr, u64 argv_addr, u64 envp_addr,
+SysResult do_execveat(process::Thread& t, u64 dirfd, u64 path_addr, u64 argv_addr, u64 envp_addr,
                       u64 flags) {
     // The file: its name, the lookup and open_exec's checks come first.
-    klib::String path = TRY(read_path(p, path_addr));
+    klib::String path = TRY(read_path(t, path_addr));
     if ((flags & ~EXECVEAT_FLAGS) != 0) {
         return Errno::EINVAL;
     }
-    if (!p.vfs.has_value()) {
-        return Errno::ENOENT;
-    }
+    const fs::FsContext vfs = TRY(t.vfs->get());
     const i32 fd = i32(u32(dirfd));
     process::ExecArgs args;
-    klib::Arc<fs::PathNode> node = TRY(find_file(p, dirfd, path.view(), flags));
+    klib::Arc<fs::PathNode> node = TRY(find_file(t, vfs, dirfd, path.view(), flags));
     if (fd == AT_FDCWD || path.view().starts_with('/')) {
         args.filename = klib::move(path);
     } else {
         args.filename = TRY(fd_name(u64(u32(dirfd)), path.view()));
-        args.path_inaccessible = p.files.cloexec(u64(u32(dirfd))).value_or(false);
+        args.path_inaccessible = t.files->cloexec(u64(u32(dirfd))).value_or(false);
         args.comm_from_file = path.empty();
     }
 
     // Then the argument and environment vectors, and their limits.
-    const klib::Vec<u64> argv_ptrs = TRY(read_pointers(p, argv_addr));
-    const klib::Vec<u64> envp_ptrs = TRY(read_pointers(p, envp_addr));
+    const klib::Vec<u64> argv_ptrs = TRY(read_pointers(t, argv_addr));
+    const klib::Vec<u64> envp_ptrs = TRY(read_pointers(t, envp_addr));
     const u64 limit = process::arg_space_limit(process::STACK_SIZE);
     const u64 ptrs = (u64(argv_ptrs.size() > 0 ? argv_ptrs.size() : 1) + envp_ptrs.size()) * 8;
     if (limit <= ptrs) {
@@ -165,20 +163,20 @@ SysResult do_execveat(process::Process& p, u64 dirfd, u64 path_addr, u64 argv_ad
         return Errno::E2BIG;
     }
     budget -= args.filename.size() + 1;
-    args.envp = TRY(read_args(p, envp_ptrs, budget));
-    args.argv = TRY(read_args(p, argv_ptrs, budget));
-    TRY(process::exec(p, klib::move(node), klib::move(args)));
+    args.envp = TRY(read_args(t, envp_ptrs, budget));
+    args.argv = TRY(read_args(t, argv_ptrs, budget));
+    TRY(process::exec(t, klib::move(node), klib::move(args)));
     return u64(0); // rax of the new program
 }
 
 } // namespace
 
-SysResult sys_execve(process::Process& p, const Args& args) {
-    return do_execveat(p, u64(u32(AT_FDCWD)), args.a[0], args.a[1], args.a[2], 0);
+SysResult sys_execve(process::Thread& t, const Args& args) {
+    return do_execveat(t, u64(u32(AT_FDCWD)), args.a[0], args.a[1], args.a[2], 0);
 }
 
-SysResult sys_execveat(process::Process& p, const Args& args) {
-    return do_execveat(p, args.a[0], args.a[1], args.a[2], args.a[3], args.a[4]);
+SysResult sys_execveat(process::Thread& t, const Args& args) {
+    return do_execveat(t, args.a[0], args.a[1], args.a[2], args.a[3], args.a[4]);
 }
 
 } // namespace services::syscall

@@ -37,8 +37,12 @@
     X(35, nanosleep)                                                                               \
     X(39, getpid)                                                                                  \
     X(40, sendfile)                                                                                \
+    X(56, clone)                                                                                   \
+    X(57, fork)                                                                                    \
+    X(58, vfork)                                                                                   \
     X(59, execve)                                                                                  \
     X(60, exit)                                                                                    \
+    X(61, wait4)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
     X(74, fsync)                                                                                   \
@@ -127,4 +131,5 @@
     X(326, copy_file_range)                                                                        \
     X(332, statx)                                                                                  \
     X(334, rseq)                                                                                   \
+    X(435, clone3)                                                                                 \
     X(439, faccessat2)
