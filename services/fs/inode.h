@@ -39,6 +39,8 @@ struct SetAttr {
     // chown(2) on a non-directory: drop set-user-ID, and set-group-ID when
     // group-executable (Linux's ATTR_KILL_SUID/SGID).
     bool kill_suid = false;
+    // utimensat with explicit times (Linux's ATTR_TIMES_SET): owner only.
+    bool times_set = false;
 };
 
 class Inode {

@@ -79,6 +79,20 @@ void report_exec_failure(klib::StringView path, fs::Errno e) {
     }
 }
 
+// Linux's "Initramfs unpacking failed: WHY" line.
+void report_unpack_failure(initramfs::Damage why) {
+    klib::String line;
+    klib::Vec<u8> bytes;
+    bool ok = line.try_append("Initramfs unpacking failed: ").is_ok() &&
+              initramfs::damage_message(why, line).is_ok() && line.try_append('\n').is_ok();
+    for (usize i = 0; ok && i < line.size(); ++i) {
+        ok = bytes.try_push(u8(line[i])).is_ok();
+    }
+    if (ok) {
+        keel::console_write(bytes.span().span());
+    }
+}
+
 // Appends to `out` the command-line words after the first "--" (double
 // quotes group words and are removed, as in Linux's next_arg).
 klib::Result<void> init_args(klib::StringView cmdline, klib::Vec<klib::String>& out) {
@@ -120,7 +134,9 @@ void run_init() {
         keel::log_info("init: no initramfs; nothing to run");
         return;
     }
-    auto files = initramfs::unpack_all(image, MAX_INITRAMFS);
+    // Damage keeps what came before it and is reported, then /init runs
+    // (Linux's populate_rootfs).
+    auto files = initramfs::unpack_image(image, MAX_INITRAMFS);
     if (files.is_err()) {
         keel::log_error("init: cannot unpack the initramfs: {}", klib::error_name(files.error()));
         return;
@@ -139,8 +155,11 @@ void run_init() {
         keel::log_error("init: cannot build the root file system: out of memory");
         return;
     }
-    if (auto r = unpack_into(ctx, files.value()); r.is_err()) {
+    if (auto r = unpack_into(ctx, files.value().files); r.is_err()) {
         keel::log_error("init: initramfs unpacking failed (errno {})", i64(r.error()));
+    }
+    if (files.value().failure != initramfs::Damage::None) {
+        report_unpack_failure(files.value().failure);
     }
     ctx.umask = 022;
 

@@ -6,6 +6,7 @@
 // truncate/ftruncate, fallocate, fsync/fdatasync/sync/syncfs, utimensat,
 // umask, statfs/fstatfs, mount/umount2.
 #include "../fs/filesystems.h"
+#include "../fs/perm.h"
 #include "../fs/pipe.h"
 #include "../fs/tmpfs.h"
 #include "syscall.h"
@@ -154,19 +155,31 @@ SysResult do_faccessat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, 
     if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
         return Errno::EINVAL;
     }
-    klib::Arc<fs::PathNode> node =
-        TRY(lookup_at(p, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
-                      (flags & AT_EMPTY_PATH) != 0));
-    if (mode == 0) {
-        return u64(0);
+    TRY(need_fs(p));
+    // access(2) checks (and looks the path up) with the real ids;
+    // AT_EACCESS with the effective ones (Linux's access_override_creds).
+    fs::FsContext& own = p.vfs.value();
+    fs::FsContext real(own.ns.clone(), own.root.clone(), own.cwd.clone());
+    real.umask = own.umask;
+    real.cred = (flags & AT_EACCESS) != 0 ? own.cred.clone() : own.cred.for_access();
+    klib::String path = TRY(read_path(p, path_addr));
+    klib::Arc<fs::PathNode> node = own.cwd.clone();
+    if (path.empty()) {
+        node = TRY(lookup_at(p, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                             (flags & AT_EMPTY_PATH) != 0));
+    } else {
+        klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
+        node = TRY(fs::resolve(real, base, path.view(), (flags & AT_SYMLINK_NOFOLLOW) == 0));
     }
-    const fs::Stat st = node->inode->stat();
-    if ((mode & W_OK) != 0 && (node->mount->flags & fs::MS_RDONLY) != 0 &&
-        (st.type() == fs::S_IFREG || st.type() == fs::S_IFDIR || st.type() == fs::S_IFLNK)) {
-        return Errno::EROFS;
-    }
-    if (!fs::permitted(st, p.vfs.value().cred, u32(mode))) {
-        return Errno::EACCES;
+    if (mode != 0) {
+        const fs::Stat st = node->inode->stat();
+        if ((mode & W_OK) != 0 && (node->mount->flags & fs::MS_RDONLY) != 0 &&
+            (st.type() == fs::S_IFREG || st.type() == fs::S_IFDIR || st.type() == fs::S_IFLNK)) {
+            return Errno::EROFS;
+        }
+        if (!fs::permitted(st, real.cred, u32(mode))) {
+            return Errno::EACCES;
+        }
     }
     return u64(0);
 }
@@ -278,12 +291,9 @@ klib::Result<void, Errno> setattr_checked(const process::Process& p, const fs::P
     if ((node.mount->flags & fs::MS_RDONLY) != 0) {
         return Errno::EROFS;
     }
-    const fs::Stat st = node.inode->stat();
-    const fs::Cred& c = p.vfs.value().cred;
-    if (!c.is_root() && c.uid != st.uid) {
-        return Errno::EPERM;
-    }
-    return node.inode->set_attr(a);
+    fs::SetAttr checked = a;
+    TRY(fs::may_setattr(node.inode->stat(), checked, p.vfs.value().cred));
+    return node.inode->set_attr(checked);
 }
 
 SysResult do_fchmodat(process::Process& p, u64 dirfd, u64 path_addr, u64 mode, bool follow) {
@@ -312,11 +322,20 @@ SysResult do_fchownat(process::Process& p, u64 dirfd, u64 path_addr, u64 uid, u6
     }
     klib::Arc<fs::PathNode> node = TRY(lookup_at(p, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
                                                  (flags & AT_EMPTY_PATH) != 0));
-    if (!p.vfs.value().cred.is_root()) {
-        return Errno::EPERM;
-    }
     TRY(setattr_checked(p, *node, chown_attr(uid, gid)));
     return u64(0);
+}
+
+// do_truncate: the new size, dropping set-user/group-ID as a write does.
+klib::Result<void, Errno> truncate_inode(const fs::Inode& inode, const fs::Stat& st, u64 len,
+                                         const fs::Cred& c) {
+    fs::SetAttr a;
+    a.size = len;
+    const u32 kill = fs::privs_to_kill(st, c);
+    if (kill != 0) {
+        a.mode = st.mode & 07777 & ~kill;
+    }
+    return inode.set_attr(a);
 }
 
 klib::Result<void, Errno> truncate_node(const process::Process& p, const fs::PathNode& node, i64 len) {
@@ -330,15 +349,13 @@ klib::Result<void, Errno> truncate_node(const process::Process& p, const fs::Pat
     if (st.type() != fs::S_IFREG) {
         return Errno::EINVAL;
     }
-    if (!fs::permitted(st, p.vfs.value().cred, fs::MAY_WRITE)) {
-        return Errno::EACCES;
-    }
     if ((node.mount->flags & fs::MS_RDONLY) != 0) {
         return Errno::EROFS;
     }
-    fs::SetAttr a;
-    a.size = u64(len);
-    return node.inode->set_attr(a);
+    if (!fs::permitted(st, p.vfs.value().cred, fs::MAY_WRITE)) {
+        return Errno::EACCES;
+    }
+    return truncate_inode(*node.inode, st, u64(len), p.vfs.value().cred);
 }
 
 // One timespec of utimensat: none to leave it (UTIME_OMIT).
@@ -597,7 +614,7 @@ SysResult sys_fcntl(process::Process& p, const Args& args) {
     case F_GETPIPE_SZ:
         return f->pipe_size();
     case F_SETPIPE_SZ:
-        if (u32(arg) > fs::PIPE_MAX_SIZE && !p.vfs.value().cred.is_root()) {
+        if (u32(arg) > fs::PIPE_MAX_SIZE && p.vfs.has_value() && !p.vfs.value().cred.capable()) {
             return Errno::EPERM;
         }
         return f->set_pipe_size(u32(arg));
@@ -786,9 +803,8 @@ SysResult sys_ftruncate(process::Process& p, const Args& args) {
     if (!f->writable()) {
         return Errno::EINVAL;
     }
-    fs::SetAttr a;
-    a.size = args.a[1];
-    TRY(inode.value()->set_attr(a));
+    TRY(need_fs(p));
+    TRY(truncate_inode(*inode.value(), inode.value()->stat(), args.a[1], p.vfs.value().cred));
     return u64(0);
 }
 
@@ -871,6 +887,23 @@ SysResult sys_utimensat(process::Process& p, const Args& args) {
     fs::SetAttr a;
     a.atime = atime;
     a.mtime = mtime;
+    // Both times "now" (NULL or UTIME_NOW twice): the owner or anyone who
+    // may write (ATTR_TOUCH); any explicit time: the owner (ATTR_TIMES_SET).
+    bool touch = times == 0;
+    if (!touch) {
+        const U64Pair at = TRY_SYS(p.space.read_val<U64Pair>(times));
+        const U64Pair mt = TRY_SYS(p.space.read_val<U64Pair>(times + 16));
+        touch = at[1] == UTIME_NOW && mt[1] == UTIME_NOW;
+    }
+    a.times_set = !touch;
+    if ((node->mount->flags & fs::MS_RDONLY) != 0) {
+        return Errno::EROFS;
+    }
+    const fs::Stat st = node->inode->stat();
+    const fs::Cred& c = p.vfs.value().cred;
+    if (touch && !fs::owner_or_capable(st, c) && !fs::permitted(st, c, fs::MAY_WRITE)) {
+        return Errno::EACCES;
+    }
     TRY(setattr_checked(p, *node, a));
     return u64(0);
 }
@@ -913,8 +946,8 @@ SysResult sys_mount(process::Process& p, const Args& args) {
     if (args.a[0] != 0) {
         source = TRY(read_path(p, args.a[0]));
     }
-    if (!p.vfs.value().cred.is_root()) {
-        return Errno::EPERM;
+    if (!p.vfs.value().cred.capable()) {
+        return Errno::EPERM; // CAP_SYS_ADMIN
     }
     klib::Arc<fs::PathNode> base = TRY(start_dir(p, u64(u32(AT_FDCWD)), target.view()));
     klib::Arc<fs::PathNode> at = TRY(fs::resolve(p.vfs.value(), base, target.view(), true));
@@ -941,8 +974,8 @@ SysResult sys_umount2(process::Process& p, const Args& args) {
     }
     klib::Arc<fs::PathNode> at =
         TRY(lookup_at(p, u64(u32(AT_FDCWD)), args.a[0], (flags & fs::UMOUNT_NOFOLLOW) == 0, false));
-    if (!p.vfs.value().cred.is_root()) {
-        return Errno::EPERM;
+    if (!p.vfs.value().cred.capable()) {
+        return Errno::EPERM; // CAP_SYS_ADMIN
     }
     // A process whose cwd is inside keeps the mount busy (Linux: EBUSY).
     const fs::FsContext& c = p.vfs.value();

@@ -3,6 +3,7 @@
 // file (tmpfs files, devices, the console) is an fs::File; data moves
 // between the file and user memory in page-sized pieces, without heap
 // allocation.
+#include "../fs/perm.h"
 #include "syscall.h"
 #include "transfer.h"
 #include "user_mem.h"
@@ -68,6 +69,14 @@ SysResult do_write(process::Process& p, const fs::File& f, u64 buf, u64 len,
         auto st = f.stat();
         if (st.is_ok() && st.value().type() == fs::S_IFREG) {
             off = st.value().size; // Linux appends even for pwrite
+        }
+    }
+    if (len > 0 && f.seekable() && p.vfs.has_value()) {
+        // file_remove_privs: a write by someone without CAP_FSETID drops
+        // set-user-ID (and executable set-group-ID).
+        auto inode = f.inode();
+        if (inode.has_value()) {
+            TRY(fs::remove_privs(*inode.value(), p.vfs.value().cred));
         }
     }
     u64 done = 0;

@@ -92,18 +92,6 @@ SysResult sys_uname(process::Process& p, const Args& args) {
     return u64(0);
 }
 
-SysResult sys_getuid(process::Process&, const Args&) {
-    return u64(0);
-}
-SysResult sys_geteuid(process::Process&, const Args&) {
-    return u64(0);
-}
-SysResult sys_getgid(process::Process&, const Args&) {
-    return u64(0);
-}
-SysResult sys_getegid(process::Process&, const Args&) {
-    return u64(0);
-}
 SysResult sys_getppid(process::Process&, const Args&) {
     return u64(0); // init's parent is the kernel
 }
@@ -268,13 +256,6 @@ SysResult sys_clock_nanosleep(process::Process& p, const Args& args) {
         return Errno::EINVAL;
     }
     return sleep_for(p, args.a[2], (args.a[1] & TIMER_ABSTIME) != 0);
-}
-
-SysResult sys_getgroups(process::Process&, const Args& args) {
-    if (i32(u32(args.a[0])) < 0) {
-        return Errno::EINVAL;
-    }
-    return u64(0); // init has no supplementary groups
 }
 
 SysResult sys_clock_getres(process::Process& p, const Args& args) {
