@@ -95,6 +95,9 @@ public:
     virtual ~FileSystem() = default;
     virtual klib::Arc<Inode> root() const = 0;
     virtual StatFs statfs() const = 0;
+    // The options /proc/mounts shows after "rw,relatime", each with its
+    // leading ',' (tmpfs: ",size=64k,inode64"). ENOMEM.
+    virtual klib::Result<void, Errno> show_options(klib::String&) const { return {}; }
 };
 
 } // namespace services::fs

@@ -1,6 +1,7 @@
 #include "pipe.h"
 
 #include "filesystems.h"
+#include <klib/format.h>
 
 namespace services::fs {
 
@@ -302,6 +303,17 @@ klib::Result<Stat, Errno> PipeFile::stat() const {
     st.nlink = 1;
     st.blksize = 4096;
     return st;
+}
+
+klib::Result<klib::String, Errno> PipeFile::anon_name() const {
+    if (node_.has_value()) {
+        return Errno::ENOENT; // a FIFO has its path
+    }
+    klib::String s = TRY(anon("pipe:["));
+    if (klib::append_dec(s, ino_).is_err() || s.try_append(']').is_err()) {
+        return Errno::ENOMEM;
+    }
+    return s;
 }
 
 u32 PipeFile::poll() const {

@@ -65,6 +65,7 @@ public:
     klib::Result<u64, Errno> pipe_size() const override { return buf_->capacity(); }
     klib::Result<u64, Errno> set_pipe_size(u64 size) const override { return buf_->resize(size); }
     klib::Optional<u64> readable_bytes() const override { return buf_->held(); }
+    klib::Result<klib::String, Errno> anon_name() const override;
 
     KLIB_DYN_TYPE(PipeFile)
 

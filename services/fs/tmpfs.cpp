@@ -107,6 +107,15 @@ klib::Result<klib::Arc<TmpFs>> TmpFs::make(u64 dev, u64 max_bytes, u32 root_mode
     return klib::Arc<TmpFs>::make(klib::move(shared), klib::move(dir));
 }
 
+klib::Result<void, Errno> TmpFs::show_options(klib::String& out) const {
+    return shown_.with([&](klib::String& s) -> klib::Result<void, Errno> {
+        if (out.try_append(s.view()).is_err()) {
+            return Errno::ENOMEM;
+        }
+        return {};
+    });
+}
+
 // ---- TmpInode: metadata -----------------------------------------------------------
 
 TmpInode::TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred, u64 rdev)

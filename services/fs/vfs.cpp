@@ -540,6 +540,8 @@ klib::Result<klib::Vec<MountInfo>, Errno> Namespace::mounts() const {
         info.source = TRY(own(ms[i]->source.view()));
         info.fstype = TRY(own(ms[i]->fstype.view()));
         info.flags = ms[i]->flags;
+        info.is_root = i == 0;
+        TRY(ms[i]->fs->show_options(info.options));
         if (out.try_push(klib::move(info)).is_err()) {
             return Errno::ENOMEM;
         }

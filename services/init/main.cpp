@@ -7,6 +7,7 @@
 #include "rootfs.h"
 #include "../initramfs/cpio.h"
 #include "../process/loader.h"
+#include "../procfs/procfs.h"
 #include <keel/boot.h>
 #include <keel/console.h>
 #include <keel/log.h>
@@ -150,7 +151,8 @@ void run_init() {
     fs::FsContext ctx(ns.value().clone(), top.clone(), top.clone());
     ctx.umask = 0;
     klib::Vec<initramfs::File> builtin;
-    if (fs::register_builtin_devices().is_err() || builtin_entries(builtin).is_err() ||
+    if (fs::register_builtin_devices().is_err() || procfs::register_procfs().is_err() ||
+        builtin_entries(builtin).is_err() ||
         unpack_into(ctx, builtin).is_err()) {
         keel::log_error("init: cannot build the root file system: out of memory");
         return;
