@@ -8,6 +8,7 @@
 #include "../initramfs/cpio.h"
 #include "../process/fork.h"
 #include "../process/loader.h"
+#include "../process/proc_view.h"
 #include "../procfs/procfs.h"
 #include <keel/boot.h>
 #include <keel/console.h>
@@ -263,6 +264,12 @@ void run_init() {
     keel::UserContext uctx;
     uctx.regs.rip = img.entry;
     uctx.regs.rsp = img.sp;
+    // /proc/1/exe; procfs reads processes through the process subsystem.
+    process::note_exe(1, path);
+    if (process::install_proc_source().is_err()) {
+        keel::log_error("init: out of memory");
+        return;
+    }
     auto init = process::start_init(klib::move(img.space), uctx, img.brk, fds.release_value(),
                                     vfs.release_value(), comm);
     if (init.is_err()) {

@@ -1,5 +1,6 @@
 // Identity, clocks, limits, randomness, signal dispositions (recorded, not
 // delivered yet), and the calls a C library makes at start-up.
+#include "../process/proc_view.h"
 #include "syscall.h"
 #include "user_mem.h"
 #include "../process/table.h"
@@ -213,6 +214,7 @@ SysResult sys_prctl(process::Thread& t, const Args& args) {
             name[i] = c;
         }
         t.comm = name;
+        process::refresh_thread(t); // /proc/PID/comm
         return u64(0);
     }
     case PR_GET_NAME:
