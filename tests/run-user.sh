@@ -27,6 +27,12 @@
 #   link: OLD NEW     make NEW a hard link to OLD in the image (paths in
 #                     the root; cpio -H newc stores the data once, with the
 #                     last name)
+#   damage: KIND      damage the image as a bad boot input would:
+#                     "junk-after" appends text after the gzip member,
+#                     "no-trailer" drops the archive's TRAILER!!! entry
+#                     (inside the gzip member), "truncated" cuts the archive
+#                     inside that entry's header, "junk-inside" puts text
+#                     after the trailer inside the gzip member
 #   keel: pending     Keel cannot run this test yet: it runs on Linux only
 #                     (which must still pass: that proves the expectations)
 #                     and Keel's run is reported and counted as skipped.
@@ -157,7 +163,18 @@ for expect in tests/user/*.expect; do
     # Deterministic images: every entry owned by root and dated 2000-01-01
     # (so `ls -l` prints the same date on every run and on both kernels).
     find "$root" -exec touch -h -d @946684800 {} +
-    (cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9) >"$img"
+    damage=$(sed -n 's/^damage: //p' "$expect" | tail -n 1)
+    (cd "$root" && find . | sort | cpio -o -H newc -R 0:0 --quiet) >"$img.cpio"
+    case "$damage" in
+    no-trailer)
+        python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); i=d.rfind(b"070701"); open(sys.argv[1],"wb").write(d[:i])' "$img.cpio" ;;
+    truncated)
+        python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); i=d.rfind(b"070701"); open(sys.argv[1],"wb").write(d[:i+50])' "$img.cpio" ;;
+    junk-inside) printf 'junk\n' >>"$img.cpio" ;;
+    esac
+    gzip -9 <"$img.cpio" >"$img"
+    rm -f "$img.cpio"
+    [ "$damage" = junk-after ] && printf 'junk\n' >>"$img"
     extra=$(sed -n 's/^cmdline: //p' "$expect" | tail -n 1)
 
     log=$outdir/$prog.keel.log

@@ -4,6 +4,7 @@
 // trusted to be well-formed: sizes are bounded and odd entries are dropped.
 #include "boot/boot_info.h"
 
+#include "arch/x86_64/init.h"
 #include "mm/phys.h"
 #include <keel/boot.h>
 #include <keel/log.h>
@@ -309,6 +310,10 @@ u64 boot_usable_memory() {
         }
     }
     return total;
+}
+
+klib::StringView cpu_flags() {
+    return arch::cpu_features_string();
 }
 
 } // namespace keel

@@ -29,6 +29,7 @@ public:
     klib::Result<Stat, Errno> stat() const override;
     u32 poll() const override;
     bool supports_epoll() const override { return true; }
+    klib::Result<klib::String, Errno> anon_name() const override { return anon("anon_inode:[eventfd]"); }
     klib::Result<void> observe(const klib::Arc<Observer>& o) const override { return pollee_.observe(o); }
     void unobserve(const klib::Arc<Observer>& o) const override { pollee_.unobserve(o); }
 
@@ -52,6 +53,7 @@ public:
     bool seekable() const override { return false; }
     u32 poll() const override;
     bool supports_epoll() const override { return true; }
+    klib::Result<klib::String, Errno> anon_name() const override { return anon("anon_inode:[eventpoll]"); }
     klib::Result<void> observe(const klib::Arc<Observer>& o) const override;
     void unobserve(const klib::Arc<Observer>& o) const override;
 

@@ -18,4 +18,12 @@ klib::Result<usize, Errno> File::write(u64, u64, WriteSource) const {
     return Errno::EINVAL;
 }
 
+klib::Result<klib::String, Errno> anon(klib::StringView text) {
+    auto s = klib::String::from(text);
+    if (s.is_err()) {
+        return Errno::ENOMEM;
+    }
+    return s.release_value();
+}
+
 } // namespace services::fs

@@ -24,6 +24,9 @@ constexpr u32 POLLWRNORM = 0x100;
 // A process-wide unique number for each open file description.
 u64 next_file_id();
 
+// `text` as an owned String (ENOMEM), for anon_name().
+klib::Result<klib::String, Errno> anon(klib::StringView text);
+
 class File {
 public:
     explicit File(u32 flags) : state_(State{0, flags}), id_(next_file_id()) {}
@@ -56,6 +59,9 @@ public:
     // lseek on a file of this kind that is not a regular file or directory
     // (devices: always 0, as Linux's noop_llseek/null_lseek).
     virtual bool seek_always_zero() const { return false; }
+    // What /proc/PID/fd/N shows for a file opened by no path ("pipe:[N]",
+    // "anon_inode:[eventfd]"); ENOENT for files that have a path. ENOMEM.
+    virtual klib::Result<klib::String, Errno> anon_name() const { return Errno::ENOENT; }
 
     KLIB_DYN_BASE(File)
 

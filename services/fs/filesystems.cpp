@@ -2,6 +2,7 @@
 
 #include "device.h"
 #include "tmpfs.h"
+#include <klib/array.h>
 
 namespace services::fs {
 
@@ -12,11 +13,39 @@ constexpr u64 TMPFS_DEFAULT_BYTES = 64ull << 20;
 keel::SpinLock<u32> g_next_minor(1);
 keel::SpinLock<klib::Optional<klib::Arc<FileSystem>>> g_devtmpfs;
 
+struct TypeRec {
+    klib::String name;
+    bool nodev = true;
+    klib::Arc<FsType> type;
+};
+keel::SpinLock<klib::Vec<TypeRec>> g_types;
+
 struct TmpfsOptions {
     u64 bytes = TMPFS_DEFAULT_BYTES;
     u64 inodes = 0;
     u32 mode = 01777;
+    klib::String shown; // /proc/mounts' view of the options given
 };
+
+// Appends ",key=" and `v` in `base` (8 or 10) with `suffix`.
+klib::Result<void> show_number(klib::String& out, klib::StringView key, u64 v, u32 base, klib::StringView suffix) {
+    TRY(out.try_append(','));
+    TRY(out.try_append(key));
+    TRY(out.try_append('='));
+    klib::Array<char, 24> digits{};
+    usize n = 0;
+    do {
+        digits[n++] = char('0' + v % base);
+        v /= base;
+    } while (v != 0 && n < digits.size());
+    while (base == 8 && n < 3) {
+        digits[n++] = '0';
+    }
+    for (usize i = n; i > 0; --i) {
+        TRY(out.try_append(digits[i - 1]));
+    }
+    return out.try_append(suffix);
+}
 
 // A number with an optional k/m/g suffix (base 10, or octal for `mode`).
 klib::Result<u64, Errno> parse_number(klib::StringView s, u32 base, bool suffixes) {
@@ -74,10 +103,21 @@ klib::Result<TmpfsOptions, Errno> parse_tmpfs(klib::StringView data) {
         const klib::StringView value = eq < opt.size() ? opt.substr(eq + 1) : klib::StringView();
         if (key == "size") {
             o.bytes = TRY(parse_number(value, 10, true));
+            // Linux keeps whole pages and shows them in KiB.
+            const u64 kib = (o.bytes + 4095) / 4096 * 4;
+            if (show_number(o.shown, "size", kib, 10, "k").is_err()) {
+                return Errno::ENOMEM;
+            }
         } else if (key == "nr_inodes") {
             o.inodes = TRY(parse_number(value, 10, true));
+            if (show_number(o.shown, "nr_inodes", o.inodes, 10, "").is_err()) {
+                return Errno::ENOMEM;
+            }
         } else if (key == "mode") {
             o.mode = u32(TRY(parse_number(value, 8, false)) & 07777);
+            if (o.mode != 01777 && show_number(o.shown, "mode", o.mode, 8, "").is_err()) {
+                return Errno::ENOMEM;
+            }
         } else if (key == "uid" || key == "gid" || key == "huge" || key == "mpol" ||
                    key == "nr_blocks" || key == "inode64" || key == "inode32") {
             continue; // accepted, not modelled
@@ -137,11 +177,12 @@ u64 next_anon_dev() {
 klib::Result<klib::Arc<FileSystem>, Errno> make_filesystem(klib::StringView fstype,
                                                           klib::StringView data) {
     if (fstype == "tmpfs" || fstype == "ramfs") {
-        const TmpfsOptions o = TRY(parse_tmpfs(data));
+        TmpfsOptions o = TRY(parse_tmpfs(data));
         auto fs = TmpFs::make(next_anon_dev(), o.bytes, o.mode, o.inodes);
-        if (fs.is_err()) {
+        if (fs.is_err() || (fstype == "tmpfs" && o.shown.try_append(",inode64").is_err())) {
             return Errno::ENOMEM;
         }
+        fs.value()->set_shown_options(klib::move(o.shown));
         return klib::Arc<FileSystem>(fs.release_value());
     }
     if (fstype == "devtmpfs") {
@@ -155,7 +196,59 @@ klib::Result<klib::Arc<FileSystem>, Errno> make_filesystem(klib::StringView fsty
         }
         return klib::Arc<FileSystem>(fs.release_value());
     }
+    klib::Optional<klib::Arc<FsType>> other = g_types.with([&](klib::Vec<TypeRec>& v) -> klib::Optional<klib::Arc<FsType>> {
+        for (const TypeRec& r : v) {
+            if (r.name == fstype) {
+                return r.type.clone();
+            }
+        }
+        return klib::none;
+    });
+    if (other.has_value()) {
+        return other.value()->make(data);
+    }
     return Errno::ENODEV;
+}
+
+klib::Result<void, Errno> register_filesystem(klib::StringView name, bool nodev, klib::Arc<FsType> type) {
+    auto owned = klib::String::from(name);
+    if (owned.is_err()) {
+        return Errno::ENOMEM;
+    }
+    return g_types.with([&](klib::Vec<TypeRec>& v) -> klib::Result<void, Errno> {
+        for (const TypeRec& r : v) {
+            if (r.name == name) {
+                return Errno::EEXIST;
+            }
+        }
+        if (v.try_push(TypeRec{owned.release_value(), nodev, klib::move(type)}).is_err()) {
+            return Errno::ENOMEM;
+        }
+        return {};
+    });
+}
+
+klib::Result<void, Errno> each_filesystem(klib::FunctionRef<klib::Result<void, Errno>(klib::StringView name, bool nodev)> f) {
+    // The built-in types, in Linux's registration order.
+    TRY(f("sysfs", true));
+    TRY(f("tmpfs", true));
+    TRY(f("devtmpfs", true));
+    TRY(f("ramfs", true));
+    klib::Vec<klib::String> names;
+    klib::Vec<bool> nodevs;
+    TRY(g_types.with([&](klib::Vec<TypeRec>& v) -> klib::Result<void, Errno> {
+        for (const TypeRec& r : v) {
+            auto n = klib::String::from(r.name.view());
+            if (n.is_err() || names.try_push(n.release_value()).is_err() || nodevs.try_push(r.nodev).is_err()) {
+                return Errno::ENOMEM;
+            }
+        }
+        return {};
+    }));
+    for (usize i = 0; i < names.size(); ++i) {
+        TRY(f(names[i].view(), nodevs[i]));
+    }
+    return {};
 }
 
 } // namespace services::fs

@@ -39,6 +39,8 @@ struct SetAttr {
     // chown(2) on a non-directory: drop set-user-ID, and set-group-ID when
     // group-executable (Linux's ATTR_KILL_SUID/SGID).
     bool kill_suid = false;
+    // utimensat with explicit times (Linux's ATTR_TIMES_SET): owner only.
+    bool times_set = false;
 };
 
 class Inode {
@@ -93,6 +95,9 @@ public:
     virtual ~FileSystem() = default;
     virtual klib::Arc<Inode> root() const = 0;
     virtual StatFs statfs() const = 0;
+    // The options /proc/mounts shows after "rw,relatime", each with its
+    // leading ',' (tmpfs: ",size=64k,inode64"). ENOMEM.
+    virtual klib::Result<void, Errno> show_options(klib::String&) const { return {}; }
 };
 
 } // namespace services::fs

@@ -1,6 +1,7 @@
 #include "pipe.h"
 
 #include "filesystems.h"
+#include <klib/format.h>
 
 namespace services::fs {
 
@@ -175,8 +176,23 @@ void PipeBuffer::attach(bool reader, bool writer) const {
         s.readers += reader ? 1 : 0;
         s.writers += writer ? 1 : 0;
         s.opened_writers += writer ? 1 : 0;
+        s.opened_readers += reader ? 1 : 0;
     });
     pollee.notify(POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM | POLLHUP | POLLERR);
+}
+
+void PipeBuffer::wait_partner(bool for_writer) const {
+    u64 seen = 0;
+    const bool alone = state_.with([&](State& s) {
+        seen = for_writer ? s.opened_writers : s.opened_readers;
+        return for_writer ? s.writers == 0 : s.readers == 0;
+    });
+    if (!alone) {
+        return;
+    }
+    pollee.wait_until([&]() {
+        return state_.with([&](State& s) { return (for_writer ? s.opened_writers : s.opened_readers) != seen; });
+    });
 }
 
 void PipeBuffer::detach(bool reader, bool writer) const {
@@ -289,6 +305,17 @@ klib::Result<Stat, Errno> PipeFile::stat() const {
     return st;
 }
 
+klib::Result<klib::String, Errno> PipeFile::anon_name() const {
+    if (node_.has_value()) {
+        return Errno::ENOENT; // a FIFO has its path
+    }
+    klib::String s = TRY(anon("pipe:["));
+    if (klib::append_dec(s, ino_).is_err() || s.try_append(']').is_err()) {
+        return Errno::ENOMEM;
+    }
+    return s;
+}
+
 u32 PipeFile::poll() const {
     return buf_->poll(reader_, writer_);
 }
@@ -362,9 +389,17 @@ klib::Result<klib::Arc<File>, Errno> open_fifo(const klib::Arc<Inode>& node, u32
     if (acc == O_WRONLY && (flags & O_NONBLOCK) != 0 && !buf->has_readers()) {
         return Errno::ENXIO;
     }
-    auto f = klib::Arc<PipeFile>::make(klib::move(buf), node.clone(), flags, node->stat().ino);
+    auto f = klib::Arc<PipeFile>::make(buf.clone(), node.clone(), flags, node->stat().ino);
     if (f.is_err()) {
         return Errno::ENOMEM;
+    }
+    // Linux's fifo_open: a blocking read-only open waits for a writer, a
+    // write-only open for a reader (O_RDWR never waits; O_NONBLOCK readers
+    // do not wait either).
+    if (acc == O_RDONLY && (flags & O_NONBLOCK) == 0) {
+        buf->wait_partner(true);
+    } else if (acc == O_WRONLY) {
+        buf->wait_partner(false);
     }
     return klib::Arc<File>(f.release_value());
 }

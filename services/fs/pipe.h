@@ -24,6 +24,7 @@ public:
         u32 readers = 0;
         u32 writers = 0;
         u64 opened_writers = 0; // writers ever attached (FIFO open rules)
+        u64 opened_readers = 0; // readers ever attached
     };
     klib::Result<void, Errno> init(u64 capacity) const;
 
@@ -31,6 +32,9 @@ public:
     klib::Result<usize, Errno> write(u64 len, WriteSource source, bool nonblock) const;
     void attach(bool reader, bool writer) const;
     void detach(bool reader, bool writer) const;
+    // A FIFO open with no partner yet: sleeps until a writer (for_writer)
+    // or a reader attaches; returns at once when one is attached.
+    void wait_partner(bool for_writer) const;
     u32 poll(bool reader, bool writer) const;
     u64 capacity() const;
     u64 held() const;
@@ -61,6 +65,7 @@ public:
     klib::Result<u64, Errno> pipe_size() const override { return buf_->capacity(); }
     klib::Result<u64, Errno> set_pipe_size(u64 size) const override { return buf_->resize(size); }
     klib::Optional<u64> readable_bytes() const override { return buf_->held(); }
+    klib::Result<klib::String, Errno> anon_name() const override;
 
     KLIB_DYN_TYPE(PipeFile)
 
@@ -80,7 +85,8 @@ struct PipePair {
 klib::Result<PipePair, Errno> make_pipe(u32 flags);
 
 // open(2) of a FIFO node: the pipe shared by everyone who opens `node`
-// (ENXIO for O_WRONLY|O_NONBLOCK with no reader).
+// (ENXIO for O_WRONLY|O_NONBLOCK with no reader). A blocking O_RDONLY open
+// sleeps until a writer opens it, O_WRONLY until a reader does.
 klib::Result<klib::Arc<File>, Errno> open_fifo(const klib::Arc<Inode>& node, u32 flags);
 
 } // namespace services::fs

@@ -107,6 +107,15 @@ klib::Result<klib::Arc<TmpFs>> TmpFs::make(u64 dev, u64 max_bytes, u32 root_mode
     return klib::Arc<TmpFs>::make(klib::move(shared), klib::move(dir));
 }
 
+klib::Result<void, Errno> TmpFs::show_options(klib::String& out) const {
+    return shown_.with([&](klib::String& s) -> klib::Result<void, Errno> {
+        if (out.try_append(s.view()).is_err()) {
+            return Errno::ENOMEM;
+        }
+        return {};
+    });
+}
+
 // ---- TmpInode: metadata -----------------------------------------------------------
 
 TmpInode::TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred, u64 rdev)
@@ -115,8 +124,8 @@ TmpInode::TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred,
     const Timespec t = now();
     meta_.with([&](Meta& m) {
         m.mode = mode;
-        m.uid = cred.uid;
-        m.gid = cred.gid;
+        m.uid = cred.fsuid;
+        m.gid = cred.fsgid;
         m.rdev = rdev;
         m.nlink = (mode & S_IFMT) == S_IFDIR ? 2 : 1;
         m.size = (mode & S_IFMT) == S_IFDIR ? 2 * BOGO_DIRENT_SIZE : 0;
@@ -349,7 +358,6 @@ klib::Result<usize, Errno> TmpInode::write_at(u64 off, u64 len, WriteSource sour
             }
             m.mtime = t;
             m.ctime = t;
-            m.mode &= ~(S_ISUID | S_ISGID); // a write drops set-id bits, as Linux's file_remove_privs
         });
         return usize(done);
     });
@@ -546,11 +554,26 @@ klib::Result<klib::Arc<TmpInode>, Errno> TmpInode::new_inode(u32 mode, const Cre
     if (dead()) {
         return Errno::ENOENT; // a removed directory takes no new names
     }
+    // Linux's inode_init_owner: in a set-group-ID directory the new node
+    // takes the directory's group, and a new directory the bit itself.
+    const Stat dir = stat();
+    const bool sgid_dir = (dir.mode & S_ISGID) != 0;
+    if (sgid_dir) {
+        if ((mode & S_IFMT) == S_IFDIR) {
+            mode |= S_ISGID;
+        } else if ((mode & (S_ISGID | 0010)) == (S_ISGID | 0010) && !cred.in_group(dir.gid) &&
+                   !cred.fs_capable()) {
+            mode &= ~S_ISGID;
+        }
+    }
     const u64 ino = TRY(fs_->charge_inode());
     auto made = klib::Arc<TmpInode>::make(fs_.clone(), ino, mode, cred, rdev);
     if (made.is_err()) {
         fs_->release_inode();
         return Errno::ENOMEM;
+    }
+    if (sgid_dir) {
+        made.value()->meta_.with([&](Meta& m) { m.gid = dir.gid; });
     }
     return made.release_value();
 }

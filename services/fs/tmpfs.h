@@ -138,10 +138,17 @@ public:
 
     klib::Arc<Inode> root() const override { return root_.clone_as<Inode>(); }
     StatFs statfs() const override { return shared_->statfs(); }
+    klib::Result<void, Errno> show_options(klib::String& out) const override;
+    // What show_options reports (the options given at mount time, as
+    // Linux's shmem_show_options lists those that differ from defaults).
+    void set_shown_options(klib::String opts) const {
+        shown_.with([&](klib::String& s) { s = klib::move(opts); });
+    }
 
 private:
     klib::Arc<TmpShared> shared_;
     klib::Arc<TmpInode> root_;
+    keel::SpinLock<klib::String> shown_;
 };
 
 // The current time as file timestamps use it (no wall clock yet: seconds

@@ -2,6 +2,7 @@
 // mode bits, open flags and limits, and the attributes stat(2) reports.
 #pragma once
 
+#include "../cred/cred.h"
 #include "../syscall/errno.h"
 #include <klib/string.h>
 #include <klib/types.h>
@@ -118,27 +119,24 @@ struct DirentInfo {
     u64 next = 0;  // the position after this entry (d_off)
 };
 
-// The caller's identity for permission checks.
-struct Cred {
-    u32 uid = 0;
-    u32 gid = 0;
-    bool is_root() const { return uid == 0; }
-};
+// The caller's identity for permission checks (services/cred).
+using Cred = cred::Credentials;
 
-// Linux's generic_permission: owner, group or other bits; root may read
-// and write anything and execute anything with some x bit (directories:
-// search always).
+// Linux's generic_permission with the fs ids: owner, group (the fs gid or
+// a supplementary group) or other bits; with CAP_DAC_OVERRIDE (fs uid 0)
+// anything may be read and written, and executed when some x bit is set
+// (directories: searched always).
 inline bool permitted(const Stat& st, const Cred& c, u32 may) {
-    if (c.is_root()) {
+    if (c.fs_capable()) {
         if ((may & MAY_EXEC) != 0 && !st.is_dir() && (st.mode & 0111) == 0) {
             return false;
         }
         return true;
     }
     u32 bits = st.mode & 07;
-    if (c.uid == st.uid) {
+    if (c.fsuid == st.uid) {
         bits = (st.mode >> 6) & 07;
-    } else if (c.gid == st.gid) {
+    } else if (c.in_group(st.gid)) {
         bits = (st.mode >> 3) & 07;
     }
     return (bits & may) == may;

@@ -1,6 +1,7 @@
 #include "vfs.h"
 
 #include "device.h"
+#include "perm.h"
 #include "pipe.h"
 
 namespace services::fs {
@@ -539,6 +540,8 @@ klib::Result<klib::Vec<MountInfo>, Errno> Namespace::mounts() const {
         info.source = TRY(own(ms[i]->source.view()));
         info.fstype = TRY(own(ms[i]->fstype.view()));
         info.flags = ms[i]->flags;
+        info.is_root = i == 0;
+        TRY(ms[i]->fs->show_options(info.options));
         if (out.try_push(klib::move(info)).is_err()) {
             return Errno::ENOMEM;
         }
@@ -632,6 +635,10 @@ klib::Result<void, Errno> mknod(const FsContext& fs, const klib::Arc<PathNode>& 
         return Errno::ENOENT;
     }
     TRY(may_create(fs, w.dir));
+    const u32 type = mode & S_IFMT;
+    if ((type == S_IFCHR || type == S_IFBLK) && !fs.cred.fs_capable()) {
+        return Errno::EPERM; // CAP_MKNOD
+    }
     const u32 perm = mode & 07777 & ~fs.umask;
     TRY(w.dir->inode->create(w.last.view(), (mode & S_IFMT) | perm, fs.cred, rdev));
     return {};
@@ -689,6 +696,7 @@ klib::Result<void, Errno> link_node(const FsContext& fs, const klib::Arc<PathNod
     if (w.trailing_slash) {
         return Errno::ENOENT;
     }
+    TRY(may_link(old->inode->stat(), fs.cred));
     TRY(may_create(fs, w.dir));
     if (old->inode->stat().is_dir()) {
         return Errno::EPERM;
@@ -710,6 +718,7 @@ klib::Result<void, Errno> unlink(const FsContext& fs, const klib::Arc<PathNode>&
         return st.is_dir() ? Errno::EISDIR : Errno::ENOTDIR;
     }
     TRY(may_create(fs, w.dir));
+    TRY(check_sticky(w.dir->inode->stat(), st, fs.cred));
     if (st.is_dir()) {
         return Errno::EISDIR;
     }
@@ -734,6 +743,7 @@ klib::Result<void, Errno> rmdir(const FsContext& fs, const klib::Arc<PathNode>& 
     }
     klib::Arc<PathNode> victim = TRY(child_of(fs, w));
     TRY(may_create(fs, w.dir));
+    TRY(check_sticky(w.dir->inode->stat(), victim->inode->stat(), fs.cred));
     if (!victim->inode->stat().is_dir()) {
         return Errno::ENOTDIR;
     }
@@ -801,7 +811,11 @@ klib::Result<void, Errno> rename(const FsContext& fs, const klib::Arc<PathNode>&
             return (flags & RENAME_EXCHANGE) != 0 ? Errno::EINVAL : Errno::ENOTEMPTY;
         }
         TRY(may_create(fs, from.dir));
+        TRY(check_sticky(from.dir->inode->stat(), old->inode->stat(), fs.cred));
         TRY(may_create(fs, to.dir));
+        if (target.is_ok()) {
+            TRY(check_sticky(to.dir->inode->stat(), target.value()->inode->stat(), fs.cred));
+        }
         if (fs.ns->is_mountpoint(old) || (target.is_ok() && fs.ns->is_mountpoint(target.value()))) {
             return Errno::EBUSY;
         }

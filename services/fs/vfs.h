@@ -40,6 +40,8 @@ struct MountInfo {
     klib::String path;
     klib::String fstype;
     u64 flags = 0;
+    klib::String options; // the file system's own (",size=64k,inode64")
+    bool is_root = false; // the namespace root (Linux shows no "relatime")
 };
 
 class Namespace {

@@ -3,10 +3,12 @@
 // symlinks, ELOOP, trailing slashes), mounts, the device registry.
 #include "device.h"
 #include "filesystems.h"
+#include "pipe.h"
 #include "tmpfs.h"
 #include "vfs.h"
 
 #include <keel/ktest.h>
+#include <keel/task.h>
 #include <keel/time.h>
 
 namespace services::fs {
@@ -361,6 +363,66 @@ KTEST(vfs_devices_through_the_registry) {
     klib::Arc<FileSystem> dev = MUST(make_filesystem("devtmpfs"));
     KEXPECT_EQ(MUST(dev->root()->lookup("zero"))->stat().rdev, encode_dev(1, 5));
     KEXPECT_EQ(MUST(dev->root()->lookup("ttyS0"))->stat().rdev, encode_dev(4, 64));
+}
+
+namespace {
+
+// Opens the FIFO `node` with `flags` on another task after a few yields,
+// notes `mark` in `log` just before, writes "hi" if it is a writer.
+klib::Result<void> open_later(klib::Arc<Inode> node, u32 flags, klib::Arc<keel::SpinLock<u32>> log, u32 mark) {
+    auto body = TRY(klib::Function<void()>::make([node = klib::move(node), log = klib::move(log), flags, mark]() {
+        for (u32 i = 0; i < 5; ++i) {
+            keel::yield_now();
+        }
+        log->with([mark](u32& v) { v = mark; });
+        auto f = open_fifo(node, flags);
+        if (f.is_ok() && (flags & O_ACCMODE) == O_WRONLY) {
+            (void)f.value()->write(0, 2, [](klib::Span<u8> out) -> klib::Result<void, Errno> {
+                for (usize i = 0; i < out.size(); ++i) {
+                    out[i] = u8(i == 0 ? 'h' : 'i');
+                }
+                return {};
+            });
+        }
+    }));
+    TRY(keel::spawn_task(klib::move(body)));
+    return {};
+}
+
+} // namespace
+
+KTEST(vfs_fifo_open_waits_for_the_other_end) {
+    World w = MUST(world());
+    const FsContext& c = w.ctx;
+    MUST(mknod(c, c.root, "/fifo", S_IFIFO | 0666, 0));
+    klib::Arc<Inode> node = MUST(resolve(c, c.root, "/fifo", true))->inode.clone();
+    // O_NONBLOCK: a writer with no reader is ENXIO; a reader never waits.
+    KEXPECT_EQ(code(open(c, c.root, "/fifo", O_WRONLY | O_NONBLOCK, 0)), code_of(Errno::ENXIO));
+    {
+        klib::Arc<File> r = MUST(open(c, c.root, "/fifo", O_RDONLY | O_NONBLOCK, 0));
+        klib::Arc<File> wr = MUST(open(c, c.root, "/fifo", O_WRONLY | O_NONBLOCK, 0));
+        klib::Arc<File> rw = MUST(open(c, c.root, "/fifo", O_RDWR, 0)); // never waits
+    }
+    klib::Arc<keel::SpinLock<u32>> log = MUST(klib::Arc<keel::SpinLock<u32>>::make(0u));
+    // A blocking reader returns once a writer opened.
+    MUST(open_later(node.clone(), O_WRONLY, log.clone(), 1));
+    klib::Arc<File> r = MUST(open(c, c.root, "/fifo", O_RDONLY, 0));
+    KEXPECT_EQ(log->with([](u32& v) { return v; }), 1u);
+    klib::String got;
+    MUST(r->read(0, 2, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+        for (u8 b : part) {
+            MUST(got.try_append(char(b)));
+        }
+        return {};
+    }));
+    KEXPECT(got == "hi");
+    // A blocking writer returns once a reader opened (r is still open as a
+    // reader of the same pipe, so open a fresh FIFO).
+    MUST(mknod(c, c.root, "/fifo2", S_IFIFO | 0666, 0));
+    klib::Arc<Inode> node2 = MUST(resolve(c, c.root, "/fifo2", true))->inode.clone();
+    MUST(open_later(node2.clone(), O_RDONLY | O_NONBLOCK, log.clone(), 2));
+    klib::Arc<File> wr = MUST(open(c, c.root, "/fifo2", O_WRONLY, 0));
+    KEXPECT_EQ(log->with([](u32& v) { return v; }), 2u);
 }
 
 } // namespace services::fs

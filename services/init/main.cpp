@@ -8,6 +8,8 @@
 #include "../initramfs/cpio.h"
 #include "../process/fork.h"
 #include "../process/exec.h"
+#include "../process/proc_view.h"
+#include "../procfs/procfs.h"
 #include <keel/boot.h>
 #include <keel/console.h>
 #include <keel/log.h>
@@ -57,6 +59,20 @@ void report_exec_failure(klib::StringView path, fs::Errno e) {
     }
     ok = ok && line.try_append(")\n").is_ok();
     klib::Vec<u8> bytes;
+    for (usize i = 0; ok && i < line.size(); ++i) {
+        ok = bytes.try_push(u8(line[i])).is_ok();
+    }
+    if (ok) {
+        keel::console_write(bytes.span().span());
+    }
+}
+
+// Linux's "Initramfs unpacking failed: WHY" line.
+void report_unpack_failure(initramfs::Damage why) {
+    klib::String line;
+    klib::Vec<u8> bytes;
+    bool ok = line.try_append("Initramfs unpacking failed: ").is_ok() &&
+              initramfs::damage_message(why, line).is_ok() && line.try_append('\n').is_ok();
     for (usize i = 0; ok && i < line.size(); ++i) {
         ok = bytes.try_push(u8(line[i])).is_ok();
     }
@@ -125,7 +141,9 @@ void run_init() {
         keel::log_info("init: no initramfs; nothing to run");
         return;
     }
-    auto files = initramfs::unpack_all(image, MAX_INITRAMFS);
+    // Damage keeps what came before it and is reported, then /init runs
+    // (Linux's populate_rootfs).
+    auto files = initramfs::unpack_image(image, MAX_INITRAMFS);
     if (files.is_err()) {
         keel::log_error("init: cannot unpack the initramfs: {}", klib::error_name(files.error()));
         return;
@@ -139,13 +157,17 @@ void run_init() {
     fs::FsContext ctx(ns.value().clone(), top.clone(), top.clone());
     ctx.umask = 0;
     klib::Vec<initramfs::File> builtin;
-    if (fs::register_builtin_devices().is_err() || builtin_entries(builtin).is_err() ||
+    if (fs::register_builtin_devices().is_err() || procfs::register_procfs().is_err() ||
+        builtin_entries(builtin).is_err() ||
         unpack_into(ctx, builtin).is_err()) {
         keel::log_error("init: cannot build the root file system: out of memory");
         return;
     }
-    if (auto r = unpack_into(ctx, files.value()); r.is_err()) {
+    if (auto r = unpack_into(ctx, files.value().files); r.is_err()) {
         keel::log_error("init: initramfs unpacking failed (errno {})", i64(r.error()));
+    }
+    if (files.value().failure != initramfs::Damage::None) {
+        report_unpack_failure(files.value().failure);
     }
     ctx.umask = 022;
 
@@ -207,6 +229,12 @@ void run_init() {
     keel::UserContext uctx;
     uctx.regs.rip = img.entry;
     uctx.regs.rsp = img.sp;
+    // /proc/1/exe; procfs reads processes through the process subsystem.
+    process::note_exe(1, path);
+    if (process::install_proc_source().is_err()) {
+        keel::log_error("init: out of memory");
+        return;
+    }
     auto init = process::start_init(space.release_value(), uctx, img.brk, fds.release_value(),
                                     vfs.release_value(), img.comm);
     if (init.is_err()) {

@@ -98,6 +98,8 @@ bool other_compression(Span<const u8> a) {
            starts_with(a, "\x28\xb5\x2f\xfd");
 }
 
+} // namespace
+
 Result<void> copy_file(Span<const u8> a, const Entry& e, Vec<File>& files, usize& kept,
                        usize max_bytes) {
     if (kept > max_bytes || e.data_size > max_bytes - kept) {
@@ -116,8 +118,6 @@ Result<void> copy_file(Span<const u8> a, const Entry& e, Vec<File>& files, usize
     TRY(files.try_push(klib::move(f)));
     return {};
 }
-
-} // namespace
 
 Result<Entry> parse_entry(Span<const u8> a, usize offset) {
     if (offset % 4 != 0) {

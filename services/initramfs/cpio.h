@@ -115,6 +115,48 @@ constexpr usize kDefaultMaxUnpack = 64u << 20;
 klib::Result<klib::Vec<File>> unpack_all(klib::Span<const u8> image,
                                          usize max_bytes = kDefaultMaxUnpack);
 
+// Appends entry `e` of `archive` to `files` as a File, counting its data
+// in `kept` (NoSpace beyond `max_bytes`, NoMemory).
+klib::Result<void> copy_file(klib::Span<const u8> archive, const Entry& e, klib::Vec<File>& files,
+                             usize& kept, usize max_bytes);
+
+// What Linux's unpack_to_rootfs makes of an image: the entries up to the
+// first damage, and the message it reports for that damage (empty when
+// the image is whole). Messages as Linux's: "invalid magic at start of
+// compressed archive" (junk between archives), "junk within compressed
+// archive", "junk at the end of compressed archive" (a gzip member whose
+// archive has no trailer), "broken padding", "no cpio magic", "incorrect
+// cpio method used: use -H newc option", "bad data checksum",
+// "decompressor failed", "compression method ... not configured". An
+// uncompressed archive that just ends (no trailer, or inside an entry)
+// keeps the complete entries and reports nothing, as Linux. Errors: only
+// NoSpace (beyond `max_bytes`) and NoMemory.
+enum class Damage : u8 {
+    None,
+    InvalidMagic,       // invalid magic at start of compressed archive
+    JunkWithin,         // junk within compressed archive
+    JunkAtEnd,          // junk at the end of compressed archive
+    BrokenPadding,      // broken padding
+    NoCpioMagic,        // no cpio magic
+    OldCpio,            // incorrect cpio method used: use -H newc option
+    BadChecksum,        // bad data checksum
+    DecompressorFailed, // decompressor failed
+    NoBzip2,            // compression method bzip2 not configured (and so on)
+    NoLzma,
+    NoXz,
+    NoLzo,
+    NoLz4,
+    NoZstd,
+};
+// Appends Linux's message for `d` (nothing for None) to `out`. NoMemory.
+klib::Result<void> damage_message(Damage d, klib::String& out);
+
+struct Unpacked {
+    klib::Vec<File> files;
+    Damage failure = Damage::None;
+};
+klib::Result<Unpacked> unpack_image(klib::Span<const u8> image, usize max_bytes = kDefaultMaxUnpack);
+
 // Index in `files` of the last file named `path`, or none.
 klib::Optional<usize> find(const klib::Vec<File>& files, klib::StringView path);
 

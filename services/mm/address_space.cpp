@@ -65,6 +65,17 @@ usize AddressSpace::area_count() const {
     return state_.with([](State& s) { return s.vmas.count(); });
 }
 
+klib::Result<klib::Vec<Vma>> AddressSpace::areas() const {
+    return state_.with([](State& s) -> klib::Result<klib::Vec<Vma>> {
+        klib::Vec<Vma> out;
+        TRY(out.try_reserve(s.vmas.count()));
+        for (usize i = 0; i < s.vmas.count(); ++i) {
+            TRY(out.try_push(s.vmas.get(i)));
+        }
+        return out;
+    });
+}
+
 bool AddressSpace::overlaps(u64 start, u64 end) const {
     return state_.with([&](State& s) { return s.vmas.overlaps(start, end); });
 }

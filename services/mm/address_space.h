@@ -114,6 +114,8 @@ public:
     bool covers(u64 start, u64 end) const;
     // Number of areas (tests) and of pages mapped in the page tables.
     usize area_count() const;
+    // A copy of every area, in address order (/proc/PID/maps). NoMemory.
+    klib::Result<klib::Vec<Vma>> areas() const;
     u64 resident_pages() const { return pt_->mapped_pages(); }
 
     // Copies between kernel buffers and user memory, as keel::VmSpace's, but

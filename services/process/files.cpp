@@ -15,7 +15,7 @@ klib::Result<klib::Arc<Files>> make_files() {
 fs::FsContext copy_context(const fs::FsContext& c) {
     fs::FsContext out(c.ns.clone(), c.root.clone(), c.cwd.clone());
     out.umask = c.umask;
-    out.cred = c.cred;
+    out.cred = c.cred.clone();
     return out;
 }
 
@@ -33,6 +33,16 @@ void FsShared::set_cwd(klib::Arc<fs::PathNode> cwd) const {
         if (c.has_value()) {
             c.value().cwd = klib::move(cwd);
         }
+    });
+}
+
+klib::Result<void, fs::Errno> FsShared::update_cred(
+    klib::FunctionRef<klib::Result<void, fs::Errno>(fs::Cred&)> change) const {
+    return ctx_.with([&](klib::Optional<fs::FsContext>& c) -> klib::Result<void, fs::Errno> {
+        if (!c.has_value()) {
+            return fs::Errno::EPERM; // no file system: no credentials to change
+        }
+        return change(c.value().cred);
     });
 }
 

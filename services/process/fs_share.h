@@ -7,6 +7,7 @@
 #include "../fs/vfs.h"
 #include <keel/sync/spinlock.h>
 #include <klib/arc.h>
+#include <klib/function.h>
 #include <klib/optional.h>
 
 namespace services::process {
@@ -25,6 +26,9 @@ public:
     // The context now (ENOENT: no file system).
     klib::Result<fs::FsContext, fs::Errno> get() const;
     void set_cwd(klib::Arc<fs::PathNode> cwd) const;
+    // Applies a set*id change to the credentials, under the lock (EPERM
+    // without a file system; the change's own errors).
+    klib::Result<void, fs::Errno> update_cred(klib::FunctionRef<klib::Result<void, fs::Errno>(fs::Cred&)> change) const;
     // Sets the umask and returns the old one (0 without a file system).
     u32 swap_umask(u32 mask) const;
     // An unshared copy (fork without CLONE_FS). NoMemory.

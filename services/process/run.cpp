@@ -2,6 +2,7 @@
 // function call; syscalls and faults come back here.
 #include "../syscall/syscall.h"
 #include "exit.h"
+#include "proc_view.h"
 #include "process.h"
 #include <keel/log.h>
 #include <keel/task.h>
@@ -96,7 +97,9 @@ void run(Thread& t) {
 }
 
 void thread_main(Thread t) {
+    note_thread(t); // what /proc shows of it
     run(t);
+    forget_thread(t);
     const ThreadEnd end = end_thread(t);
     {
         Thread gone = klib::move(t); // the thread's space, files and fs go now

@@ -6,6 +6,7 @@
 // truncate/ftruncate, fallocate, fsync/fdatasync/sync/syncfs, utimensat,
 // umask, statfs/fstatfs, mount/umount2.
 #include "../fs/filesystems.h"
+#include "../fs/perm.h"
 #include "../fs/pipe.h"
 #include "../fs/tmpfs.h"
 #include "syscall.h"
@@ -157,9 +158,22 @@ SysResult do_faccessat(process::Thread& t, u64 dirfd, u64 path_addr, u64 mode, u
     if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) != 0) {
         return Errno::EINVAL;
     }
-    klib::Arc<fs::PathNode> node =
-        TRY(lookup_at(t, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
-                      (flags & AT_EMPTY_PATH) != 0));
+    TRY(need_fs(t));
+    // access(2) checks (and looks the path up) with the real ids;
+    // AT_EACCESS with the effective ones (Linux's access_override_creds).
+    fs::FsContext real = TRY(t.vfs->get());
+    if ((flags & AT_EACCESS) == 0) {
+        real.cred = real.cred.for_access();
+    }
+    klib::String path = TRY(read_path(t, path_addr));
+    klib::Arc<fs::PathNode> node = real.cwd.clone();
+    if (path.empty()) {
+        node = TRY(lookup_at(t, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
+                             (flags & AT_EMPTY_PATH) != 0));
+    } else {
+        klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, path.view()));
+        node = TRY(fs::resolve(real, base, path.view(), (flags & AT_SYMLINK_NOFOLLOW) == 0));
+    }
     if (mode == 0) {
         return u64(0);
     }
@@ -168,8 +182,7 @@ SysResult do_faccessat(process::Thread& t, u64 dirfd, u64 path_addr, u64 mode, u
         (st.type() == fs::S_IFREG || st.type() == fs::S_IFDIR || st.type() == fs::S_IFLNK)) {
         return Errno::EROFS;
     }
-    const fs::FsContext vfs = TRY(t.vfs->get());
-    if (!fs::permitted(st, vfs.cred, u32(mode))) {
+    if (!fs::permitted(st, real.cred, u32(mode))) {
         return Errno::EACCES;
     }
     return u64(0);
@@ -289,13 +302,10 @@ klib::Result<void, Errno> setattr_checked(const process::Thread& t, const fs::Pa
     if ((node.mount->flags & fs::MS_RDONLY) != 0) {
         return Errno::EROFS;
     }
-    const fs::Stat st = node.inode->stat();
     const fs::FsContext vfs = TRY(t.vfs->get());
-    const fs::Cred& c = vfs.cred;
-    if (!c.is_root() && c.uid != st.uid) {
-        return Errno::EPERM;
-    }
-    return node.inode->set_attr(a);
+    fs::SetAttr checked = a;
+    TRY(fs::may_setattr(node.inode->stat(), checked, vfs.cred));
+    return node.inode->set_attr(checked);
 }
 
 SysResult do_fchmodat(process::Thread& t, u64 dirfd, u64 path_addr, u64 mode, bool follow) {
@@ -324,12 +334,20 @@ SysResult do_fchownat(process::Thread& t, u64 dirfd, u64 path_addr, u64 uid, u64
     }
     klib::Arc<fs::PathNode> node = TRY(lookup_at(t, dirfd, path_addr, (flags & AT_SYMLINK_NOFOLLOW) == 0,
                                                  (flags & AT_EMPTY_PATH) != 0));
-    const fs::FsContext vfs = TRY(t.vfs->get());
-    if (!vfs.cred.is_root()) {
-        return Errno::EPERM;
-    }
     TRY(setattr_checked(t, *node, chown_attr(uid, gid)));
     return u64(0);
+}
+
+// do_truncate: the new size, dropping set-user/group-ID as a write does.
+klib::Result<void, Errno> truncate_inode(const fs::Inode& inode, const fs::Stat& st, u64 len,
+                                         const fs::Cred& c) {
+    fs::SetAttr a;
+    a.size = len;
+    const u32 kill = fs::privs_to_kill(st, c);
+    if (kill != 0) {
+        a.mode = st.mode & 07777 & ~kill;
+    }
+    return inode.set_attr(a);
 }
 
 klib::Result<void, Errno> truncate_node(const process::Thread& t, const fs::PathNode& node, i64 len) {
@@ -343,16 +361,14 @@ klib::Result<void, Errno> truncate_node(const process::Thread& t, const fs::Path
     if (st.type() != fs::S_IFREG) {
         return Errno::EINVAL;
     }
+    if ((node.mount->flags & fs::MS_RDONLY) != 0) {
+        return Errno::EROFS;
+    }
     const fs::FsContext vfs = TRY(t.vfs->get());
     if (!fs::permitted(st, vfs.cred, fs::MAY_WRITE)) {
         return Errno::EACCES;
     }
-    if ((node.mount->flags & fs::MS_RDONLY) != 0) {
-        return Errno::EROFS;
-    }
-    fs::SetAttr a;
-    a.size = u64(len);
-    return node.inode->set_attr(a);
+    return truncate_inode(*node.inode, st, u64(len), vfs.cred);
 }
 
 // One timespec of utimensat: none to leave it (UTIME_OMIT).
@@ -614,7 +630,7 @@ SysResult sys_fcntl(process::Thread& t, const Args& args) {
         return f->pipe_size();
     case F_SETPIPE_SZ: {
         const fs::FsContext vfs = TRY(t.vfs->get());
-        if (u32(arg) > fs::PIPE_MAX_SIZE && !vfs.cred.is_root()) {
+        if (u32(arg) > fs::PIPE_MAX_SIZE && !vfs.cred.capable()) {
             return Errno::EPERM;
         }
         return f->set_pipe_size(u32(arg));
@@ -804,9 +820,9 @@ SysResult sys_ftruncate(process::Thread& t, const Args& args) {
     if (!f->writable()) {
         return Errno::EINVAL;
     }
-    fs::SetAttr a;
-    a.size = args.a[1];
-    TRY(inode.value()->set_attr(a));
+    TRY(need_fs(t));
+    const fs::FsContext vfs = TRY(t.vfs->get());
+    TRY(truncate_inode(*inode.value(), inode.value()->stat(), args.a[1], vfs.cred));
     return u64(0);
 }
 
@@ -890,6 +906,22 @@ SysResult sys_utimensat(process::Thread& t, const Args& args) {
     fs::SetAttr a;
     a.atime = atime;
     a.mtime = mtime;
+    // Both times "now" (NULL or UTIME_NOW twice): the owner or anyone who
+    // may write (ATTR_TOUCH); any explicit time: the owner (ATTR_TIMES_SET).
+    bool touch = times == 0;
+    if (!touch) {
+        const U64Pair at = TRY_SYS(t.space->read_val<U64Pair>(times));
+        const U64Pair mt = TRY_SYS(t.space->read_val<U64Pair>(times + 16));
+        touch = at[1] == UTIME_NOW && mt[1] == UTIME_NOW;
+    }
+    a.times_set = !touch;
+    if ((node->mount->flags & fs::MS_RDONLY) != 0) {
+        return Errno::EROFS;
+    }
+    const fs::Stat st = node->inode->stat();
+    if (touch && !fs::owner_or_capable(st, vfs.cred) && !fs::permitted(st, vfs.cred, fs::MAY_WRITE)) {
+        return Errno::EACCES;
+    }
     TRY(setattr_checked(t, *node, a));
     return u64(0);
 }
@@ -932,8 +964,8 @@ SysResult sys_mount(process::Thread& t, const Args& args) {
         source = TRY(read_path(t, args.a[0]));
     }
     const fs::FsContext vfs = TRY(t.vfs->get());
-    if (!vfs.cred.is_root()) {
-        return Errno::EPERM;
+    if (!vfs.cred.capable()) {
+        return Errno::EPERM; // CAP_SYS_ADMIN
     }
     klib::Arc<fs::PathNode> base = TRY(start_dir(t, u64(u32(AT_FDCWD)), target.view()));
     klib::Arc<fs::PathNode> at = TRY(fs::resolve(vfs, base, target.view(), true));
@@ -961,8 +993,8 @@ SysResult sys_umount2(process::Thread& t, const Args& args) {
     klib::Arc<fs::PathNode> at =
         TRY(lookup_at(t, u64(u32(AT_FDCWD)), args.a[0], (flags & fs::UMOUNT_NOFOLLOW) == 0, false));
     const fs::FsContext vfs = TRY(t.vfs->get());
-    if (!vfs.cred.is_root()) {
-        return Errno::EPERM;
+    if (!vfs.cred.capable()) {
+        return Errno::EPERM; // CAP_SYS_ADMIN
     }
     // A process whose cwd is inside keeps the mount busy (Linux: EBUSY).
     const fs::FsContext& c = vfs;

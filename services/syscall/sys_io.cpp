@@ -3,6 +3,7 @@
 // file (tmpfs files, devices, the console) is an fs::File; data moves
 // between the file and user memory in page-sized pieces, without heap
 // allocation.
+#include "../fs/perm.h"
 #include "syscall.h"
 #include "transfer.h"
 #include "user_mem.h"
@@ -68,6 +69,17 @@ SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
         auto st = f.stat();
         if (st.is_ok() && st.value().type() == fs::S_IFREG) {
             off = st.value().size; // Linux appends even for pwrite
+        }
+    }
+    if (len > 0 && f.seekable()) {
+        // file_remove_privs: a write by someone without CAP_FSETID drops
+        // set-user-ID (and executable set-group-ID).
+        auto inode = f.inode();
+        if (inode.has_value() && (inode.value()->stat().mode & (fs::S_ISUID | fs::S_ISGID)) != 0) {
+            auto ctx = t.vfs->get();
+            if (ctx.is_ok()) {
+                TRY(fs::remove_privs(*inode.value(), ctx.value().cred));
+            }
         }
     }
     u64 done = 0;

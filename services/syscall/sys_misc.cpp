@@ -1,5 +1,6 @@
 // Identity, clocks, limits, randomness, signal dispositions (recorded, not
 // delivered yet), and the calls a C library makes at start-up.
+#include "../process/proc_view.h"
 #include "syscall.h"
 #include "user_mem.h"
 #include "../process/table.h"
@@ -93,18 +94,6 @@ SysResult sys_uname(process::Thread& t, const Args& args) {
     return u64(0);
 }
 
-SysResult sys_getuid(process::Thread&, const Args&) {
-    return u64(0);
-}
-SysResult sys_geteuid(process::Thread&, const Args&) {
-    return u64(0);
-}
-SysResult sys_getgid(process::Thread&, const Args&) {
-    return u64(0);
-}
-SysResult sys_getegid(process::Thread&, const Args&) {
-    return u64(0);
-}
 SysResult sys_getppid(process::Thread& t, const Args&) {
     return u64(process::parent_of(t.pid())); // 0 for init: its parent is the kernel
 }
@@ -225,6 +214,7 @@ SysResult sys_prctl(process::Thread& t, const Args& args) {
             name[i] = c;
         }
         t.comm = name;
+        process::refresh_thread(t); // /proc/PID/comm
         return u64(0);
     }
     case PR_GET_NAME:
@@ -270,13 +260,6 @@ SysResult sys_clock_nanosleep(process::Thread& t, const Args& args) {
         return Errno::EINVAL;
     }
     return sleep_for(t, args.a[2], (args.a[1] & TIMER_ABSTIME) != 0);
-}
-
-SysResult sys_getgroups(process::Thread&, const Args& args) {
-    if (i32(u32(args.a[0])) < 0) {
-        return Errno::EINVAL;
-    }
-    return u64(0); // init has no supplementary groups
 }
 
 SysResult sys_clock_getres(process::Thread& t, const Args& args) {

@@ -69,10 +69,21 @@
     X(97, getrlimit)                                                                               \
     X(102, getuid)                                                                                 \
     X(104, getgid)                                                                                 \
+    X(105, setuid)                                                                                 \
+    X(106, setgid)                                                                                 \
     X(107, geteuid)                                                                                \
     X(108, getegid)                                                                                \
     X(110, getppid)                                                                                \
+    X(113, setreuid)                                                                               \
+    X(114, setregid)                                                                               \
     X(115, getgroups)                                                                              \
+    X(116, setgroups)                                                                              \
+    X(117, setresuid)                                                                              \
+    X(118, getresuid)                                                                              \
+    X(119, setresgid)                                                                              \
+    X(120, getresgid)                                                                              \
+    X(122, setfsuid)                                                                               \
+    X(123, setfsgid)                                                                               \
     X(133, mknod)                                                                                  \
     X(137, statfs)                                                                                 \
     X(138, fstatfs)                                                                                \

@@ -25,6 +25,11 @@ klib::Span<const u8> boot_initrd();
 // Total usable RAM found in the memory map, in bytes.
 u64 boot_usable_memory();
 
+// The boot CPU's features Keel checked, space-separated, with Linux's
+// /proc/cpuinfo names ("nx smep smap pge apic ..."); valid for the
+// kernel's lifetime. Any context.
+klib::StringView cpu_flags();
+
 } // namespace keel
 
 KLIB_TRUSTED_END

@@ -1,0 +1,26 @@
+// The process subsystem's side of procfs: a record of each running
+// thread's resources, keyed by its kernel task, behind procfs's
+// ProcessSource interface (services/procfs/source.h).
+#pragma once
+
+#include "process.h"
+#include <klib/string_view.h>
+
+namespace services::process {
+
+// Installs the source procfs reads (once, at boot). NoMemory.
+klib::Result<void> install_proc_source();
+
+// Records `t` as running on the calling kernel task (before its user
+// loop), and forgets it (after). A thread with no record of its process
+// yet reads its argument range from its initial stack; others inherit
+// their parent's (fork) or their process's (threads).
+void note_thread(const Thread& t);
+void forget_thread(const Thread& t);
+// Refreshes the calling task's record (after exec or PR_SET_NAME).
+void refresh_thread(const Thread& t);
+
+// The executable path /proc/PID/exe shows for `pid`.
+void note_exe(i32 pid, klib::StringView path);
+
+} // namespace services::process
