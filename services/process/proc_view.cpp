@@ -357,6 +357,23 @@ void refresh_thread(const Thread& t) {
     });
 }
 
+void note_exec(const Thread& t, klib::StringView path) {
+    refresh_thread(t);
+    u64 start = 0;
+    u64 end = 0;
+    args_from_stack(*t.space, t.ctx.regs.rsp, start, end);
+    const i32 pid = t.pid();
+    g_threads.with([&](klib::Vec<Rec>& v) {
+        for (Rec& r : v) {
+            if (r.pid == pid) {
+                r.arg_start = start;
+                r.arg_end = end;
+            }
+        }
+    });
+    note_exe(pid, path);
+}
+
 void note_exe(i32 pid, klib::StringView path) {
     auto s = klib::String::from(path);
     if (s.is_err()) {

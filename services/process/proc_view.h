@@ -20,6 +20,11 @@ void forget_thread(const Thread& t);
 // Refreshes the calling task's record (after exec or PR_SET_NAME).
 void refresh_thread(const Thread& t);
 
+// After a successful execve in `t` (its new space and registers in place):
+// the record takes the new space, name, argument range (from the new
+// initial stack) and executable path.
+void note_exec(const Thread& t, klib::StringView path);
+
 // The executable path /proc/PID/exe shows for `pid`.
 void note_exe(i32 pid, klib::StringView path);
 
