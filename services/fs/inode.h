@@ -93,6 +93,10 @@ public:
     virtual ~FileSystem() = default;
     virtual klib::Arc<Inode> root() const = 0;
     virtual StatFs statfs() const = 0;
+    // True when the file system calls dcache::names_changed() after every
+    // change of a name (and names change no other way), so that path walks
+    // may cache its lookups (dcache.h).
+    virtual bool caches_names() const { return false; }
 };
 
 } // namespace services::fs

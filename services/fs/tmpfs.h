@@ -138,6 +138,8 @@ public:
 
     klib::Arc<Inode> root() const override { return root_.clone_as<Inode>(); }
     StatFs statfs() const override { return shared_->statfs(); }
+    // Every name change goes through TmpInode, which reports it.
+    bool caches_names() const override { return true; }
 
 private:
     klib::Arc<TmpShared> shared_;
