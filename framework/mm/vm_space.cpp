@@ -140,6 +140,7 @@ klib::Result<Frame> VmSpace::unmap(u64 va) const {
     return state_.with([&](State& s) -> klib::Result<Frame> {
         mm::PageTableOps<mm::TableMem> ops(g_tables);
         auto m = TRY(ops.unmap(s.root, va));
+        s.cached_va = NO_PAGE;
         if (is_active(s.root)) {
             arch::invlpg(va);
         }
@@ -158,6 +159,7 @@ klib::Result<void> VmSpace::protect(u64 va, VmPerms perms) const {
     return state_.with([&](State& s) -> klib::Result<void> {
         mm::PageTableOps<mm::TableMem> ops(g_tables);
         TRY(ops.protect(s.root, va, leaf_flags(perms)));
+        s.cached_va = NO_PAGE;
         if (is_active(s.root)) {
             arch::invlpg(va);
         }
@@ -174,6 +176,7 @@ klib::Result<Frame> VmSpace::replace(u64 va, Frame frame, VmPerms perms) const {
     return state_.with([&](State& s) -> klib::Result<Frame> {
         mm::PageTableOps<mm::TableMem> ops(g_tables);
         auto old = TRY(ops.replace(s.root, va, pa, leaf_flags(perms)));
+        s.cached_va = NO_PAGE;
         // The handle's reference now belongs to the mapping.
         frame.pa_ = Frame::INVALID;
         if (is_active(s.root)) {
@@ -198,6 +201,7 @@ klib::Result<u64> VmSpace::unmap_range(u64 start, u64 end) const {
     return state_.with([&](State& s) -> klib::Result<u64> {
         mm::PageTableOps<mm::TableMem> ops(g_tables);
         const bool active = is_active(s.root);
+        s.cached_va = NO_PAGE;
         u64 count = 0;
         u64 va = start;
         for (;;) {
@@ -230,6 +234,7 @@ klib::Result<u64> VmSpace::protect_range(u64 start, u64 end, VmPerms perms) cons
     return state_.with([&](State& s) -> klib::Result<u64> {
         mm::PageTableOps<mm::TableMem> ops(g_tables);
         const bool active = is_active(s.root);
+        s.cached_va = NO_PAGE;
         const u64 flags = leaf_flags(perms);
         u64 count = 0;
         u64 va = start;
@@ -300,16 +305,27 @@ klib::Result<void> VmSpace::copy(u64 va, usize len, bool to_user, klib::Span<u8>
             if (chunk > len - done) {
                 chunk = len - done;
             }
-            auto m = ops.query(s.root, cur);
-            if (!m.has_value() || !(m.value().flags & mm::pte::USER) ||
-                (to_user && !(m.value().flags & mm::pte::WRITE))) {
+            // The translation cache (see the header): valid while the lock
+            // is held, dropped by every change of a translation.
+            const u64 page = cur - page_off;
+            u64 pte = s.cached_pte;
+            if (page != s.cached_va) {
+                auto m = ops.query(s.root, cur);
+                if (!m.has_value() || m.value().size != mm::PageSize::Size4K) {
+                    return klib::Err(klib::Error::Fault);
+                }
+                pte = m.value().phys | m.value().flags;
+                s.cached_va = page;
+                s.cached_pte = pte;
+            }
+            if (!(pte & mm::pte::USER) || (to_user && !(pte & mm::pte::WRITE))) {
                 return klib::Err(klib::Error::Fault);
             }
             // SAFETY: the page is a mapped untyped frame of this space, held
             // by the mapping while the lock keeps it from being unmapped;
             // [page_off, page_off + chunk) lies within it and within the
             // caller's span (done + chunk <= len == span size).
-            u8* frame = mm::phys_ptr<u8>(m.value().phys);
+            u8* frame = mm::phys_ptr<u8>(pte & mm::pte::ADDR_MASK);
             if (to_user) {
                 __builtin_memcpy(frame + page_off, in.subspan(done, chunk).unsafe_data(), chunk);
             } else {

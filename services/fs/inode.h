@@ -98,6 +98,10 @@ public:
     // The options /proc/mounts shows after "rw,relatime", each with its
     // leading ',' (tmpfs: ",size=64k,inode64"). ENOMEM.
     virtual klib::Result<void, Errno> show_options(klib::String&) const { return {}; }
+    // True when the file system calls dcache::names_changed() after every
+    // change of a name (and names change no other way), so that path walks
+    // may cache its lookups (dcache.h).
+    virtual bool caches_names() const { return false; }
 };
 
 } // namespace services::fs

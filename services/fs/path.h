@@ -28,10 +28,11 @@ struct PathNode {
 struct Mount {
     Mount(u64 i, klib::Arc<FileSystem> f, klib::Arc<Inode> r, klib::String s, klib::String t,
           u64 fl)
-        : id(i), fs(klib::move(f)), root(klib::move(r)), source(klib::move(s)),
-          fstype(klib::move(t)), flags(fl) {}
+        : id(i), cache_names(f->caches_names()), fs(klib::move(f)), root(klib::move(r)),
+          source(klib::move(s)), fstype(klib::move(t)), flags(fl) {}
 
     u64 id;
+    bool cache_names; // path walks may cache lookups in it (dcache.h)
     klib::Arc<FileSystem> fs;
     klib::Arc<Inode> root;
     klib::String source; // as /proc/mounts shows it

@@ -1,5 +1,7 @@
 #include "tmpfs.h"
 
+#include "dcache.h"
+
 #include <keel/time.h>
 
 namespace services::fs {
@@ -521,12 +523,16 @@ usize TmpInode::entry_count() const {
     return dir_.with([](Dir& d) { return d.live; });
 }
 
+// Called after every change of a name in this directory (create, link,
+// symlink, unlink, rmdir, rename), with no lock held: path walks drop what
+// they cached (dcache.h).
 void TmpInode::touch_dir_changed() const {
     const Timespec t = now();
     meta_.with([t](Meta& m) {
         m.mtime = t;
         m.ctime = t;
     });
+    dcache::names_changed();
 }
 
 void TmpInode::adjust_nlink(i32 delta) const {

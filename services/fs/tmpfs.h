@@ -144,6 +144,8 @@ public:
     void set_shown_options(klib::String opts) const {
         shown_.with([&](klib::String& s) { s = klib::move(opts); });
     }
+    // Every name change goes through TmpInode, which reports it.
+    bool caches_names() const override { return true; }
 
 private:
     klib::Arc<TmpShared> shared_;

@@ -1,5 +1,6 @@
 #include "vfs.h"
 
+#include "dcache.h"
 #include "device.h"
 #include "perm.h"
 #include "pipe.h"
@@ -52,7 +53,21 @@ klib::Result<klib::Arc<PathNode>, Errno> step(const FsContext& fs, const klib::A
     if (name.size() > NAME_MAX) {
         return Errno::ENAMETOOLONG;
     }
-    klib::Arc<Inode> child = TRY(cur->inode->lookup(name));
+    dcache::Probe seen = dcache::find(cur, name);
+    if (seen.hit) {
+        if (!seen.node.has_value()) {
+            return Errno::ENOENT;
+        }
+        return klib::move(seen.node.value());
+    }
+    auto found = cur->inode->lookup(name);
+    if (found.is_err()) {
+        if (found.error() == Errno::ENOENT) {
+            dcache::remember(seen.generation, cur, name, klib::none);
+        }
+        return found.error();
+    }
+    klib::Arc<Inode> child = found.release_value();
     klib::Optional<klib::Arc<PathNode>> covered = fs.ns->covering(cur->mount, child);
     if (covered.has_value()) {
         // Mounts stacked on the same point: the last one wins.
@@ -60,6 +75,7 @@ klib::Result<klib::Arc<PathNode>, Errno> step(const FsContext& fs, const klib::A
         for (;;) {
             klib::Optional<klib::Arc<PathNode>> above = fs.ns->covering(top->mount, top->inode);
             if (!above.has_value()) {
+                dcache::remember(seen.generation, cur, name, top.clone());
                 return top;
             }
             top = klib::move(above.value());
@@ -71,6 +87,7 @@ klib::Result<klib::Arc<PathNode>, Errno> step(const FsContext& fs, const klib::A
     if (node.is_err()) {
         return Errno::ENOMEM;
     }
+    dcache::remember(seen.generation, cur, name, node.value().clone());
     return node.release_value();
 }
 
@@ -122,7 +139,12 @@ klib::Result<Walked, Errno> walk(const FsContext& fs, const klib::Arc<PathNode>&
         const klib::StringView name = path.substr(pos, end - pos);
         const bool last = rest == path.size();
         if (last) {
-            Walked w{cur.clone(), klib::none, TRY(own(name)), kind_of(name), end < path.size()};
+            // The last name's text is kept only for the name operations
+            // (parent_only walks): a lookup allocates nothing for it.
+            Walked w{cur.clone(), klib::none, klib::String(), kind_of(name), end < path.size()};
+            if (parent_only) {
+                w.last = TRY(own(name));
+            }
             if (w.kind == Last::Root) {
                 w.node = cur.clone();
                 return w;
@@ -423,11 +445,22 @@ klib::Result<klib::Arc<PathNode>, Errno> Namespace::mount(const klib::Arc<PathNo
         }
         return {};
     }));
+    dcache::names_changed(); // cached walks through `at` now lead into the mount
     return result;
 }
 
 klib::Result<void, Errno> Namespace::umount(const klib::Arc<PathNode>& at, bool detach,
                                            const klib::Arc<PathNode>& cwd) const {
+    // Cached walks hold references to the mount (the busy check below counts
+    // them) and lead into it: drop them before and after.
+    dcache::names_changed();
+    auto r = umount_locked(at, detach, cwd);
+    dcache::names_changed();
+    return r;
+}
+
+klib::Result<void, Errno> Namespace::umount_locked(const klib::Arc<PathNode>& at, bool detach,
+                                                  const klib::Arc<PathNode>& cwd) const {
     return mounts_.with([&](klib::Vec<Rec>& v) -> klib::Result<void, Errno> {
         klib::Optional<usize> found;
         for (usize i = v.size(); i > 0 && !found.has_value(); --i) {

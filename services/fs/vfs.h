@@ -83,6 +83,8 @@ private:
         klib::Arc<PathNode> root;                 // the mount's root as a path
         klib::Optional<klib::Arc<PathNode>> at;   // the mountpoint (none: namespace root)
     };
+    klib::Result<void, Errno> umount_locked(const klib::Arc<PathNode>& at, bool detach,
+                                            const klib::Arc<PathNode>& cwd) const;
     keel::SpinLock<klib::Vec<Rec>> mounts_;
     keel::SpinLock<u64> next_id_;
     keel::SpinLock<u8> rename_lock_;

@@ -1,6 +1,7 @@
 // ktests of the VFS internals: tmpfs (names, data, sparse files, limits,
 // rename variants, readdir positions), path resolution (".", "..",
 // symlinks, ELOOP, trailing slashes), mounts, the device registry.
+#include "dcache.h"
 #include "device.h"
 #include "filesystems.h"
 #include "pipe.h"
@@ -423,6 +424,43 @@ KTEST(vfs_fifo_open_waits_for_the_other_end) {
     MUST(open_later(node2.clone(), O_RDONLY | O_NONBLOCK, log.clone(), 2));
     klib::Arc<File> wr = MUST(open(c, c.root, "/fifo2", O_WRONLY, 0));
     KEXPECT_EQ(log->with([](u32& v) { return v; }), 2u);
+}
+
+// The name cache: a repeated lookup returns the very node the first one
+// made (no new PathNode), a miss is remembered as ENOENT, and every name
+// change empties the cache before the next walk can see the old answer.
+KTEST(vfs_dcache_hits_and_invalidation) {
+    World w = MUST(world());
+    const FsContext& c = w.ctx;
+    MUST(mknod(c, c.root, "/d", S_IFDIR | 0755, 0));
+    MUST(write_str(c, "/d/f", "x"));
+    klib::Arc<PathNode> a = MUST(resolve(c, c.root, "/d/f", true));
+    klib::Arc<PathNode> b = MUST(resolve(c, c.root, "/d/f", true));
+    KEXPECT(a.ptr_eq(b)); // the second walk came from the cache
+    KEXPECT_GE(dcache::size(), usize(2));
+    KEXPECT_EQ(code(resolve(c, c.root, "/d/g", true)), code_of(Errno::ENOENT));
+    KEXPECT_EQ(code(resolve(c, c.root, "/d/g", true)), code_of(Errno::ENOENT)); // negative hit
+    MUST(write_str(c, "/d/g", "y"));
+    KEXPECT_EQ(dcache::size(), usize(0));
+    KEXPECT(MUST(read_str(c, "/d/g")) == "y");
+    MUST(resolve(c, c.root, "/d/f", true));
+    MUST(unlink(c, c.root, "/d/f"));
+    KEXPECT_EQ(dcache::size(), usize(0));
+    KEXPECT_EQ(code(resolve(c, c.root, "/d/f", true)), code_of(Errno::ENOENT));
+    MUST(resolve(c, c.root, "/d/g", true));
+    MUST(rename(c, c.root, "/d/g", c.root, "/d/f", 0));
+    KEXPECT_EQ(code(resolve(c, c.root, "/d/g", true)), code_of(Errno::ENOENT));
+    KEXPECT(MUST(read_str(c, "/d/f")) == "y");
+    // A different directory node (another walk's) never hits an entry.
+    klib::Arc<PathNode> d1 = MUST(resolve(c, c.root, "/d", true));
+    klib::Arc<PathNode> d2 = MUST(resolve(c, c.root, "/d/.", true));
+    KEXPECT(d1.ptr_eq(d2));
+    // A lookup that raced with a change is not remembered.
+    dcache::Probe p = dcache::find(d1, "late");
+    KEXPECT(!p.hit);
+    MUST(write_str(c, "/d/late", "z"));
+    dcache::remember(p.generation, d1, "late", klib::none);
+    MUST(read_str(c, "/d/late"));
 }
 
 } // namespace services::fs

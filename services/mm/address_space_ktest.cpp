@@ -170,6 +170,30 @@ KTEST(mm_fork_copies_on_write) {
     KEXPECT_EQ(MUST(parent.read_val<u8>(0x700000)), u8('S'));
 }
 
+// Kernel copies right around fork: the parent's page-table translation
+// cache (keel::VmSpace) was filled with a writable page before fork made it
+// read-only; the next kernel write must break copy-on-write, not write the
+// frame the child now shares.
+KTEST(mm_fork_drops_cached_translations) {
+    AddressSpace parent = MUST(AddressSpace::create());
+    MUST(parent.map(fixed(DATA, PAGE, RW)));
+    MUST(parent.write_val<u8>(DATA, 'p')); // faulted in, translation cached
+    KEXPECT_EQ(MUST(parent.read_val<u8>(DATA)), u8('p'));
+    for (int round = 0; round < 3; ++round) {
+        AddressSpace child = MUST(parent.fork());
+        MUST(parent.write_val<u8>(DATA, u8('q' + round)));
+        KEXPECT_EQ(MUST(child.read_val<u8>(DATA)), u8(round == 0 ? 'p' : 'q' + round - 1));
+        MUST(child.write_val<u8>(DATA + 1, 'c'));
+        KEXPECT_EQ(MUST(parent.read_val<u8>(DATA + 1)), u8(0));
+        KEXPECT_EQ(MUST(parent.read_val<u8>(DATA)), u8('q' + round));
+    }
+    // munmap then a fresh mapping at the same address reads zeros.
+    MUST(parent.unmap(DATA, DATA + PAGE));
+    KEXPECT(parent.read_val<u8>(DATA).is_err());
+    MUST(parent.map(fixed(DATA, PAGE, RW)));
+    KEXPECT_EQ(MUST(parent.read_val<u8>(DATA)), u8(0));
+}
+
 KTEST(mm_private_file_pages_copy_on_write_against_the_cache) {
     klib::Vec<u8> bytes = MUST(klib::Vec<u8>::with_capacity(PAGE + 16));
     for (usize i = 0; i < PAGE + 16; ++i) {

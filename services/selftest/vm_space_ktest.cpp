@@ -123,3 +123,81 @@ KTEST(vm_space_range_ops_flush_the_tlb) {
 }
 
 } // namespace services::selftest
+
+namespace services::selftest {
+
+// The translation cache (vm_space.h): a copy right after a change of the
+// page it last translated must see the change, never the old frame.
+KTEST(vm_space_copy_cache_never_returns_an_unmapped_frame) {
+    keel::VmSpace space = MUST(keel::VmSpace::create());
+    constexpr u64 VA = 0x20000000;
+    MUST(space.map(VA, MUST(keel::Frame::alloc()), RW));
+    MUST(space.write_val<u8>(VA + 5, u8('a'))); // caches VA
+    keel::Frame old = MUST(space.unmap(VA));
+    KEXPECT(space.write_val<u8>(VA + 5, u8('b')).error() == klib::Error::Fault);
+    KEXPECT(space.read_val<u8>(VA + 5).error() == klib::Error::Fault);
+    KEXPECT_EQ(MUST(old.read_val<u8>(5)), u8('a'));
+    // A new frame at the same address: copies reach it, not the old one.
+    keel::Frame fresh = MUST(keel::Frame::alloc());
+    MUST(space.map(VA, fresh.clone(), RW));
+    MUST(space.write_val<u8>(VA + 5, u8('c')));
+    KEXPECT_EQ(MUST(fresh.read_val<u8>(5)), u8('c'));
+    KEXPECT_EQ(MUST(old.read_val<u8>(5)), u8('a'));
+    KEXPECT_EQ(MUST(space.read_val<u8>(VA + 5)), u8('c'));
+
+    // replace: the next copy reaches the new frame.
+    keel::Frame third = MUST(keel::Frame::alloc());
+    keel::Frame back = MUST(space.replace(VA, third.clone(), RW));
+    MUST(space.write_val<u8>(VA + 5, u8('d')));
+    KEXPECT_EQ(MUST(third.read_val<u8>(5)), u8('d'));
+    KEXPECT_EQ(MUST(back.read_val<u8>(5)), u8('c'));
+
+    // protect: a cached writable page made read-only refuses writes at once.
+    MUST(space.write_val<u8>(VA, u8(1)));
+    MUST(space.protect(VA, RO));
+    KEXPECT(space.write_val<u8>(VA, u8(2)).error() == klib::Error::Fault);
+    KEXPECT_EQ(MUST(space.read_val<u8>(VA)), u8(1));
+    MUST(space.protect(VA, RW));
+    MUST(space.write_val<u8>(VA, u8(3)));
+    KEXPECT_EQ(MUST(third.read_val<u8>(0)), u8(3));
+
+    // The range forms drop it too.
+    MUST(space.protect_range(VA, VA + PAGE, RO));
+    KEXPECT(space.write_val<u8>(VA, u8(4)).error() == klib::Error::Fault);
+    MUST(space.read_val<u8>(VA));
+    KEXPECT_EQ(MUST(space.unmap_range(VA, VA + PAGE)), u64(1));
+    KEXPECT(space.read_val<u8>(VA).error() == klib::Error::Fault);
+    KEXPECT_EQ(third.ref_count(), 1u); // the space let go of it
+}
+
+// A copy that spans two pages translates each (the cache holds one page),
+// and a cache filled in one space is never used by another.
+KTEST(vm_space_copy_cache_is_per_page_and_per_space) {
+    keel::VmSpace a = MUST(keel::VmSpace::create());
+    keel::VmSpace b = MUST(keel::VmSpace::create());
+    constexpr u64 VA = 0x20000000;
+    keel::Frame fa0 = MUST(keel::Frame::alloc());
+    keel::Frame fa1 = MUST(keel::Frame::alloc());
+    keel::Frame fb0 = MUST(keel::Frame::alloc());
+    MUST(a.map(VA, fa0.clone(), RW));
+    MUST(a.map(VA + PAGE, fa1.clone(), RW));
+    MUST(b.map(VA, fb0.clone(), RW));
+    const klib::Array<u8, 4> w = {1, 2, 3, 4};
+    MUST(a.write_bytes(VA + PAGE - 2, w.span()));
+    KEXPECT_EQ(MUST(fa0.read_val<u8>(PAGE - 1)), u8(2));
+    KEXPECT_EQ(MUST(fa1.read_val<u8>(0)), u8(3));
+    MUST(b.write_val<u8>(VA, u8(9)));
+    KEXPECT_EQ(MUST(fb0.read_val<u8>(0)), u8(9));
+    KEXPECT_EQ(MUST(fa0.read_val<u8>(0)), u8(0));
+    // b has no second page: the tail of a copy there faults.
+    KEXPECT(b.write_bytes(VA + PAGE - 2, w.span()).error() == klib::Error::Fault);
+    // Unmapping the second page of a ends copies into it, while the first
+    // page (translated just before) keeps working.
+    MUST(a.read_val<u8>(VA + PAGE));
+    (void)MUST(a.unmap(VA + PAGE));
+    KEXPECT(a.write_bytes(VA + PAGE - 2, w.span()).error() == klib::Error::Fault);
+    MUST(a.write_val<u8>(VA, u8(7)));
+    KEXPECT_EQ(MUST(fa0.read_val<u8>(0)), u8(7));
+}
+
+} // namespace services::selftest

@@ -58,10 +58,17 @@ klib::Result<klib::String, Errno> path_arg(const process::Thread& t, u64 addr) {
 
 SysResult do_openat(process::Thread& t, u64 dirfd, u64 path_addr, u64 flags_arg, u64 mode) {
     const u32 flags = u32(flags_arg);
-    klib::String path = TRY(path_arg(t, path_addr));
-    klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, path.view()));
+    PathArg path; // no heap for the usual short path
+    TRY(read_path_into(t, path_addr, path));
+    if (path.empty()) {
+        return Errno::ENOENT;
+    }
+    const klib::StringView v = path.long_path.has_value()
+                                   ? path.long_path.value().view()
+                                   : klib::StringView(path.short_path.span().first(path.len));
+    klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, v));
     const fs::FsContext vfs = TRY(t.vfs->get());
-    klib::Arc<fs::File> file = TRY(fs::open(vfs, base, path.view(), flags, u32(mode)));
+    klib::Arc<fs::File> file = TRY(fs::open(vfs, base, v, flags, u32(mode)));
     return t.files->install(klib::move(file), (flags & fs::O_CLOEXEC) != 0);
 }
 
@@ -93,7 +100,8 @@ SysResult do_fstatat(process::Thread& t, u64 dirfd, u64 path_addr, u64 buf, u64 
     if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) != 0) {
         return Errno::EINVAL;
     }
-    klib::String path = TRY(read_path(t, path_addr));
+    PathArg path; // no heap for the usual short path
+    TRY(read_path_into(t, path_addr, path));
     if (path.empty() && (flags & AT_EMPTY_PATH) != 0 && i32(u32(dirfd)) != AT_FDCWD) {
         klib::Arc<fs::File> f = TRY(t.files->get(u64(u32(dirfd))));
         TRY(copy_stat(t, TRY(f->stat()), buf));
@@ -107,8 +115,11 @@ SysResult do_fstatat(process::Thread& t, u64 dirfd, u64 path_addr, u64 buf, u64 
             return Errno::ENOENT;
         }
     } else {
-        klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, path.view()));
-        node = TRY(fs::resolve(vfs, base, path.view(), (flags & AT_SYMLINK_NOFOLLOW) == 0));
+        const klib::StringView v = path.long_path.has_value()
+                                       ? path.long_path.value().view()
+                                       : klib::StringView(path.short_path.span().first(path.len));
+        klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, v));
+        node = TRY(fs::resolve(vfs, base, v, (flags & AT_SYMLINK_NOFOLLOW) == 0));
     }
     TRY(copy_stat(t, node->inode->stat(), buf));
     return u64(0);

@@ -36,6 +36,38 @@ klib::Result<klib::String, Errno> read_path(const process::Thread& t, u64 addr) 
     return Errno::ENAMETOOLONG;
 }
 
+klib::Result<void, Errno> read_path_into(const process::Thread& t, u64 addr, PathArg& out) {
+    constexpr u64 PAGE = keel::VmSpace::PAGE;
+    klib::Array<u8, 64> chunk{};
+    out.len = 0;
+    out.long_path = klib::none;
+    u64 done = 0;
+    while (done < PathArg::INLINE) {
+        // Never cross a page in one copy (as read_path).
+        const u64 at = addr + done;
+        if (at < addr) {
+            return Errno::EFAULT;
+        }
+        u64 n = PAGE - (at & (PAGE - 1));
+        n = n < chunk.size() ? n : chunk.size();
+        n = n < PathArg::INLINE - done ? n : PathArg::INLINE - done;
+        auto part = chunk.span().first(usize(n));
+        if (t.space->read_bytes(at, part).is_err()) {
+            return Errno::EFAULT;
+        }
+        for (u8 b : part) {
+            if (b == 0) {
+                return {};
+            }
+            out.short_path[out.len++] = char(b);
+        }
+        done += n;
+    }
+    // A long path: read it again whole (PATH_MAX, ENAMETOOLONG).
+    out.long_path = TRY(read_path(t, addr));
+    return {};
+}
+
 klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Thread& t, u64 dirfd,
                                                       klib::StringView path) {
     const fs::FsContext vfs = TRY(t.vfs->get());

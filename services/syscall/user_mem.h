@@ -5,6 +5,8 @@
 
 #include "../process/process.h"
 #include "errno.h"
+#include <klib/array.h>
+#include <klib/optional.h>
 #include <klib/result.h>
 #include <klib/span.h>
 #include <klib/string.h>
@@ -22,6 +24,26 @@ constexpr u64 AT_EMPTY_PATH = 0x1000;
 // NUL, ENAMETOOLONG if there is no NUL in the first PATH_MAX bytes). The
 // empty string is returned as is: callers decide (usually ENOENT).
 klib::Result<klib::String, Errno> read_path(const process::Thread& t, u64 addr);
+
+// A path argument without heap allocation for the usual short paths: up to
+// INLINE bytes are kept in the object (on the caller's stack), longer ones
+// in a String. Filled by read_path_into().
+// The path is `long_path` when set, else the first `len` bytes of
+// `short_path` (checked code cannot return a view, so callers spell it:
+// `a.long_path.has_value() ? a.long_path.value().view() :
+// klib::StringView(a.short_path.span().first(a.len))`).
+struct PathArg {
+    static constexpr usize INLINE = 256;
+    bool empty() const { return !long_path.has_value() && len == 0; }
+
+    klib::Array<char, INLINE> short_path{};
+    usize len = 0;
+    klib::Optional<klib::String> long_path;
+};
+
+// read_path() into `out` (same errors), allocating only for paths of
+// PathArg::INLINE bytes or more.
+klib::Result<void, Errno> read_path_into(const process::Thread& t, u64 addr, PathArg& out);
 
 // Where a lookup of `path` relative to `dirfd` starts: the root for
 // absolute paths, the cwd for AT_FDCWD, else the directory behind dirfd

@@ -17,7 +17,18 @@
 // replaces and removes mappings and flushes TLBs; which page goes where
 // (lazy allocation, copy-on-write, file pages) is decided in services.
 // Every method is const and thread-safe: the space synchronises internally
-// (one lock per space), so the threads of a process can share one.
+// (one lock per space, PreemptOff: never used from interrupt handlers), so
+// the threads of a process can share one.
+//
+// Translation cache: read_bytes/write_bytes remember the last user page
+// they translated (its leaf entry: frame and permissions) in the space, so
+// a syscall that copies several small pieces to or from one page walks the
+// page tables once. The cache is read, filled and dropped only under the
+// space's lock, and every method that removes or changes a translation
+// (unmap, unmap_range, protect, protect_range, replace) drops it in the same
+// critical section, before the frame can be released: a copy can never use
+// a frame the space no longer maps, on any CPU. map() only adds a
+// translation, and the cache holds present pages only.
 //
 // TLB: a method that removes or weakens a translation flushes it on this
 // CPU before it returns, and a frame whose mapping went away is released
@@ -132,17 +143,20 @@ public:
     u64 mapped_pages() const;
 
 private:
+    static constexpr u64 NO_PAGE = ~0ull; // an empty translation cache
     struct State {
         u64 root;
         u64 pages;
+        u64 cached_va;  // page of the cached translation, or NO_PAGE
+        u64 cached_pte; // its leaf entry (frame | flags)
     };
-    explicit VmSpace(u64 root) : state_(State{root, 0}) {}
+    explicit VmSpace(u64 root) : state_(State{root, 0, NO_PAGE, 0}) {}
     u64 root() const;
     klib::Result<void> copy(u64 va, usize len, bool to_user, klib::Span<u8> out,
                             klib::Span<const u8> in) const;
     static bool range_ok(u64 start, u64 end);
 
-    SpinLock<State, IrqOff> state_;
+    SpinLock<State> state_;
     bool moved_ = false;
 };
 

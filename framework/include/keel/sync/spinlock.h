@@ -24,15 +24,48 @@ struct IrqOff {};
 struct PreemptOff {};
 
 namespace detail {
+// Framework-private lock bookkeeping of this CPU (only the boot CPU runs
+// today): the preemption counter and the interrupt-handler depth. Defined
+// in framework/sync/irq.cpp; touched only by the inline functions below and
+// the interrupt entry (irq_enter/irq_exit). Inline so that a lock costs no
+// calls: under emulation every return is an indirect jump, and the four
+// calls per lock were most of its cost (bench_usercopy).
+struct LockCounters {
+    u32 preempt;
+    u32 irq_depth;
+};
+extern LockCounters g_lock_counters;
+
 // Disables interrupts and returns whether they were on. Framework internals.
-KLIB_UNSAFE bool irq_save_disable() noexcept;
-KLIB_UNSAFE void irq_restore(bool were_on) noexcept;
-KLIB_UNSAFE void preempt_disable() noexcept;
-KLIB_UNSAFE void preempt_enable() noexcept;
+KLIB_UNSAFE inline bool irq_save_disable() noexcept {
+    u64 flags;
+    // SAFETY: reads RFLAGS and clears IF; irq_restore() puts IF back.
+    asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    return (flags & (1u << 9)) != 0;
+}
+KLIB_UNSAFE inline void irq_restore(bool were_on) noexcept {
+    if (were_on) {
+        // SAFETY: interrupts were on when the matching irq_save_disable() ran.
+        asm volatile("sti" : : : "memory");
+    }
+}
+// There is no preemptive scheduler yet, so disabling preemption is a no-op
+// beyond bookkeeping; the counter lets later code assert atomic context.
+KLIB_UNSAFE inline void preempt_disable() noexcept {
+    __atomic_fetch_add(&g_lock_counters.preempt, 1, __ATOMIC_RELAXED);
+}
+KLIB_UNSAFE inline void preempt_enable() noexcept {
+    __atomic_fetch_sub(&g_lock_counters.preempt, 1, __ATOMIC_RELAXED);
+}
 // This CPU's number + 1 (0 means "no CPU"), for lock ownership checks.
-u32 cpu_tag() noexcept;
+// Only the boot CPU runs today; with SMP this becomes the per-CPU id.
+inline u32 cpu_tag() noexcept {
+    return 1;
+}
 // True while this CPU runs an interrupt handler.
-bool in_irq() noexcept;
+inline bool in_irq() noexcept {
+    return __atomic_load_n(&g_lock_counters.irq_depth, __ATOMIC_RELAXED) != 0;
+}
 inline void spin_pause() noexcept {
     __builtin_ia32_pause();
 }
