@@ -274,6 +274,18 @@ public:
                           "alignment attribute on a typedef can under-align objects");
                 continue;
             }
+            // KS-STACK (finding R4-05): an over-aligned object on the stack
+            // makes the function realign %rsp (`and $-N, %rsp`), an unprobed
+            // drop of up to N-1 bytes that can jump the guard page; the
+            // frame-size limit does not count it.
+            if (const auto* al = dyn_cast<AlignedAttr>(a);
+                al && !al->isAlignmentDependent() &&
+                al->getAlignment(ctx_) > 16 * 8) {
+                c_.report(a->getLocation(), "KS-STACK",
+                          "alignment above 16 bytes: a stack object of this type would "
+                          "realign the stack pointer without probing, past the guard page");
+                continue;
+            }
             if (!decl_attr_allowed(a))
                 c_.report(a->getLocation(), rule_for_refused_attr(a),
                           Twine("attribute '") + a->getSpelling() +
@@ -358,9 +370,20 @@ public:
     }
 
     bool VisitVarDecl(VarDecl* v) {
-        if (v->isImplicit() || !c_.checked(v->getLocation()) || isa<ParmVarDecl>(v))
+        if (v->isImplicit() || !c_.checked(v->getLocation()))
             return true;
         QualType t = v->getType();
+        // KS-STACK (finding R4-05): over-aligned objects (also of trusted
+        // types) on the stack realign %rsp without probing.
+        if (v->hasLocalStorage() && !t->isDependentType() && !t->isIncompleteType() &&
+            !t->isReferenceType() && ctx_.getTypeAlignInChars(t).getQuantity() > 16)
+            c_.report(v->getLocation(), "KS-STACK",
+                      "'" + v->getName() + "' is aligned to " +
+                          Twine(ctx_.getTypeAlignInChars(t).getQuantity()) +
+                          " bytes: the function would realign the stack pointer without "
+                          "probing, past the guard page (keep it on the heap: Box)");
+        if (isa<ParmVarDecl>(v))
+            return true;
         if (v->getTLSKind() != VarDecl::TLS_None)
             c_.report(v->getLocation(), "KS-GLOBAL", "thread_local variables are not allowed");
         if (v->getStorageClass() == SC_Extern || v->isExternC())
@@ -867,7 +890,7 @@ private:
     // here field by field), or whose implicit/defaulted one reaches only
     // fields with default member initialisers or of such types, and bases
     // of such types. Scalars and arrays of them are not.
-    static bool default_init_complete(QualType t, int depth = 0) {
+    bool default_init_complete(QualType t, int depth = 0) {
         t = t.getCanonicalType();
         while (const auto* at = dyn_cast<ArrayType>(t.getTypePtr()))
             t = at->getElementType().getCanonicalType();
@@ -878,13 +901,24 @@ private:
         const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
         if (!rd || !rd->hasDefinition() || depth > 16)
             return true; // incomplete: not usable as a field anyway
+        if (c_.checked(rd->getLocation()))
+            return true; // a checked class: its own fields are checked where it is declared
         if (rd->isUnion())
             return rd->hasUserProvidedDefaultConstructor();
         if (rd->hasUserProvidedDefaultConstructor())
             return true;
+        // No usable default constructor: never default-initialised (every
+        // owner must construct it explicitly).
+        bool has_default = rd->needsImplicitDefaultConstructor();
         for (const CXXConstructorDecl* ctor : rd->ctors())
-            if (ctor->isDefaultConstructor() && ctor->isUserProvided())
-                return true;
+            if (ctor->isDefaultConstructor()) {
+                if (ctor->isUserProvided())
+                    return true;
+                if (!ctor->isDeleted())
+                    has_default = true;
+            }
+        if (!has_default)
+            return true;
         for (const CXXBaseSpecifier& b : rd->bases())
             if (!default_init_complete(b.getType(), depth + 1))
                 return false;

@@ -185,6 +185,13 @@ bool BorrowScan::mutable_view_type(const CXXRecordDecl* rd) {
         }
         if (r->isLValueReferenceType() || r->isRValueReferenceType() || r->isPointerType()) {
             QualType u = r->getPointeeType();
+            // A (even const) reference to a view that lends mutable access
+            // (`Optional<Span<Box<T>>>::value() const`).
+            if (const CXXRecordDecl* ur = u->getAsCXXRecordDecl();
+                ur && ur != rd && types_.is_view(u.getUnqualifiedType()) && mutable_view_type(ur)) {
+                yes = true;
+                break;
+            }
             if (!u.isConstQualified() && !u->isFunctionType() && !owns_nothing(u) &&
                 !(u->getAsCXXRecordDecl() == rd)) {
                 yes = true;
@@ -964,6 +971,16 @@ void BorrowScan::closure_roles(const LambdaExpr* le, const Expr* at,
                                llvm::SmallVectorImpl<Arg>& roles) {
     Arg w{at, {}, true};
     closure_writes(le, w.places);
+    // A view lending mutable access captured by copy (`[b = v.borrow()]`):
+    // the closure may write through it (finding R4-04).
+    for (const Expr* init : le->capture_inits())
+        if (init && !init->getType()->isReferenceType() && mutable_view(init)) {
+            Places ps;
+            if (resolve(init, ps, true)) {
+                expand(ps, true);
+                w.places.append(ps.begin(), ps.end());
+            }
+        }
     if (!w.places.empty())
         roles.push_back(std::move(w));
     Arg r{at, {}, false};
