@@ -92,12 +92,6 @@ using SysResult = klib::Result<u64, Errno>;
 
 } // namespace services::syscall
 
-// Propagates a klib::Error from `expr` as the matching errno.
-#define TRY_SYS(expr)                                                                              \
-    ({                                                                                             \
-        auto sys_try_r_ = (expr);                                                                  \
-        if (sys_try_r_.is_err()) {                                                                 \
-            return ::services::syscall::Errno(::services::syscall::to_errno(sys_try_r_.error()));  \
-        }                                                                                          \
-        sys_try_r_.release_value();                                                                \
-    })
+// Propagates a klib::Error from `expr` as the matching errno (the trusted
+// KLIB_TRY_MAP expansion: checked code writes no statement expressions).
+#define TRY_SYS(expr) KLIB_TRY_MAP(expr, ::services::syscall::to_errno)

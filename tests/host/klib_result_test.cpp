@@ -110,3 +110,75 @@ TEST(KlibResultDeath, WrongSide) {
 }
 
 } // namespace
+
+// Issue 11: TRY / KLIB_TRY_MAP leave a half-evaluated full-expression by
+// `return`. The objects already built (aggregate members, arguments,
+// init-captures) must be destroyed exactly once and the others never:
+// counted here, and checked by ASan (double free, free of garbage) and
+// LeakSanitizer (missed destruction) in the host build.
+#include <klib/box.h>
+
+namespace {
+
+struct Tracked {
+    static inline int live = 0;
+    klib::Box<int> b;
+    explicit Tracked(int v) : b(klib::Box<int>::make(v).value()) { ++live; }
+    Tracked(Tracked&& o) noexcept : b(klib::move(o.b)) { ++live; }
+    Tracked(const Tracked&) = delete;
+    ~Tracked() { --live; }
+};
+
+Result<Tracked> tracked(int v) {
+    return Tracked(v);
+}
+Result<int> fails() {
+    return Error::NoMemory;
+}
+
+struct Three {
+    Tracked a;
+    int mid;
+    Tracked c;
+};
+
+int sum3(Tracked a, int b, Tracked c) {
+    return *a.b + b + *c.b;
+}
+
+Result<int> try_in_aggregate() {
+    Three t{TRY(tracked(1)), TRY(fails()), TRY(tracked(3))};
+    return *t.a.b;
+}
+Result<int> try_in_arguments() {
+    return sum3(TRY(tracked(1)), TRY(fails()), TRY(tracked(3)));
+}
+Result<int> try_in_capture() {
+    auto l = [a = TRY(tracked(1)), c = TRY(fails())] { return *a.b + c; };
+    return l();
+}
+enum class Code { Mapped = 7 };
+Code map_error(Error) {
+    return Code::Mapped;
+}
+Result<int, Code> try_map_in_aggregate() {
+    Three t{KLIB_TRY_MAP(tracked(1), map_error), KLIB_TRY_MAP(fails(), map_error),
+            KLIB_TRY_MAP(tracked(3), map_error)};
+    return *t.a.b;
+}
+
+TEST(KlibResult, TryLeavesHalfBuiltExpressionsClean) {
+    Tracked::live = 0;
+    EXPECT_TRUE(try_in_aggregate().is_err());
+    EXPECT_EQ(Tracked::live, 0);
+    EXPECT_TRUE(try_in_arguments().is_err());
+    EXPECT_EQ(Tracked::live, 0);
+    EXPECT_TRUE(try_in_capture().is_err());
+    EXPECT_EQ(Tracked::live, 0);
+    auto m = try_map_in_aggregate();
+    ASSERT_TRUE(m.is_err());
+    EXPECT_EQ(m.error(), Code::Mapped);
+    EXPECT_EQ(Tracked::live, 0);
+}
+
+} // namespace

@@ -274,6 +274,18 @@ public:
                           "alignment attribute on a typedef can under-align objects");
                 continue;
             }
+            // KS-STACK (finding R4-05): an over-aligned object on the stack
+            // makes the function realign %rsp (`and $-N, %rsp`), an unprobed
+            // drop of up to N-1 bytes that can jump the guard page; the
+            // frame-size limit does not count it.
+            if (const auto* al = dyn_cast<AlignedAttr>(a);
+                al && !al->isAlignmentDependent() &&
+                al->getAlignment(ctx_) > 16 * 8) {
+                c_.report(a->getLocation(), "KS-STACK",
+                          "alignment above 16 bytes: a stack object of this type would "
+                          "realign the stack pointer without probing, past the guard page");
+                continue;
+            }
             if (!decl_attr_allowed(a))
                 c_.report(a->getLocation(), rule_for_refused_attr(a),
                           Twine("attribute '") + a->getSpelling() +
@@ -358,9 +370,20 @@ public:
     }
 
     bool VisitVarDecl(VarDecl* v) {
-        if (v->isImplicit() || !c_.checked(v->getLocation()) || isa<ParmVarDecl>(v))
+        if (v->isImplicit() || !c_.checked(v->getLocation()))
             return true;
         QualType t = v->getType();
+        // KS-STACK (finding R4-05): over-aligned objects (also of trusted
+        // types) on the stack realign %rsp without probing.
+        if (v->hasLocalStorage() && !t->isDependentType() && !t->isIncompleteType() &&
+            !t->isReferenceType() && ctx_.getTypeAlignInChars(t).getQuantity() > 16)
+            c_.report(v->getLocation(), "KS-STACK",
+                      "'" + v->getName() + "' is aligned to " +
+                          Twine(ctx_.getTypeAlignInChars(t).getQuantity()) +
+                          " bytes: the function would realign the stack pointer without "
+                          "probing, past the guard page (keep it on the heap: Box)");
+        if (isa<ParmVarDecl>(v))
+            return true;
         if (v->getTLSKind() != VarDecl::TLS_None)
             c_.report(v->getLocation(), "KS-GLOBAL", "thread_local variables are not allowed");
         if (v->getStorageClass() == SC_Extern || v->isExternC())
@@ -584,23 +607,35 @@ public:
         return true;
     }
 
-    // KS-UB: GNU statement expressions `({ ... })` (finding 12). Their
-    // locals die at the closing brace and no lifetime rule follows a value
-    // out of a block expression, so one may yield only an owned value: a
-    // result that is a reference, a view (or anything holding one, a
-    // closure capturing by reference included) or a dependent type is
-    // refused. (The TRY/TRY_SYS macros yield owned values.)
+    // KS-UB: GNU statement expressions `({ ... })` (finding 12, issue 11).
+    // Their locals die at the closing brace, no lifetime rule follows a
+    // value out of a block expression, and a jump out of one (`return`,
+    // `break`) leaves a half-evaluated full-expression whose cleanups are
+    // the compiler's business. Checked code may not write one at all: the
+    // only statement expressions it reaches are the expansions of the
+    // trusted TRY / MUST / KLIB_TRY_MAP macros, whose shape is fixed (their
+    // arguments are parenthesised, so no statement can be spliced in; each
+    // statement directly inside must be spelled in the trusted macro) and
+    // whose `return` runs the cleanups of the constructed temporaries
+    // (host test KlibResult.TryLeavesHalfBuiltExpressionsClean, under
+    // ASan). Refused: any `({` spelled in a checked file, and a trusted one
+    // holding a statement spelled in checked code.
     bool VisitStmtExpr(StmtExpr* e) {
-        if (!c_.checked(e->getBeginLoc()))
-            return true;
-        QualType t = e->getType();
-        if (e->isGLValue() || t.isNull() || t->isDependentType() ||
-            e->isInstantiationDependent() || types_.is_borrow(t))
+        if (c_.checked(e->getBeginLoc())) {
             c_.report(e->getBeginLoc(), "KS-UB",
-                      "GNU statement expression yielding a reference or a view (type '" +
-                          t.getAsString() +
-                          "'): it may refer to a local that dies at its closing brace; use a "
-                          "function, or yield an owned value");
+                      "GNU statement expression: a value may refer to a local that dies at "
+                      "its closing brace and a jump out of it leaves a half-evaluated "
+                      "expression; use a function, or the trusted TRY/TRY_SYS/MUST macros");
+            return true;
+        }
+        if (const CompoundStmt* cs = e->getSubStmt())
+            for (const Stmt* st : cs->body())
+                if (st && c_.checked(st->getBeginLoc())) {
+                    c_.report(st->getBeginLoc(), "KS-UB",
+                              "statement spliced into a trusted statement-expression macro "
+                              "(TRY/MUST): only the macro's own statements may run there");
+                    return true;
+                }
         return true;
     }
 
@@ -849,17 +884,99 @@ private:
     // slots and members of heap objects are not, and clang folds reads of
     // undef into anything. Copy/move constructors that the compiler writes
     // copy the field from an initialised source.
+    // Default-initialising an object of type `t` leaves no scalar inside it
+    // indeterminate: a class whose default constructor is user-provided
+    // (trusted code's own promise; a checked class's constructor is checked
+    // here field by field), or whose implicit/defaulted one reaches only
+    // fields with default member initialisers or of such types, and bases
+    // of such types. Scalars and arrays of them are not.
+    bool default_init_complete(QualType t, int depth = 0) {
+        t = t.getCanonicalType();
+        while (const auto* at = dyn_cast<ArrayType>(t.getTypePtr()))
+            t = at->getElementType().getCanonicalType();
+        if (t->isReferenceType() || t->isDependentType())
+            return true;
+        if (t->isScalarType())
+            return false;
+        const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+        if (!rd || !rd->hasDefinition() || depth > 16)
+            return true; // incomplete: not usable as a field anyway
+        if (c_.checked(rd->getLocation()))
+            return true; // a checked class: its own fields are checked where it is declared
+        if (rd->isUnion())
+            return rd->hasUserProvidedDefaultConstructor();
+        if (rd->hasUserProvidedDefaultConstructor())
+            return true;
+        // No usable default constructor: never default-initialised (every
+        // owner must construct it explicitly).
+        bool has_default = rd->needsImplicitDefaultConstructor();
+        for (const CXXConstructorDecl* ctor : rd->ctors())
+            if (ctor->isDefaultConstructor()) {
+                if (ctor->isUserProvided())
+                    return true;
+                if (!ctor->isDeleted())
+                    has_default = true;
+            }
+        if (!has_default)
+            return true;
+        for (const CXXBaseSpecifier& b : rd->bases())
+            if (!default_init_complete(b.getType(), depth + 1))
+                return false;
+        for (const FieldDecl* f : rd->fields()) {
+            if (f->isUnnamedBitField() || f->hasInClassInitializer())
+                continue;
+            if (!default_init_complete(f->getType(), depth + 1))
+                return false;
+        }
+        return true;
+    }
+
     void check_field_init(const CXXRecordDecl* rd) {
         if (rd->isLambda() || rd->isUnion())
             return;
         if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd);
             spec && !spec->isExplicitSpecialization())
             return; // the pattern is checked
+        // Bases: default-initialised unless a constructor names them.
+        for (const CXXBaseSpecifier& b : rd->bases()) {
+            if (b.getType()->isDependentType() || default_init_complete(b.getType()))
+                continue;
+            const CXXRecordDecl* brd = b.getType()->getAsCXXRecordDecl();
+            bool bad = rd->needsImplicitDefaultConstructor();
+            for (const CXXConstructorDecl* ctor : rd->ctors()) {
+                if (ctor->isDeleted() || bad)
+                    continue;
+                if (!ctor->isUserProvided()) {
+                    bad = ctor->isDefaultConstructor();
+                    continue;
+                }
+                const CXXConstructorDecl* def = ctor;
+                if (const FunctionDecl* d = ctor->getDefinition())
+                    def = cast<CXXConstructorDecl>(d);
+                bool init = false;
+                for (const CXXCtorInitializer* ci : def->inits())
+                    if (ci->isWritten() &&
+                        (ci->isDelegatingInitializer() ||
+                         (ci->getBaseClass() && brd &&
+                          ci->getBaseClass()->getAsCXXRecordDecl() == brd)))
+                        init = true;
+                bad = !init;
+            }
+            if (bad)
+                c_.report(b.getBeginLoc(), "KS-INIT",
+                          "base '" + b.getType().getAsString() +
+                              "' has scalars that a constructor leaves indeterminate (name it "
+                              "in every constructor's mem-initialiser list, e.g. '" +
+                              b.getType().getAsString() + "{}')");
+        }
         for (const FieldDecl* f : rd->fields()) {
             if (f->isImplicit() || f->hasInClassInitializer() || f->isUnnamedBitField())
                 continue;
             QualType t = f->getType();
-            if (!t->isScalarType() && !t->isDependentType())
+            // A class-type field is fine when default-initialising it sets
+            // every scalar inside (red-team finding R4-03: a trusted
+            // aggregate such as keel::UserRegs has none of its own).
+            if (!t->isScalarType() && !t->isDependentType() && default_init_complete(t))
                 continue;
             // The implicit default constructor (if the class has one that
             // can be used) default-initialises the field.

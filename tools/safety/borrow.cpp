@@ -123,6 +123,168 @@ bool BorrowScan::plain_view(QualType t) {
     return !rd || !rd->hasDefinition() || rd->hasTrivialDestructor();
 }
 
+namespace {
+bool is_function_ref(const CXXRecordDecl* rd) {
+    return rd && rd->getIdentifier() && rd->getName() == "FunctionRef";
+}
+} // namespace
+
+// A callable whose call may change its own state: a non-const operator()
+// (a `mutable` lambda, klib::Function<R(A...)>, a checked functor), also
+// inherited; unknown types count as mutable. Called through a const object
+// only const call operators run.
+bool BorrowScan::mutable_callable(QualType t) {
+    t = t.getNonReferenceType();
+    if (t.isConstQualified())
+        return false;
+    const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+    if (!rd || !rd->hasDefinition())
+        return true;
+    bool any = false;
+    llvm::SmallVector<const CXXRecordDecl*, 4> work{rd};
+    while (!work.empty()) {
+        const CXXRecordDecl* r = work.pop_back_val();
+        if (!r || !r->hasDefinition())
+            return true;
+        for (const Decl* d : r->decls()) {
+            if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d))
+                d = ft->getTemplatedDecl();
+            const auto* md = dyn_cast<CXXMethodDecl>(d);
+            if (md && md->getOverloadedOperator() == OO_Call) {
+                any = true;
+                if (!md->isConst())
+                    return true;
+            }
+        }
+        for (const CXXBaseSpecifier& b : r->bases())
+            work.push_back(b.getType()->getAsCXXRecordDecl());
+    }
+    return !any;
+}
+
+// A view type that lends mutable access to owning storage through const:
+// a const member function returning a non-const reference or pointer to
+// something that owns storage (Span<Box<T>>::operator[], a lock Guard's
+// operator*, Borrowed<String>), or another such view (Borrowed's
+// `operator Span<T>`). Views of integers or of const elements are not.
+bool BorrowScan::mutable_view_type(const CXXRecordDecl* rd) {
+    if (!rd || !rd->hasDefinition())
+        return false;
+    auto [it, fresh] = mutable_memo_.try_emplace(rd, 2);
+    if (!fresh)
+        return it->second == 1;
+    bool yes = false;
+    for (const Decl* d : rd->decls()) {
+        const auto* md = dyn_cast<CXXMethodDecl>(d);
+        if (!md || !md->isConst() || md->isStatic() || isa<CXXConstructorDecl>(md))
+            continue;
+        QualType r = md->getReturnType();
+        if (r->isUndeducedType()) {
+            yes = true;
+            break;
+        }
+        if (r->isLValueReferenceType() || r->isRValueReferenceType() || r->isPointerType()) {
+            QualType u = r->getPointeeType();
+            // A (even const) reference to a view that lends mutable access
+            // (`Optional<Span<Box<T>>>::value() const`).
+            if (const CXXRecordDecl* ur = u->getAsCXXRecordDecl();
+                ur && ur != rd && types_.is_view(u.getUnqualifiedType()) && mutable_view_type(ur)) {
+                yes = true;
+                break;
+            }
+            if (!u.isConstQualified() && !u->isFunctionType() && !owns_nothing(u) &&
+                !(u->getAsCXXRecordDecl() == rd)) {
+                yes = true;
+                break;
+            }
+        } else if (const CXXRecordDecl* vr = r->getAsCXXRecordDecl();
+                   vr && vr != rd && types_.is_view(r) && mutable_view_type(vr)) {
+            yes = true;
+            break;
+        }
+    }
+    mutable_memo_[rd] = yes ? 1 : 0;
+    return yes;
+}
+
+bool BorrowScan::mutable_view(const Expr* e, int depth) {
+    if (!e)
+        return false;
+    if (depth > 8)
+        return true;
+    QualType t = e->getType().getNonReferenceType();
+    const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+    if (!rd || !types_.is_view(t))
+        return false;
+    if (!is_function_ref(rd))
+        return mutable_view_type(rd);
+    // A FunctionRef: mutable if its target is. Find what it was made from.
+    const Expr* x = e;
+    for (int k = 0; k < 16 && x; ++k) {
+        x = x->IgnoreParenImpCasts();
+        if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(x))
+            x = m->getSubExpr();
+        else if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(x))
+            x = b->getSubExpr();
+        else if (const auto* f = dyn_cast<FullExpr>(x))
+            x = f->getSubExpr();
+        else if (const auto* c = dyn_cast<CXXFunctionalCastExpr>(x))
+            x = c->getSubExpr();
+        else
+            break;
+    }
+    if (!x)
+        return true;
+    if (const auto* ce = dyn_cast<CXXConstructExpr>(x); ce && ce->getNumArgs() == 1) {
+        const Expr* src = ce->getArg(0);
+        if (strip_to_lambda(src) && src->isPRValue())
+            return false; // a closure made for this call: nobody else reaches its state
+        if (types_.is_view(src->getType()))
+            return mutable_view(src, depth + 1);
+        return mutable_callable(src->getType());
+    }
+    if (const auto* dr = dyn_cast<DeclRefExpr>(x)) {
+        const auto* vd = dyn_cast<VarDecl>(dr->getDecl());
+        if (vd && !isa<ParmVarDecl>(vd) && vd->isLocalVarDecl() && !vd->isStaticLocal() &&
+            !vd->getType()->isReferenceType() && vd->hasInit() && !vd->isCXXForRangeDecl())
+            return mutable_view(vd->getInit(), depth + 1);
+    }
+    return true; // a parameter or anything else: its target is unknown
+}
+
+// A trusted constructor of a view type (Span from Borrowed, FunctionRef
+// from FunctionRef): the result is the same borrow, tracked where it goes.
+bool BorrowScan::view_conversion(const FunctionDecl* fd) {
+    const auto* cd = dyn_cast_or_null<CXXConstructorDecl>(fd);
+    return cd && !c_.checked(cd->getLocation()) &&
+           types_.is_view(QualType(cd->getParent()->getTypeForDecl(), 0));
+}
+
+// An argument that hands the callee a view lending mutable access. Not:
+// the trusted conversions between views, trusted comparisons (iterator
+// `!=` in a range-for), the hidden iterators of a range-for.
+bool BorrowScan::mutable_view_arg(const FunctionDecl* fd, const Expr* a) {
+    if (!types_.is_view(a->getType()) || view_conversion(fd))
+        return false;
+    if (fd && !c_.checked(fd->getLocation()))
+        switch (fd->getOverloadedOperator()) {
+        case OO_EqualEqual:
+        case OO_ExclaimEqual:
+        case OO_Less:
+        case OO_Greater:
+        case OO_LessEqual:
+        case OO_GreaterEqual:
+        case OO_Spaceship:
+            return false;
+        default:
+            break;
+        }
+    if (const auto* dr = dyn_cast<DeclRefExpr>(a->IgnoreParenImpCasts()))
+        if (dr->getDecl()->isImplicit())
+            return false;
+    return mutable_view(a);
+}
+
 bool BorrowScan::before(SourceLocation a, SourceLocation b) {
     SourceManager& sm = c_.sm();
     return sm.isBeforeInTranslationUnit(sm.getExpansionLoc(a), sm.getExpansionLoc(b));
@@ -528,6 +690,11 @@ void BorrowScan::writes_of(const Stmt* s, llvm::SmallVectorImpl<Write>& out) {
             offset = 1;
             if (mutating_method(md))
                 add(oc, oc->getArg(0));
+            // Calling a FunctionRef runs its target: a write of it when the
+            // target may change its own state.
+            if (oc->getOperator() == OO_Call && is_function_ref(md->getParent()) &&
+                mutable_view(oc->getArg(0)))
+                add(oc, oc->getArg(0));
             // Calling a stored borrowing closure makes the writes its body
             // makes to what it captured by reference.
             if (oc->getOperator() == OO_Call)
@@ -557,8 +724,18 @@ void BorrowScan::writes_of(const Stmt* s, llvm::SmallVectorImpl<Write>& out) {
         const Expr* a = args[i];
         if (!a || (a->isPRValue() && !types_.is_view(a->getType())))
             continue;
+        // A FunctionRef made from a const-callable object takes it as `F&`
+        // but only ever runs its const operator(): a shared use (Rust's Fn).
+        if (view_conversion(fd) && is_function_ref(cast<CXXMethodDecl>(fd)->getParent()) &&
+            !types_.is_view(a->getType()) && !mutable_callable(a->getType()))
+            continue;
         if ((pt->isLValueReferenceType() && !pt->getPointeeType().isConstQualified()) ||
             pt->isRValueReferenceType())
+            add(a, a);
+        // A view lending mutable access (`Span<Box<T>>`, a FunctionRef to a
+        // `mutable` lambda): the callee may replace what it designates.
+        // Not for the trusted conversions between views themselves.
+        else if (mutable_view_arg(fd, a))
             add(a, a);
     }
 }
@@ -794,6 +971,16 @@ void BorrowScan::closure_roles(const LambdaExpr* le, const Expr* at,
                                llvm::SmallVectorImpl<Arg>& roles) {
     Arg w{at, {}, true};
     closure_writes(le, w.places);
+    // A view lending mutable access captured by copy (`[b = v.borrow()]`):
+    // the closure may write through it (finding R4-04).
+    for (const Expr* init : le->capture_inits())
+        if (init && !init->getType()->isReferenceType() && mutable_view(init)) {
+            Places ps;
+            if (resolve(init, ps, true)) {
+                expand(ps, true);
+                w.places.append(ps.begin(), ps.end());
+            }
+        }
     if (!w.places.empty())
         roles.push_back(std::move(w));
     Arg r{at, {}, false};
@@ -824,6 +1011,16 @@ void BorrowScan::object_role(const CXXMethodDecl* md, const Expr* obj,
                 le = stored_lambda(dyn_cast<VarDecl>(dr->getDecl()));
         if (le)
             closure_roles(le, obj, roles);
+        return;
+    }
+    if (md->getOverloadedOperator() == OO_Call && is_function_ref(md->getParent()) &&
+        mutable_view(obj)) {
+        Arg a{obj, {}, true};
+        if (resolve(obj, a.places, true)) {
+            expand(a.places, true);
+            if (!a.places.empty())
+                roles.push_back(std::move(a));
+        }
         return;
     }
     if (mutating_method(md)) {
@@ -932,7 +1129,9 @@ void BorrowScan::check_call(const Expr* e) {
             if (!w.places.empty())
                 roles.push_back(std::move(w));
         } else if (pt->isReferenceType() || types_.is_view(pt)) {
-            Arg r{a, {}, false};
+            // A view lending mutable access is `&mut`: it conflicts with
+            // any other path to what it designates.
+            Arg r{a, {}, mutable_view_arg(fd, a)};
             if (resolve(a, r.places, true)) {
                 expand(r.places, true);
                 if (!r.places.empty())

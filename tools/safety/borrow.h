@@ -125,6 +125,18 @@ private:
     // e.g. Borrowed) are not plain: moving one releases the borrow.
     bool plain_view(clang::QualType t);
     bool owns_nothing(clang::QualType t);
+    // A view through which the holder can free or replace owned storage:
+    // a Span (or Borrowed, Slice...) of non-const elements that own
+    // something, or a FunctionRef whose target may run a non-const call
+    // operator (a `mutable` lambda, a Function, a functor with a
+    // non-const operator(); unknown targets such as a FunctionRef
+    // parameter count as mutable). Passing one is `&mut`, not `&`.
+    bool mutable_view(const clang::Expr* e, int depth = 0);
+    bool mutable_callable(clang::QualType t);
+    bool view_conversion(const clang::FunctionDecl* fd);
+    bool mutable_view_arg(const clang::FunctionDecl* fd, const clang::Expr* a);
+    bool mutable_view_type(const clang::CXXRecordDecl* rd);
+    llvm::DenseMap<const clang::CXXRecordDecl*, int> mutable_memo_; // 0 no, 1 yes, 2 in progress
     void check_call(const clang::Expr* call);
     void check_unsequenced(const clang::BinaryOperator* bo);
     const clang::Stmt* scope_of(const clang::DeclStmt* ds, const clang::VarDecl* v);

@@ -17,6 +17,7 @@
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang;
 
@@ -49,16 +50,50 @@ public:
             if (const FieldDecl* f = init->getAnyMember())
                 check(init->getInit(), rd, f, ("the mem-initialiser of '" + f->getName() + "'").str());
             else if (init->isBaseInitializer())
-                check(init->getInit(), rd, nullptr, "a base initialiser");
+                check(init->getInit(), rd, nullptr, "a base initialiser",
+                      built_before(rd, init));
             // Delegating constructors: the target constructor runs first.
         }
         return true;
     }
 
 private:
-    // `field` == nullptr: a base initialiser (no member is constructed yet).
+    // The classes whose members are constructed before the base that
+    // `init` initialises: the direct non-virtual bases declared before it
+    // and all of their own bases. (Virtual bases are built first, but
+    // whether a member is reached through one is not worth the subtlety:
+    // reading them from a base initialiser is refused too.)
+    static llvm::SmallPtrSet<const CXXRecordDecl*, 8> built_before(const CXXRecordDecl* rd,
+                                                                    const CXXCtorInitializer* init) {
+        llvm::SmallPtrSet<const CXXRecordDecl*, 8> out;
+        const Type* target = init->getBaseClass();
+        if (init->isBaseVirtual() || !target)
+            return out;
+        const CXXRecordDecl* trd = target->getAsCXXRecordDecl();
+        for (const CXXBaseSpecifier& b : rd->bases()) {
+            const CXXRecordDecl* brd = b.getType()->getAsCXXRecordDecl();
+            if (!brd || brd->getCanonicalDecl() == (trd ? trd->getCanonicalDecl() : nullptr))
+                break; // this base and the ones after it are not built yet
+            if (b.isVirtual())
+                continue;
+            llvm::SmallVector<const CXXRecordDecl*, 8> work{brd};
+            while (!work.empty()) {
+                const CXXRecordDecl* r = work.pop_back_val();
+                if (!r || !r->hasDefinition() || !out.insert(r->getCanonicalDecl()).second)
+                    continue;
+                for (const CXXBaseSpecifier& bb : r->bases())
+                    if (!bb.isVirtual())
+                        work.push_back(bb.getType()->getAsCXXRecordDecl());
+            }
+        }
+        return out;
+    }
+
+    // `field` == nullptr: a base initialiser; only members of the bases in
+    // `built` (constructed before this base) may be read.
     void check(const Expr* e, const CXXRecordDecl* rd, const FieldDecl* field,
-               const std::string& where) {
+               const std::string& where,
+               const llvm::SmallPtrSet<const CXXRecordDecl*, 8>& built = {}) {
         llvm::SmallVector<const Stmt*, 64> work{e};
         while (!work.empty()) {
             const Stmt* s = work.pop_back_val();
@@ -68,17 +103,23 @@ private:
                 me && isa<CXXThisExpr>(me->getBase()->IgnoreParenImpCasts())) {
                 const auto* f = dyn_cast<FieldDecl>(me->getMemberDecl());
                 bool ok = false;
-                if (f && f->getParent() != rd)
-                    ok = true; // a base class's member: bases are built first
+                if (f && f->getParent() != rd && field)
+                    ok = true; // a base class's member: bases are built before members
+                else if (f && !field && f->getParent() != rd &&
+                         built.count(cast<CXXRecordDecl>(f->getParent())->getCanonicalDecl()))
+                    ok = true; // a member of a base constructed before this one
                 else if (f && field && f->getParent() == field->getParent() &&
                          f->getFieldIndex() < field->getFieldIndex())
                     ok = true;
                 if (!ok) {
                     c_.report(me->getExprLoc(), "KS-INIT",
                               "'" + me->getMemberDecl()->getName() + "' used in " + where +
-                                  (f ? ": it is declared later, so it is not constructed yet"
-                                     : ": a member function may read members that are not "
-                                       "constructed yet") +
+                                  (f && !field
+                                       ? ": the base holding it is not constructed yet (bases "
+                                         "are built in declaration order)"
+                                   : f ? ": it is declared later, so it is not constructed yet"
+                                       : ": a member function may read members that are not "
+                                         "constructed yet") +
                                   " (members are initialised in declaration order)");
                     return;
                 }

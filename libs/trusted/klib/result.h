@@ -232,6 +232,21 @@ constexpr Result<void> ok() noexcept {
         ::klib::move(_klib_try_r).release_value();                                                 \
     })
 
+// As TRY, but on error returns `map(error)` (e.g. an errno converter) from
+// the enclosing function; on success yields the value. The Result is
+// held by value. Both arguments are parenthesised in the expansion, so
+// no statement can be spliced into the statement expression: with TRY
+// and MUST this is the only statement-expression shape checked code can
+// reach (KS-UB refuses `({ ... })` written in checked files).
+#define KLIB_TRY_MAP(expr, map)                                                                    \
+    ({                                                                                             \
+        auto _klib_try_map_r = (expr);                                                             \
+        if (_klib_try_map_r.is_err()) [[unlikely]] {                                               \
+            return (map)(_klib_try_map_r.error());                                                 \
+        }                                                                                          \
+        ::klib::move(_klib_try_map_r).release_value();                                             \
+    })
+
 // Evaluates a Result-returning expression that must succeed; failure is a
 // check failure ("MUST: expression failed"). Yields the value.
 #define MUST(expr)                                                                                 \
