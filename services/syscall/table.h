@@ -70,8 +70,13 @@
     X(104, getgid)                                                                                 \
     X(107, geteuid)                                                                                \
     X(108, getegid)                                                                                \
+    X(109, setpgid)                                                                                \
     X(110, getppid)                                                                                \
+    X(111, getpgrp)                                                                                \
+    X(112, setsid)                                                                                 \
     X(115, getgroups)                                                                              \
+    X(121, getpgid)                                                                                \
+    X(124, getsid)                                                                                 \
     X(133, mknod)                                                                                  \
     X(137, statfs)                                                                                 \
     X(138, fstatfs)                                                                                \
@@ -86,6 +91,7 @@
     X(166, umount2)                                                                                \
     X(186, gettid)                                                                                 \
     X(201, time)                                                                                   \
+    X(202, futex)                                                                                  \
     X(204, sched_getaffinity)                                                                      \
     X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
@@ -96,6 +102,7 @@
     X(231, exit_group)                                                                             \
     X(232, epoll_wait)                                                                             \
     X(233, epoll_ctl)                                                                              \
+    X(247, waitid)                                                                                 \
     X(257, openat)                                                                                 \
     X(258, mkdirat)                                                                                \
     X(259, mknodat)                                                                                \
