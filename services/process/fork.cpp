@@ -73,7 +73,7 @@ klib::Result<klib::Arc<Process>> start_init(klib::Arc<mm::AddressSpace> space,
 i32 wait_for_exit(const Process& init) {
     init.changed.wait_until([&] { return is_zombie(init.pid); });
     // The zombie stays in the table: nothing reaps pid 1.
-    const WaitResult r = wait_child(0, init.pid, false);
+    const WaitResult r = wait_child(0, WaitTarget{WaitTarget::Pid, init.pid}, false);
     return r.outcome == WaitOutcome::Found ? r.status : 0;
 }
 
@@ -135,7 +135,7 @@ klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
     klib::Optional<klib::Arc<Process>> proc;
     i32 id = 0;
     if (thread) {
-        auto tid = new_tid();
+        auto tid = new_tid(t.pid());
         if (tid.is_err()) {
             release_thread();
             return tid.error();
@@ -183,6 +183,7 @@ klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
         target.state.with([](ProcState& s) { s.live_threads += 1; });
     } else {
         inherit_state(me, target, a.flags);
+        set_exit_signal(id, a.exit_signal);
     }
     if (auto r = start_thread(klib::move(child)); r.is_err()) {
         if (thread) {

@@ -96,6 +96,7 @@ struct Thread {
     klib::Arc<Files> files;
     klib::Arc<FsShared> vfs; // root, cwd, umask; may hold none: no file system
     u64 clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
+    u64 robust_list = 0;     // set_robust_list: the head of held robust futexes
     u64 sigmask = 0;
     klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
     bool exited = false;  // this thread is done (exit, exit_group, fatal signal)

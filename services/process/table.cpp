@@ -14,13 +14,20 @@ struct Entry {
     i32 sid = 0;
     bool zombie = false;
     bool execed = false;
+    bool subreaper = false; // PR_SET_CHILD_SUBREAPER
+    u32 exit_signal = 17;   // sent to the parent at exit (SIGCHLD: a plain child)
     i32 status = 0;
     klib::Arc<Process> proc;
 };
 
+struct Tid {
+    i32 tid = 0;
+    i32 pid = 0; // its thread group
+};
+
 struct Table {
     klib::Vec<Entry> procs; // in creation order (reparented ones moved last)
-    klib::Vec<i32> tids;    // thread ids other than the group leaders'
+    klib::Vec<Tid> tids;    // thread ids other than the group leaders'
     i32 last = 0;           // the last id handed out
 };
 
@@ -39,8 +46,8 @@ bool id_used(const Table& t, i32 id) {
     if (index_of(t, id).has_value()) {
         return true;
     }
-    for (i32 x : t.tids) {
-        if (x == id) {
+    for (const Tid& x : t.tids) {
+        if (x.tid == id) {
             return true;
         }
     }
@@ -66,14 +73,18 @@ klib::Optional<i32> alloc_id(Table& t) {
     return klib::none;
 }
 
-bool matches(const Entry& e, i32 which, i32 my_pgid) {
-    if (which > 0) {
-        return e.pid == which;
-    }
-    if (which == -1) {
+bool matches(const Entry& e, WaitTarget w, i32 my_pgid) {
+    switch (w.kind) {
+    case WaitTarget::Any:
         return true;
+    case WaitTarget::Pid:
+        return e.pid == w.id;
+    case WaitTarget::OwnGroup:
+        return e.pgid == my_pgid;
+    case WaitTarget::Group:
+        return e.pgid == w.id;
     }
-    return e.pgid == (which == 0 ? my_pgid : -which);
+    return false;
 }
 
 } // namespace
@@ -105,22 +116,36 @@ void discard_process(i32 pid) {
     });
 }
 
-klib::Result<i32> new_tid() {
-    return g_table.with([](Table& t) -> klib::Result<i32> {
+klib::Result<i32> new_tid(i32 pid) {
+    return g_table.with([&](Table& t) -> klib::Result<i32> {
         TRY(t.tids.try_reserve(t.tids.size() + 1));
         klib::Optional<i32> id = alloc_id(t);
         if (!id.has_value()) {
             return klib::Error::WouldBlock;
         }
-        TRY(t.tids.try_push(id.value()));
+        TRY(t.tids.try_push(Tid{id.value(), pid}));
         return id.value();
+    });
+}
+
+i32 group_of(i32 id) {
+    return g_table.with([&](Table& t) {
+        if (index_of(t, id).has_value()) {
+            return id;
+        }
+        for (const Tid& x : t.tids) {
+            if (x.tid == id) {
+                return x.pid;
+            }
+        }
+        return 0;
     });
 }
 
 void release_tid(i32 tid) {
     g_table.with([&](Table& t) {
         for (usize i = 0; i < t.tids.size(); ++i) {
-            if (t.tids[i] == tid) {
+            if (t.tids[i].tid == tid) {
                 t.tids.remove(i);
                 return;
             }
@@ -164,8 +189,20 @@ void make_zombie(i32 pid, i32 status) {
         if (auto pi = index_of(t, t.procs[i.value()].ppid); pi.has_value()) {
             parent = t.procs[pi.value()].proc.clone();
         }
-        // Orphans go to pid 1, at the end of its children (Linux appends
-        // them to the reaper's list).
+        // Orphans go to the nearest live subreaper above, else pid 1, at
+        // the end of its children (Linux's find_new_reaper).
+        i32 reaper = 1;
+        for (i32 up = t.procs[i.value()].ppid, hops = 0; up > 1 && hops < PID_MAX; ++hops) {
+            auto ui = index_of(t, up);
+            if (!ui.has_value()) {
+                break;
+            }
+            if (t.procs[ui.value()].subreaper && !t.procs[ui.value()].zombie) {
+                reaper = up;
+                break;
+            }
+            up = t.procs[ui.value()].ppid;
+        }
         bool zombie_orphan = false;
         const usize n = t.procs.size();
         for (usize k = 0, seen = 0; seen < n; ++seen) {
@@ -174,12 +211,12 @@ void make_zombie(i32 pid, i32 status) {
                 continue;
             }
             Entry e = t.procs.remove(k);
-            e.ppid = 1;
+            e.ppid = reaper;
             zombie_orphan = zombie_orphan || e.zombie;
             (void)t.procs.try_push(klib::move(e)); // cannot fail: one was taken
         }
         if (zombie_orphan) {
-            if (auto ii = index_of(t, 1); ii.has_value()) {
+            if (auto ii = index_of(t, reaper); ii.has_value()) {
                 init = t.procs[ii.value()].proc.clone();
             }
         }
@@ -202,7 +239,8 @@ bool is_zombie(i32 pid) {
     });
 }
 
-WaitResult wait_child(i32 parent, i32 which, bool reap) {
+WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f) {
+    constexpr u32 SIGCHLD = 17;
     return g_table.with([&](Table& t) {
         WaitResult r;
         auto me = index_of(t, parent);
@@ -212,7 +250,12 @@ WaitResult wait_child(i32 parent, i32 which, bool reap) {
             if (e.ppid != parent || e.pid == parent || !matches(e, which, my_pgid)) {
                 continue;
             }
-            if (!e.zombie) {
+            // Linux's eligible_child: without __WALL, __WCLONE picks the
+            // children that signal something other than SIGCHLD.
+            if (!f.all && ((e.exit_signal != SIGCHLD) != f.clone_only)) {
+                continue;
+            }
+            if (!e.zombie || !f.exited) {
                 r.outcome = WaitOutcome::NotYet;
                 continue;
             }
@@ -242,6 +285,29 @@ i32 getsid(i32 pid) {
     });
 }
 
+void set_exit_signal(i32 pid, u32 sig) {
+    g_table.with([&](Table& t) {
+        if (auto i = index_of(t, pid); i.has_value()) {
+            t.procs[i.value()].exit_signal = sig;
+        }
+    });
+}
+
+void set_subreaper(i32 pid, bool on) {
+    g_table.with([&](Table& t) {
+        if (auto i = index_of(t, pid); i.has_value()) {
+            t.procs[i.value()].subreaper = on;
+        }
+    });
+}
+
+bool is_subreaper(i32 pid) {
+    return g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        return i.has_value() && t.procs[i.value()].subreaper;
+    });
+}
+
 void mark_execed(i32 pid) {
     g_table.with([&](Table& t) {
         if (auto i = index_of(t, pid); i.has_value()) {
@@ -265,8 +331,8 @@ i64 setpgid(i32 caller, i32 pid, i32 pgid) {
         auto pi = index_of(t, pid);
         auto ci = index_of(t, caller);
         if (!pi.has_value() || !ci.has_value()) {
-            for (i32 x : t.tids) {
-                if (x == pid) {
+            for (const Tid& x : t.tids) {
+                if (x.tid == pid) {
                     return -EINVAL; // a thread, not a group leader
                 }
             }

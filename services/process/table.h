@@ -21,8 +21,11 @@ constexpr i32 RESERVED_PIDS = 300;  // where allocation restarts after wrapping
 klib::Result<klib::Arc<Process>> new_process(i32 parent);
 // Removes a process that never ran (a fork that failed after new_process).
 void discard_process(i32 pid);
-// A fresh thread id (WouldBlock: none free; NoMemory), and its release.
-klib::Result<i32> new_tid();
+// A fresh thread id in thread group `pid` (WouldBlock: none free;
+// NoMemory), and its release.
+klib::Result<i32> new_tid(i32 pid);
+// The thread group (pid) of thread or process `id`; 0 when none.
+i32 group_of(i32 id);
 void release_tid(i32 tid);
 
 klib::Optional<klib::Arc<Process>> find(i32 pid);
@@ -36,16 +39,45 @@ usize process_count();
 void make_zombie(i32 pid, i32 status);
 bool is_zombie(i32 pid);
 
-// wait4's view of the children of `parent`. `which`: > 0 that pid, -1 any,
-// 0 the caller's process group, < -1 the group -which.
+// wait4's view of the children of `parent`: which ones.
+struct WaitTarget {
+    enum Kind : u8 { Any, Pid, OwnGroup, Group } kind = Any;
+    i32 id = 0; // the pid or the process group
+    // wait4's convention: > 0 that pid, -1 any, 0 the caller's process
+    // group, < -1 the group -pid.
+    static WaitTarget from_wait4(i32 pid) {
+        if (pid > 0) {
+            return {Pid, pid};
+        }
+        if (pid == -1) {
+            return {Any, 0};
+        }
+        if (pid == 0) {
+            return {OwnGroup, 0};
+        }
+        return {Group, -pid};
+    }
+};
 enum class WaitOutcome : u8 { Found, NotYet, NoChild };
 struct WaitResult {
     WaitOutcome outcome = WaitOutcome::NoChild;
     i32 pid = 0;
     i32 status = 0;
 };
+// Which children a wait considers: exited ones (WEXITED), and by exit
+// signal (__WALL: all; __WCLONE: those not signalling SIGCHLD).
+struct WaitFilter {
+    bool exited = true;
+    bool all = false;
+    bool clone_only = false;
+};
 // Finds a zombie child matching `which`; with `reap`, removes it.
-WaitResult wait_child(i32 parent, i32 which, bool reap);
+WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f = {});
+// The signal `pid` sends its parent at exit (clone's exit_signal).
+void set_exit_signal(i32 pid, u32 sig);
+// PR_SET_CHILD_SUBREAPER: orphaned descendants come to `pid`.
+void set_subreaper(i32 pid, bool on);
+bool is_subreaper(i32 pid);
 
 // Process groups and sessions (Linux's setpgid/setsid rules). Errors as
 // errno numbers: EINVAL, ESRCH, EPERM, EACCES.

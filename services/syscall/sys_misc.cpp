@@ -101,6 +101,7 @@ SysResult sys_gettid(process::Thread& t, const Args&) {
     return u64(t.tid);
 }
 SysResult sys_sched_yield(process::Thread&, const Args&) {
+    keel::yield_now();
     return u64(0);
 }
 
@@ -202,6 +203,8 @@ SysResult sys_time(process::Thread& t, const Args& args) {
 SysResult sys_prctl(process::Thread& t, const Args& args) {
     constexpr u64 PR_SET_NAME = 15;
     constexpr u64 PR_GET_NAME = 16;
+    constexpr u64 PR_SET_CHILD_SUBREAPER = 36;
+    constexpr u64 PR_GET_CHILD_SUBREAPER = 37;
     switch (args.a[0]) {
     case PR_SET_NAME: {
         // The name is at most 15 bytes plus NUL; longer ones are cut.
@@ -217,6 +220,12 @@ SysResult sys_prctl(process::Thread& t, const Args& args) {
         process::refresh_thread(t); // /proc/PID/comm
         return u64(0);
     }
+    case PR_SET_CHILD_SUBREAPER:
+        process::set_subreaper(t.pid(), args.a[1] != 0);
+        return u64(0);
+    case PR_GET_CHILD_SUBREAPER:
+        TRY_SYS(t.space->write_val<i32>(args.a[1], process::is_subreaper(t.pid()) ? 1 : 0));
+        return u64(0);
     case PR_GET_NAME:
         TRY_SYS(t.space->write_bytes(args.a[1], t.comm.span()));
         return u64(0);
@@ -277,11 +286,12 @@ SysResult sys_clock_getres(process::Thread& t, const Args& args) {
     return u64(0);
 }
 
-SysResult sys_set_robust_list(process::Thread&, const Args& args) {
+SysResult sys_set_robust_list(process::Thread& t, const Args& args) {
     if (args.a[1] != 24) { // sizeof(struct robust_list_head)
         return Errno::EINVAL;
     }
-    return u64(0); // recorded nowhere: one thread, no futex cleanup yet
+    t.robust_list = args.a[0]; // walked when the thread exits (process/exit.cpp)
+    return u64(0);
 }
 
 SysResult sys_rseq(process::Thread&, const Args&) {

@@ -73,7 +73,10 @@
     X(106, setgid)                                                                                 \
     X(107, geteuid)                                                                                \
     X(108, getegid)                                                                                \
+    X(109, setpgid)                                                                                \
     X(110, getppid)                                                                                \
+    X(111, getpgrp)                                                                                \
+    X(112, setsid)                                                                                 \
     X(113, setreuid)                                                                               \
     X(114, setregid)                                                                               \
     X(115, getgroups)                                                                              \
@@ -82,8 +85,10 @@
     X(118, getresuid)                                                                              \
     X(119, setresgid)                                                                              \
     X(120, getresgid)                                                                              \
+    X(121, getpgid)                                                                                \
     X(122, setfsuid)                                                                               \
     X(123, setfsgid)                                                                               \
+    X(124, getsid)                                                                                 \
     X(133, mknod)                                                                                  \
     X(137, statfs)                                                                                 \
     X(138, fstatfs)                                                                                \
@@ -98,6 +103,7 @@
     X(166, umount2)                                                                                \
     X(186, gettid)                                                                                 \
     X(201, time)                                                                                   \
+    X(202, futex)                                                                                  \
     X(204, sched_getaffinity)                                                                      \
     X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
@@ -108,6 +114,7 @@
     X(231, exit_group)                                                                             \
     X(232, epoll_wait)                                                                             \
     X(233, epoll_ctl)                                                                              \
+    X(247, waitid)                                                                                 \
     X(257, openat)                                                                                 \
     X(258, mkdirat)                                                                                \
     X(259, mknodat)                                                                                \
