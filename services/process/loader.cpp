@@ -102,6 +102,9 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
     const u64 sp = TRY(build_stack(space, argv, envp, info));
 
     klib::Box<Process> p = TRY(klib::Box<Process>::make(klib::move(space)));
+    TRY((*p).signals.init());
+    TRY((*p).thread_sig.init());
+    (*p).signals.unkillable = (*p).pid == 1; // Linux's SIGNAL_UNKILLABLE for init
     (*p).ctx.regs.rip = info.entry;
     (*p).ctx.regs.rsp = sp;
     const u64 image_end = (bias + img.highest_end + PAGE - 1) & ~(PAGE - 1);

@@ -1,27 +1,18 @@
 // A process: an address space (areas and page tables) and one user
 // thread, its files (fd table, root file system, working directory) and
-// its signal dispositions (recorded; delivery comes later).
+// its signal state (dispositions, pending sets, mask: services/signal).
 #pragma once
 
 #include "../fs/fd_table.h"
 #include "../fs/vfs.h"
 #include "../mm/address_space.h"
+#include "../signal/signal.h"
 #include <keel/user.h>
 #include <klib/arc.h>
 #include <klib/array.h>
 #include <klib/optional.h>
 
 namespace services::process {
-
-// One rt_sigaction record (struct kernel_sigaction on x86-64).
-struct SigAction {
-    u64 handler = 0; // SIG_DFL
-    u64 flags = 0;
-    u64 restorer = 0;
-    u64 mask = 0;
-};
-
-constexpr usize NSIG = 64;
 
 struct Process {
     explicit Process(mm::AddressSpace&& s) : space(klib::move(s)) {}
@@ -39,8 +30,8 @@ struct Process {
     klib::Optional<fs::FsContext> vfs; // root, cwd, umask; none: no file system
 
     klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
-    klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1
-    u64 sigmask = 0;
+    signal::ProcessSignals signals;   // dispositions, shared pending, itimer
+    signal::ThreadSignals thread_sig; // the thread's mask, altstack, pending
 };
 
 // Runs the process until it exits or dies; returns its wait(2) status.
