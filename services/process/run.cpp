@@ -122,6 +122,11 @@ i32 run(Process& p) {
                 }
                 e.error_code |= PF_USER; // uc_mcontext.err as Linux reports it
             }
+            p.thread_sig.trap_nr = e.vector;
+            p.thread_sig.error_code = e.error_code;
+            if (e.vector == VEC_PAGE_FAULT) {
+                p.thread_sig.cr2 = e.fault_addr;
+            }
             keel::log_info("pid {}: signal {} (vector {}, error {:#x}, addr {:#x}, rip {:#x})",
                            p.pid, info.value().signo(), e.vector, e.error_code, e.fault_addr,
                            p.ctx.regs.rip);

@@ -92,11 +92,10 @@ bool setup_frame(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressS
     f[UC_STACK + 1] = as.flags;
     f[UC_STACK + 2] = as.size;
     put_regs(f, r);
-    const keel::UserException& e = ctx.exception;
-    f[SC + SC_ERR] = e.error_code;
-    f[SC + SC_TRAPNO] = e.vector;
+    f[SC + SC_ERR] = thread.error_code;
+    f[SC + SC_TRAPNO] = thread.trap_nr;
     f[SC + SC_OLDMASK] = old_mask;
-    f[SC + SC_CR2] = e.fault_addr;
+    f[SC + SC_CR2] = thread.cr2;
     f[SC + SC_FPSTATE] = fpstate;
     f[UC_MASK] = old_mask;
     for (usize i = 0; i < 16; ++i) {

@@ -281,6 +281,11 @@ struct ThreadSignals {
     // interrupted nanosleep (0: nothing to restart).
     u64 restart_deadline = 0;
     u64 restart_rem = 0; // its struct timespec for the remaining time
+    // The last CPU exception that raised a signal (uc_mcontext's trapno,
+    // err and cr2, as Linux's thread.trap_nr/error_code/cr2).
+    u64 trap_nr = 0;
+    u64 error_code = 0;
+    u64 cr2 = 0;
 
     // Makes the inbox (NoMemory).
     klib::Result<void> init();
