@@ -1,9 +1,12 @@
-// The user-mode loop of a process: user mode is a function call.
+// The user-mode loop of a thread, on its own kernel task: user mode is a
+// function call; syscalls and faults come back here.
 #include "../signal/deliver.h"
 #include "../syscall/syscall.h"
+#include "exit.h"
 #include "process.h"
 #include <keel/log.h>
 #include <keel/task.h>
+#include <klib/function.h>
 
 namespace services::process {
 
@@ -39,10 +42,10 @@ signal::SigInfo fault_info(const keel::UserException& e, u64 rip) {
 
 // A user page fault: demand paging and copy-on-write, or the siginfo of
 // the signal it raises.
-klib::Optional<signal::SigInfo> page_fault(const Process& p, const keel::UserException& e) {
+klib::Optional<signal::SigInfo> page_fault(const Thread& t, const keel::UserException& e) {
     using namespace signal;
     const mm::Access access{(e.error_code & PF_WRITE) != 0, (e.error_code & PF_INSTR) != 0};
-    auto r = p.space.handle_fault(e.fault_addr, access);
+    auto r = t.space->handle_fault(e.fault_addr, access);
     if (r.is_ok()) {
         return klib::none;
     }
@@ -55,64 +58,82 @@ klib::Optional<signal::SigInfo> page_fault(const Process& p, const keel::UserExc
         break;
     }
     const bool mapped = e.fault_addr < keel::VmSpace::USER_END &&
-                        p.space.overlaps(e.fault_addr, e.fault_addr + 1);
+                        t.space->overlaps(e.fault_addr, e.fault_addr + 1);
     return SigInfo::fault(SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, e.fault_addr);
 }
 
+signal::SigAction action_of(const Process& p, i32 sig) {
+    return p.state.with([&](ProcState& s) { return s.handlers.get(sig); });
+}
+
+void set_action(const Process& p, i32 sig, signal::SigAction a) {
+    p.state.with([&](ProcState& s) { s.handlers.set(sig, a); });
+}
+
 // Sleeps while the process is stopped (until SIGCONT or SIGKILL).
-void stay_stopped(const Process& p) {
-    const signal::Inbox& shared = *p.signals.shared.value();
+void stay_stopped(const Thread& t) {
+    const signal::Inbox& shared = t.proc->signals.shared;
     shared.set_stopped(true);
     (void)shared.wait(
         [&]() {
-            return !shared.stopped() ||
-                   ((shared.pending() | (*p.thread_sig.inbox.value()).pending()) & signal::bit(signal::SIGKILL)) != 0;
+            return !shared.stopped() || (shared.pending() & signal::bit(signal::SIGKILL)) != 0;
         },
         0);
     shared.set_stopped(false);
 }
 
-} // namespace
+// Acts on pending signals before the return to user mode; false when the
+// thread is to exit (a fatal signal).
+bool deliver_signals(Thread& t) {
+    for (;;) {
+        const klib::Arc<Process> p = t.proc.clone();
+        const klib::Arc<mm::AddressSpace> space = t.space.clone();
+        const signal::Outcome o = signal::deliver(
+            [&](i32 sig) { return action_of(*p, sig); },
+            [&](i32 sig, signal::SigAction a) { set_action(*p, sig, a); }, (*p).signals.shared,
+            t.sig, *space, t.ctx, (*p).pid == 1);
+        if (o.kind == signal::Outcome::Kind::Exit) {
+            // A core dump is never written (RLIMIT_CORE is 0, as on Linux
+            // by default): no 0x80 in the status.
+            exit_thread(t, o.sig, true);
+            return false;
+        }
+        if (o.kind != signal::Outcome::Kind::Stop) {
+            return true;
+        }
+        stay_stopped(t);
+    }
+}
 
-i32 run(Process& p) {
+// Runs the thread until it exits or its process does.
+void run(Thread& t) {
     // The last page fault resolved, to stop a fault that the resolution
     // does not cure from looping forever.
     klib::Optional<keel::UserException> last_fault;
-    while (!p.exited) {
-        if (signal::has_work(p.signals, p.thread_sig, p.space, p.ctx)) {
-            const signal::Outcome o = signal::deliver(p.signals, p.thread_sig, p.space, p.ctx);
-            if (o.kind == signal::Outcome::Kind::Exit) {
-                // A core dump is never written (RLIMIT_CORE is 0, as on
-                // Linux by default): no 0x80 in the status.
-                p.exited = true;
-                p.exit_status = o.sig;
-                break;
-            }
-            if (o.kind == signal::Outcome::Kind::Stop) {
-                stay_stopped(p);
-                continue;
-            }
+    while (!t.exited && !t.proc->exiting()) {
+        if (signal::has_work(t.proc->signals.shared, t.sig, t.ctx) && !deliver_signals(t)) {
+            break;
         }
-        const keel::UserExit why = p.space.enter(p.ctx);
-        if (why != keel::UserExit::Exception || p.ctx.exception.vector != VEC_PAGE_FAULT) {
+        const keel::UserExit why = t.space->enter(t.ctx);
+        if (why != keel::UserExit::Exception || t.ctx.exception.vector != VEC_PAGE_FAULT) {
             last_fault = klib::none;
         }
         switch (why) {
         case keel::UserExit::Syscall:
-            p.thread_sig.syscall_nr = i64(p.ctx.regs.rax);
-            syscall::dispatch(p);
+            t.sig.syscall_nr = i64(t.ctx.regs.rax);
+            syscall::dispatch(t);
             break;
         case keel::UserExit::Preempted:
             keel::yield_now();
             break;
         case keel::UserExit::Exception: {
-            keel::UserException& e = p.ctx.exception;
-            klib::Optional<signal::SigInfo> info = fault_info(e, p.ctx.regs.rip);
+            keel::UserException& e = t.ctx.exception;
+            klib::Optional<signal::SigInfo> info = fault_info(e, t.ctx.regs.rip);
             if (e.vector == VEC_PAGE_FAULT) {
                 const bool again = last_fault.has_value() &&
                                    last_fault.value().fault_addr == e.fault_addr &&
                                    last_fault.value().error_code == e.error_code;
-                info = page_fault(p, e);
+                info = page_fault(t, e);
                 if (!info.has_value() && !again) {
                     last_fault = e;
                     break;
@@ -121,21 +142,42 @@ i32 run(Process& p) {
                     info = signal::SigInfo::fault(signal::SIGSEGV, signal::SEGV_ACCERR, e.fault_addr);
                 }
                 e.error_code |= PF_USER; // uc_mcontext.err as Linux reports it
+                t.sig.cr2 = e.fault_addr;
             }
-            p.thread_sig.trap_nr = e.vector;
-            p.thread_sig.error_code = e.error_code;
-            if (e.vector == VEC_PAGE_FAULT) {
-                p.thread_sig.cr2 = e.fault_addr;
-            }
+            t.sig.trap_nr = e.vector;
+            t.sig.error_code = e.error_code;
             keel::log_info("pid {}: signal {} (vector {}, error {:#x}, addr {:#x}, rip {:#x})",
-                           p.pid, info.value().signo(), e.vector, e.error_code, e.fault_addr,
-                           p.ctx.regs.rip);
-            signal::force_fault(p.signals, p.thread_sig, p.space, p.ctx, info.value());
+                           t.pid(), info.value().signo(), e.vector, e.error_code, e.fault_addr,
+                           t.ctx.regs.rip);
+            const klib::Arc<Process> p = t.proc.clone();
+            signal::force_fault([&](i32 sig) { return action_of(*p, sig); },
+                                [&](i32 sig, signal::SigAction a) { set_action(*p, sig, a); },
+                                (*p).signals.shared, t.sig, info.value());
             break;
         }
         }
     }
-    return p.exit_status;
+}
+
+void thread_main(Thread t) {
+    run(t);
+    if (t.proc->exiting() || t.proc->state.with([](ProcState& s) { return s.live_threads <= 1; })) {
+        t.proc->signals.itimer.stop(); // its task holds the process
+    }
+    const ThreadEnd end = end_thread(t);
+    {
+        Thread gone = klib::move(t); // the thread's space, files and fs go now
+    }
+    finish_thread(end);
+}
+
+} // namespace
+
+klib::Result<void> start_thread(Thread t) {
+    auto body = TRY(klib::Function<void()>::make(
+        [th = klib::move(t)]() mutable { thread_main(klib::move(th)); }));
+    TRY(keel::spawn_task(klib::move(body)));
+    return {};
 }
 
 } // namespace services::process

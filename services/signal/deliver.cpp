@@ -3,7 +3,7 @@
 
 namespace services::signal {
 
-bool setup_frame(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, const SigInfo& info, const SigAction& act, u64 old_mask);
+bool setup_frame(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, const SigInfo& info, const SigAction& act, u64 old_mask);
 
 namespace {
 
@@ -15,7 +15,7 @@ u64 neg(u64 e) {
 }
 
 // The interrupted syscall's result, when it asks for a restart decision.
-klib::Optional<u64> restart_code(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
+klib::Optional<u64> restart_code(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
     if (thread.syscall_nr < 0) {
         return klib::none;
     }
@@ -27,59 +27,56 @@ klib::Optional<u64> restart_code(ProcessSignals& proc, ThreadSignals& thread, co
     return klib::none;
 }
 
-void restart(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, u64 nr) {
+void restart(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, u64 nr) {
     ctx.regs.rax = nr;
     ctx.regs.rip -= SYSCALL_INSN;
 }
 
-klib::Optional<SigInfo> dequeue(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
+klib::Optional<SigInfo> dequeue(const Inbox& shared, ThreadSignals& thread) {
     const u64 allowed = ~thread.mask;
-    const u64 own = (*thread.inbox.value()).pending() & allowed;
-    const u64 shared = (*proc.shared.value()).pending() & allowed;
+    const u64 own = thread.pending.set() & allowed;
+    const u64 common = shared.pending() & allowed;
     // Thread-directed first, unless only the process has a synchronous one.
-    if (own != 0 && ((own & SYNCHRONOUS) != 0 || (shared & SYNCHRONOUS) == 0)) {
-        klib::Optional<SigInfo> i = (*thread.inbox.value()).take(allowed);
+    if (own != 0 && ((own & SYNCHRONOUS) != 0 || (common & SYNCHRONOUS) == 0)) {
+        klib::Optional<SigInfo> i = thread.pending.take(allowed);
         if (i.has_value()) {
             return i;
         }
     }
-    klib::Optional<SigInfo> i = (*proc.shared.value()).take(allowed);
+    klib::Optional<SigInfo> i = shared.take(allowed);
     if (i.has_value()) {
         return i;
     }
-    return (*thread.inbox.value()).take(allowed);
+    return thread.pending.take(allowed);
 }
 
 } // namespace
 
-void force_fault(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, const SigInfo& info) {
+void force_fault(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const SigInfo& info) {
     const i32 sig = info.signo();
-    SigAction act = proc.handlers.get(sig);
+    SigAction act = get_action(sig);
     const bool blocked = (thread.mask & bit(sig)) != 0;
     if (blocked || act.handler == SIG_IGN) {
         act.handler = SIG_DFL;
-        proc.handlers.set(sig, act);
+        set_action(sig, act);
         thread.mask &= ~bit(sig);
     }
-    if (act.handler == SIG_DFL) {
-        proc.unkillable = false; // a fault kills even init
-    }
-    (*thread.inbox.value()).post(info);
+    send_thread(thread, shared, info);
 }
 
-Outcome deliver(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
-    const klib::Optional<u64> code = restart_code(proc, thread, space, ctx);
+Outcome deliver(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, bool unkillable) {
+    const klib::Optional<u64> code = restart_code(get_action, set_action, shared, thread, space, ctx);
     const u64 nr = u64(thread.syscall_nr);
     thread.syscall_nr = -1;
     bool first = true;
     for (;;) {
-        klib::Optional<SigInfo> next = dequeue(proc, thread, space, ctx);
+        klib::Optional<SigInfo> next = dequeue(shared, thread);
         if (!next.has_value()) {
             break;
         }
         const SigInfo info = next.value();
         const i32 sig = info.signo();
-        const SigAction act = proc.handlers.get(sig);
+        const SigAction act = get_action(sig);
         if (act.handler == SIG_IGN) {
             continue;
         }
@@ -88,14 +85,14 @@ Outcome deliver(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSp
             if (d == Default::Ignore || d == Default::Continue) {
                 continue;
             }
-            if (proc.unkillable && sig != SIGKILL && sig != SIGSTOP) {
+            if (unkillable && (bit(sig) & (UNBLOCKABLE | SYNCHRONOUS)) == 0) {
                 continue; // init ignores signals it has no handler for
             }
             if (d == Default::Stop) {
                 // Restart codes survive a stop: the syscall restarts on
                 // continue (handled by the caller re-entering deliver()).
                 if (code.has_value() && first) {
-                    restart(proc, thread, space, ctx, code.value() == ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : nr);
+                    restart(get_action, set_action, shared, thread, space, ctx, code.value() == ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : nr);
                     first = false;
                 }
                 return Outcome{Outcome::Kind::Stop, sig, false};
@@ -106,7 +103,7 @@ Outcome deliver(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSp
         if (first && code.has_value()) {
             const u64 c = code.value();
             if (c == ERESTARTNOINTR || (c == ERESTARTSYS && (act.flags & SA_RESTART) != 0)) {
-                restart(proc, thread, space, ctx, nr);
+                restart(get_action, set_action, shared, thread, space, ctx, nr);
             } else {
                 ctx.regs.rax = neg(EINTR);
             }
@@ -114,14 +111,14 @@ Outcome deliver(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSp
         first = false;
         const u64 old_mask = thread.saved_mask.has_value() ? thread.saved_mask.value()
                                                              : thread.mask;
-        if (!setup_frame(proc, thread, space, ctx, info, act, old_mask)) {
+        if (!setup_frame(get_action, set_action, shared, thread, space, ctx, info, act, old_mask)) {
             // Linux's force_sigsegv: a frame that cannot be written kills.
             if (sig == SIGSEGV) {
                 SigAction dfl = act;
                 dfl.handler = SIG_DFL;
-                proc.handlers.set(sig, dfl);
+                set_action(sig, dfl);
             }
-            force_fault(proc, thread, space, ctx, SigInfo(SIGSEGV, SI_KERNEL));
+            force_fault(get_action, set_action, shared, thread, SigInfo(SIGSEGV, SI_KERNEL));
             continue;
         }
         thread.saved_mask = klib::none;
@@ -133,12 +130,12 @@ Outcome deliver(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSp
         if ((act.flags & SA_RESETHAND) != 0) {
             SigAction dfl = act;
             dfl.handler = SIG_DFL;
-            proc.handlers.set(sig, dfl);
+            set_action(sig, dfl);
         }
     }
     if (first && code.has_value()) {
         // No handler ran: the syscall restarts, whatever its code.
-        restart(proc, thread, space, ctx, code.value() == ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : nr);
+        restart(get_action, set_action, shared, thread, space, ctx, code.value() == ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : nr);
     }
     if (thread.saved_mask.has_value()) {
         thread.mask = thread.saved_mask.value();
@@ -173,7 +170,7 @@ u32 AltStack::change(u64 rsp, u64 new_sp, u32 new_flags, u64 new_size) {
     return 0;
 }
 
-void restore_altstack(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, u64 sp, u32 flags, u64 size) {
+void restore_altstack(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, u64 sp, u32 flags, u64 size) {
     (void)thread.altstack.change(ctx.regs.rsp, sp, flags, size);
 }
 

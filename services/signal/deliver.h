@@ -16,15 +16,18 @@ struct Outcome {
     bool core = false; // Exit: the default action was "core"
 };
 
+// get_action/set_action read and change one disposition (SA_RESETHAND and
+// faults change them); `unkillable`: the process is init, whose signals left at
+// SIG_DFL are dropped (but SIGKILL, SIGSTOP and faults).
 // Acts on the pending signals of the thread (several handlers may be set
 // up, one frame on top of the other, as Linux's exit-to-user loop does).
 // Run: enter user mode; Exit: the process dies of `sig`; Stop: it stops.
-Outcome deliver(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx);
+Outcome deliver(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, bool unkillable);
 
 // Cheap test for the run loop: anything to act on before returning?
 // (Forgets the syscall number when its result asks for no restart.)
-inline bool has_work(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
-    if (thread.saved_mask.has_value() || thread.deliverable(*proc.shared.value()) != 0) {
+inline bool has_work(const Inbox& shared, ThreadSignals& thread, const keel::UserContext& ctx) {
+    if (thread.saved_mask.has_value() || thread.deliverable(shared) != 0) {
         return true;
     }
     const u64 rax = ctx.regs.rax;
@@ -38,11 +41,11 @@ inline bool has_work(ProcessSignals& proc, ThreadSignals& thread, const mm::Addr
 
 // A CPU exception's signal: posted to the thread, made fatal when the
 // thread blocks or ignores it (Linux's force_sig_fault).
-void force_fault(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, const SigInfo& info);
+void force_fault(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const SigInfo& info);
 
 // rt_sigreturn: restores registers, mask, FPU state and altstack from the
 // frame at rsp - 8. False when the frame is unreadable or invalid (the
 // caller kills the thread with SIGSEGV, as Linux's badframe).
-bool sigreturn(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx);
+bool sigreturn(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx);
 
 } // namespace services::signal

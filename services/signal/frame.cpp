@@ -64,7 +64,7 @@ void put_regs(Frame& f, const keel::UserRegs& r) {
 
 // Writes the frame for `info` with `act`; `old_mask` goes to uc_sigmask.
 // False when the frame cannot be written (the caller forces SIGSEGV).
-bool setup_frame(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, const SigInfo& info, const SigAction& act, u64 old_mask) {
+bool setup_frame(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, const SigInfo& info, const SigAction& act, u64 old_mask) {
     keel::UserRegs& r = ctx.regs;
     if ((act.flags & SA_RESTORER) == 0) {
         return false; // x86-64 has no kernel-provided return trampoline
@@ -120,9 +120,9 @@ bool setup_frame(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressS
 
 // Applies sigaltstack(2)'s checks to the uc_stack of a frame; EPERM/EINVAL
 // are ignored (Linux's restore_altstack squashes them).
-void restore_altstack(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, u64 sp, u32 flags, u64 size);
+void restore_altstack(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, u64 sp, u32 flags, u64 size);
 
-bool sigreturn(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
+bool sigreturn(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx) {
     keel::UserRegs& r = ctx.regs;
     const u64 frame = r.rsp - 8;
     auto read = space.read_val<UcWords>(frame);
@@ -166,7 +166,7 @@ bool sigreturn(ProcessSignals& proc, ThreadSignals& thread, const mm::AddressSpa
     // kept): nothing in the frame can change privilege. rip and rsp are
     // checked by execute_user(), which reports #GP (SIGSEGV) for
     // non-canonical or kernel addresses, as the iret would on Linux.
-    restore_altstack(proc, thread, space, ctx, f[UC_STACK], u32(f[UC_STACK + 1]), f[UC_STACK + 2]);
+    restore_altstack(get_action, set_action, shared, thread, space, ctx, f[UC_STACK], u32(f[UC_STACK + 1]), f[UC_STACK + 2]);
     thread.syscall_nr = -1; // rax is the interrupted code's, not a result
     return true;
 }

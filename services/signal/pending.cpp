@@ -42,13 +42,8 @@ bool SigHandlers::ignores(i32 sig) const {
 
 bool Pending::add(const SigInfo& info) {
     const i32 sig = info.signo();
-    if (!is_rt(sig)) {
-        if ((set_ & bit(sig)) != 0) {
-            return false; // standard signals coalesce: the first siginfo stays
-        }
-        standard_[usize(sig - 1)] = info;
-        set_ |= bit(sig);
-        return true;
+    if (!is_rt(sig) && (set_ & bit(sig)) != 0) {
+        return false; // standard signals coalesce: the first siginfo stays
     }
     if (queued_.try_push(info).is_err()) {
         return false;
@@ -66,10 +61,6 @@ klib::Optional<SigInfo> Pending::take(u64 allowed) {
         ready &= SYNCHRONOUS;
     }
     const i32 sig = i32(__builtin_ctzll(ready)) + 1;
-    if (!is_rt(sig)) {
-        set_ &= ~bit(sig);
-        return standard_[usize(sig - 1)];
-    }
     usize i = 0;
     while (i < queued_.size() && queued_[i].signo() != sig) {
         ++i;
@@ -100,35 +91,45 @@ void Pending::discard(u64 sigs) {
     }
 }
 
-u64 ProcessSignals::dropped() const {
+u64 SigHandlers::dropped(bool unkillable) const {
     u64 m = 0;
     for (i32 sig = 1; sig <= NSIG; ++sig) {
-        const u64 h = handlers.get(sig).handler;
-        const bool dfl_drop = h == SIG_DFL && (default_action(sig) == Default::Ignore ||
-                                               default_action(sig) == Default::Continue ||
-                                               (unkillable && sig != SIGKILL && sig != SIGSTOP));
-        if (h == SIG_IGN || dfl_drop) {
+        const u64 h = get(sig).handler;
+        const Default d = default_action(sig);
+        const bool init_drop = unkillable && (bit(sig) & (UNBLOCKABLE | SYNCHRONOUS)) == 0;
+        if (h == SIG_IGN ||
+            (h == SIG_DFL && (d == Default::Ignore || d == Default::Continue || init_drop))) {
             m |= bit(sig);
         }
     }
     return m;
 }
 
-void send(const Inbox& shared, const Inbox& target, const SigInfo& info) {
+void SigHandlers::reset_handled() {
+    for (SigAction& a : actions) {
+        if (a.handler != SIG_IGN) {
+            a = SigAction{};
+        }
+    }
+}
+
+void send(const Inbox& shared, const SigInfo& info) {
     const i32 sig = info.signo();
     if ((bit(sig) & STOP_SIGNALS) != 0) {
         shared.discard(bit(SIGCONT));
-        target.discard(bit(SIGCONT));
     }
     if (sig == SIGCONT) {
         shared.discard(STOP_SIGNALS);
-        target.discard(STOP_SIGNALS);
     }
-    target.post(info);
+    shared.post(info);
     if (sig == SIGCONT || sig == SIGKILL) {
         shared.set_stopped(false);
     }
-    shared.kick(); // the owner's waits sleep on the shared inbox
+}
+
+void send_thread(ThreadSignals& t, const Inbox& shared, const SigInfo& info) {
+    (void)t.pending.add(info);
+    shared.kick();
 }
 
 void Inbox::post(const SigInfo& info) const {
@@ -147,16 +148,6 @@ bool Inbox::wait(klib::FunctionRef<bool()> cond, u64 timeout_ns) const {
         return true;
     }
     return wq_.wait_until_for(cond, timeout_ns);
-}
-
-klib::Result<void> ThreadSignals::init() {
-    inbox = TRY(klib::Arc<Inbox>::make());
-    return {};
-}
-
-klib::Result<void> ProcessSignals::init() {
-    shared = TRY(klib::Arc<Inbox>::make());
-    return {};
 }
 
 } // namespace services::signal

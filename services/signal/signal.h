@@ -10,6 +10,7 @@
 #include <keel/sync/spinlock.h>
 #include <keel/task.h>
 #include <klib/arc.h>
+#include <klib/function.h>
 #include <klib/array.h>
 #include <klib/optional.h>
 #include <klib/result.h>
@@ -157,6 +158,12 @@ struct SigHandlers {
     // Whether `sig` would be dropped on arrival (SIG_IGN, or SIG_DFL with
     // an Ignore default).
     bool ignores(i32 sig) const;
+    // The signals delivery would drop (ignored; with `unkillable`, as for
+    // init, also those left at SIG_DFL but SIGKILL, SIGSTOP and faults).
+    u64 dropped(bool unkillable) const;
+    // clone(CLONE_CLEAR_SIGHAND) and execve: handled signals back to
+    // SIG_DFL, ignored ones stay ignored.
+    void reset_handled();
 };
 
 // Signals posted and not yet delivered: standard signals coalesce (one
@@ -165,8 +172,8 @@ class Pending {
 public:
     u64 set() const { return set_; }
     // Adds `info`; false if it was coalesced or could not be queued
-    // (out of memory: as Linux past RLIMIT_SIGPENDING, RT signals are then
-    // dropped, standard ones still marked).
+    // (out of memory: as Linux past RLIMIT_SIGPENDING, the signal is
+    // dropped).
     bool add(const SigInfo& info);
     // Removes the first pending signal in `allowed` (synchronous ones
     // first, then the lowest number).
@@ -176,8 +183,7 @@ public:
 
 private:
     u64 set_ = 0;
-    klib::Array<SigInfo, 32> standard_{};
-    klib::Vec<SigInfo> queued_; // RT signals, in arrival order
+    klib::Vec<SigInfo> queued_; // in arrival order; one per standard signal
 };
 
 // The part another task may touch: posted signals, and the wake-up of the
@@ -226,12 +232,11 @@ private:
     keel::WaitQueue wq_;
 };
 
-// Sends `info` to a process whose shared inbox is `shared`, or to one of
-// its threads (`thread`: that thread's inbox) with Linux's side effects: a
-// stop signal discards pending SIGCONT, SIGCONT discards pending stop
+// Sends `info` to a process (its shared inbox), with Linux's side effects:
+// a stop signal discards a pending SIGCONT, SIGCONT discards pending stop
 // signals and resumes a stopped process, SIGKILL resumes it to die.
-// Ignored signals are dropped when the receiver dequeues them.
-void send(const Inbox& shared, const Inbox& target, const SigInfo& info);
+// Ignored signals are dropped when the receiver dequeues them. Any task.
+void send(const Inbox& shared, const SigInfo& info);
 
 // sigaltstack.
 constexpr u32 SS_ONSTACK = 1;
@@ -269,8 +274,10 @@ constexpr u64 ERESTART_RESTARTBLOCK = 516;
 constexpr u64 NR_RESTART_SYSCALL = 219;
 
 // Per-thread signal state (the thread's mask, altstack, own pending set).
+// Only the thread itself touches it (self-directed tkill, faults, SIGPIPE
+// post to `pending`).
 struct ThreadSignals {
-    klib::Optional<klib::Arc<Inbox>> inbox; // made by init()
+    Pending pending;
     u64 mask = 0;
     AltStack altstack;
     // rt_sigsuspend: the mask to restore once a handler has been set up.
@@ -286,31 +293,42 @@ struct ThreadSignals {
     u64 trap_nr = 0;
     u64 error_code = 0;
     u64 cr2 = 0;
+    // The dispositions' dropped() mask, refreshed before a wait.
+    u64 dropped = 0;
 
-    // Makes the inbox (NoMemory).
-    klib::Result<void> init();
-    // The signals pending here or in `shared` and not blocked (some may
-    // still be ignored: see ProcessSignals::interrupting).
+    // The signals pending here or in `shared` and not blocked.
     u64 deliverable(const Inbox& shared) const {
-        return ((*inbox.value()).pending() | shared.pending()) & ~mask;
+        return (pending.set() | shared.pending()) & ~mask;
+    }
+    // Whether a signal would interrupt an interruptible wait now.
+    bool interrupting(const Inbox& shared) const {
+        return (deliverable(shared) & ~dropped) != 0;
     }
 };
 
-// ITIMER_REAL: one per process, fired by a kernel task that posts SIGALRM.
+// A signal for the calling thread itself (tkill of its own tid, SIGPIPE,
+// faults); `shared` is its process's inbox, whose waiters are woken.
+void send_thread(ThreadSignals& t, const Inbox& shared, const SigInfo& info);
+
+// ITIMER_REAL: one per process, fired by a kernel task that calls the
+// `fire` function it was started with (which posts SIGALRM). All methods
+// are const: the timer lives in a process reached through Arc.
 class RealTimer {
 public:
     struct Value {
         u64 interval_ns = 0;
         u64 remaining_ns = 0; // 0: disarmed
     };
-    // Arms (remaining 0: disarms) and returns the previous value.
-    // NoMemory if the timer task cannot be started.
-    klib::Result<Value> set(const klib::Arc<Inbox>& target, Value v);
+    // Arms (remaining 0: disarms) and returns the previous value. The first
+    // arming starts the task with `fire` (later ones drop it). NoMemory.
+    klib::Result<Value> set(Value v, klib::Function<void()> fire) const;
     Value get() const;
+    // Ends the task (process exit): it holds what `fire` captured.
+    void stop() const;
     RealTimer() = default;
     RealTimer(const RealTimer&) = delete;
     RealTimer& operator=(const RealTimer&) = delete;
-    ~RealTimer();
+    ~RealTimer() { stop(); }
 
     struct State {
         u64 deadline = 0; // absolute monotonic ns; 0: disarmed
@@ -319,30 +337,20 @@ public:
         bool quit = false;
     };
     struct Shared {
-        explicit Shared(klib::Arc<Inbox> t) : target(klib::move(t)) {}
         keel::SpinLock<State> state;
         keel::WaitQueue wq;
-        klib::Arc<Inbox> target;
     };
 
 private:
-    klib::Optional<klib::Arc<Shared>> shared_; // with its task, made on the first set
+    keel::SpinLock<klib::Optional<klib::Arc<Shared>>> shared_;
 };
 
-// Per-process signal state.
+// Per-process signal state, reached through the process's Arc (const):
+// the shared pending set with the wake-up of every thread's waits, and
+// ITIMER_REAL. (The dispositions live in the process's locked state.)
 struct ProcessSignals {
-    SigHandlers handlers;
-    klib::Optional<klib::Arc<Inbox>> shared; // process-directed signals; made by init()
+    Inbox shared;
     RealTimer itimer;
-    // pid 1: signals whose action is the default are not delivered to it
-    // unless forced by a fault (Linux's SIGNAL_UNKILLABLE).
-    bool unkillable = false;
-
-    klib::Result<void> init();
-    // The signals delivery would drop (ignored, or default for init).
-    u64 dropped() const;
-    // Whether a signal would interrupt an interruptible wait of `t` now.
-    bool interrupting(const ThreadSignals& t) const { return (t.deliverable(*shared.value()) & ~dropped()) != 0; }
 };
 
 } // namespace services::signal

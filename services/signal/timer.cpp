@@ -13,7 +13,7 @@ bool changed(const RealTimer::Shared& sh, u64 generation) {
         [&](RealTimer::State& st) { return st.quit || st.generation != generation; });
 }
 
-void timer_task(const RealTimer::Shared& sh) {
+void timer_task(const RealTimer::Shared& sh, klib::Function<void()>& fire) {
     for (;;) {
         const RealTimer::State s = sh.state.with([](RealTimer::State& st) { return st; });
         if (s.quit) {
@@ -28,7 +28,7 @@ void timer_task(const RealTimer::Shared& sh) {
             sh.wq.wait_until_for([&]() { return changed(sh, s.generation); }, s.deadline - now)) {
             continue; // re-armed, disarmed or quit meanwhile
         }
-        const bool fire = sh.state.with([&](RealTimer::State& st) {
+        const bool fire_now = sh.state.with([&](RealTimer::State& st) {
             if (st.quit || st.generation != s.generation || keel::monotonic_ns() < st.deadline) {
                 return false;
             }
@@ -44,8 +44,8 @@ void timer_task(const RealTimer::Shared& sh) {
             ++st.generation;
             return true;
         });
-        if (fire) {
-            (*sh.target).post(SigInfo(SIGALRM, SI_KERNEL));
+        if (fire_now) {
+            fire();
         }
     }
 }
@@ -53,10 +53,14 @@ void timer_task(const RealTimer::Shared& sh) {
 } // namespace
 
 RealTimer::Value RealTimer::get() const {
-    if (!shared_.has_value()) {
+    klib::Optional<klib::Arc<Shared>> sh = shared_.with([](klib::Optional<klib::Arc<Shared>>& o) {
+        return o.has_value() ? klib::Optional<klib::Arc<Shared>>(o.value().clone())
+                             : klib::Optional<klib::Arc<Shared>>();
+    });
+    if (!sh.has_value()) {
         return {};
     }
-    return (*shared_.value()).state.with([](State& st) {
+    return (*sh.value()).state.with([](State& st) {
         Value v;
         v.interval_ns = st.interval;
         if (st.deadline != 0) {
@@ -69,32 +73,43 @@ RealTimer::Value RealTimer::get() const {
     });
 }
 
-klib::Result<RealTimer::Value> RealTimer::set(const klib::Arc<Inbox>& target, Value v) {
-    if (!shared_.has_value()) {
-        if (v.remaining_ns == 0) {
-            return Value{};
-        }
-        klib::Arc<Shared> sh = TRY(klib::Arc<Shared>::make(target.clone()));
-        klib::Arc<Shared> mine = sh.clone();
-        auto body = TRY(klib::Function<void()>::make(
-            [mine = klib::move(mine)]() { timer_task(*mine); }));
-        (void)TRY(keel::spawn_task(klib::move(body)));
-        shared_ = klib::move(sh);
-    }
+klib::Result<RealTimer::Value> RealTimer::set(Value v, klib::Function<void()> fire) const {
     const Value old = get();
-    (*shared_.value()).state.with([&](State& st) {
+    klib::Optional<klib::Arc<Shared>> sh = shared_.with([](klib::Optional<klib::Arc<Shared>>& o) {
+        return o.has_value() ? klib::Optional<klib::Arc<Shared>>(o.value().clone())
+                             : klib::Optional<klib::Arc<Shared>>();
+    });
+    if (!sh.has_value()) {
+        if (v.remaining_ns == 0) {
+            return old;
+        }
+        klib::Arc<Shared> fresh = TRY(klib::Arc<Shared>::make());
+        klib::Arc<Shared> mine = fresh.clone();
+        auto body = TRY(klib::Function<void()>::make(
+            [mine = klib::move(mine), fire = klib::move(fire)]() mutable { timer_task(*mine, fire); }));
+        (void)TRY(keel::spawn_task(klib::move(body)));
+        sh = fresh.clone();
+        shared_.with([&](klib::Optional<klib::Arc<Shared>>& o) { o = klib::move(fresh); });
+    }
+    const klib::Arc<Shared>& s = sh.value();
+    (*s).state.with([&](State& st) {
         st.deadline = v.remaining_ns == 0 ? 0 : keel::monotonic_ns() + v.remaining_ns;
         st.interval = v.remaining_ns == 0 ? 0 : v.interval_ns;
         ++st.generation;
     });
-    (*shared_.value()).wq.wake_all();
+    (*s).wq.wake_all();
     return old;
 }
 
-RealTimer::~RealTimer() {
-    if (shared_.has_value()) {
-        (*shared_.value()).state.with([](State& st) { st.quit = true; });
-        (*shared_.value()).wq.wake_all();
+void RealTimer::stop() const {
+    klib::Optional<klib::Arc<Shared>> sh = shared_.with([](klib::Optional<klib::Arc<Shared>>& o) {
+        klib::Optional<klib::Arc<Shared>> out = klib::move(o);
+        o = klib::none;
+        return out;
+    });
+    if (sh.has_value()) {
+        (*sh.value()).state.with([](State& st) { st.quit = true; });
+        (*sh.value()).wq.wake_all();
     }
 }
 

@@ -2,6 +2,7 @@
 // start-up.
 #include "syscall.h"
 #include "user_mem.h"
+#include "../process/table.h"
 #include <keel/task.h>
 #include <keel/time.h>
 #include <keel/user.h>
@@ -57,58 +58,58 @@ void rlimit_of(u64 resource, u64& cur, u64& max) {
     }
 }
 
-SysResult copy_rlimit(const process::Process& p, u64 resource, u64 addr) {
+SysResult copy_rlimit(const process::Thread& t, u64 resource, u64 addr) {
     u64 cur = 0;
     u64 max = 0;
     rlimit_of(resource, cur, max);
     if (resource == 7) { // RLIMIT_NOFILE: the fd table's
-        cur = p.files.limit();
-        max = p.files.hard_limit();
+        cur = t.files->limit();
+        max = t.files->hard_limit();
     }
     OutBuffer b;
     if (b.u64_(cur).is_err() || b.u64_(max).is_err()) {
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, addr));
+    TRY(b.copy_out(t, addr));
     return u64(0);
 }
 
 } // namespace
 
-SysResult sys_uname(process::Process& p, const Args& args) {
+SysResult sys_uname(process::Thread& t, const Args& args) {
     OutBuffer b;
     if (uts_field(b, "Linux").is_err() || uts_field(b, "(none)").is_err() ||
         uts_field(b, "6.1.0-keel").is_err() || uts_field(b, "#1 Keel").is_err() ||
         uts_field(b, "x86_64").is_err() || uts_field(b, "(none)").is_err()) {
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, args.a[0]));
+    TRY(b.copy_out(t, args.a[0]));
     return u64(0);
 }
 
-SysResult sys_getuid(process::Process&, const Args&) {
+SysResult sys_getuid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_geteuid(process::Process&, const Args&) {
+SysResult sys_geteuid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_getgid(process::Process&, const Args&) {
+SysResult sys_getgid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_getegid(process::Process&, const Args&) {
+SysResult sys_getegid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_getppid(process::Process&, const Args&) {
-    return u64(0); // init's parent is the kernel
+SysResult sys_getppid(process::Thread& t, const Args&) {
+    return u64(process::parent_of(t.pid())); // 0 for init: its parent is the kernel
 }
-SysResult sys_gettid(process::Process& p, const Args&) {
-    return u64(p.pid);
+SysResult sys_gettid(process::Thread& t, const Args&) {
+    return u64(t.tid);
 }
-SysResult sys_sched_yield(process::Process&, const Args&) {
+SysResult sys_sched_yield(process::Thread&, const Args&) {
     return u64(0);
 }
 
-SysResult sys_clock_gettime(process::Process& p, const Args& args) {
+SysResult sys_clock_gettime(process::Thread& t, const Args& args) {
     // No wall clock yet: CLOCK_REALTIME counts from the epoch at boot.
     if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
         return Errno::EINVAL;
@@ -116,30 +117,30 @@ SysResult sys_clock_gettime(process::Process& p, const Args& args) {
     const u64 ns = keel::monotonic_ns();
     // struct timespec, written in one copy (no heap on this hot path).
     const klib::Array<u64, 2> ts = {ns / 1000000000, ns % 1000000000};
-    TRY_SYS(p.space.write_val(args.a[1], ts));
+    TRY_SYS(t.space->write_val(args.a[1], ts));
     return u64(0);
 }
 
 // getcpu(cpu, node, unused): the CPU this call runs on, node 0.
-SysResult sys_getcpu(process::Process& p, const Args& args) {
+SysResult sys_getcpu(process::Thread& t, const Args& args) {
     if (args.a[0] != 0) {
-        TRY_SYS(p.space.write_val<u32>(args.a[0], keel::current_cpu()));
+        TRY_SYS(t.space->write_val<u32>(args.a[0], keel::current_cpu()));
     }
     if (args.a[1] != 0) {
-        TRY_SYS(p.space.write_val<u32>(args.a[1], 0));
+        TRY_SYS(t.space->write_val<u32>(args.a[1], 0));
     }
     return u64(0);
 }
 
-SysResult sys_time(process::Process& p, const Args& args) {
+SysResult sys_time(process::Thread& t, const Args& args) {
     const u64 secs = keel::monotonic_ns() / 1000000000;
     if (args.a[0] != 0) {
-        TRY_SYS(p.space.write_val(args.a[0], secs));
+        TRY_SYS(t.space->write_val(args.a[0], secs));
     }
     return secs;
 }
 
-SysResult sys_prctl(process::Process& p, const Args& args) {
+SysResult sys_prctl(process::Thread& t, const Args& args) {
     constexpr u64 PR_SET_NAME = 15;
     constexpr u64 PR_GET_NAME = 16;
     switch (args.a[0]) {
@@ -147,31 +148,31 @@ SysResult sys_prctl(process::Process& p, const Args& args) {
         // The name is at most 15 bytes plus NUL; longer ones are cut.
         klib::Array<u8, 16> name{};
         for (usize i = 0; i < 15; ++i) {
-            const u8 c = TRY_SYS(p.space.read_val<u8>(args.a[1] + i));
+            const u8 c = TRY_SYS(t.space->read_val<u8>(args.a[1] + i));
             if (c == 0) {
                 break;
             }
             name[i] = c;
         }
-        p.comm = name;
+        t.comm = name;
         return u64(0);
     }
     case PR_GET_NAME:
-        TRY_SYS(p.space.write_bytes(args.a[1], p.comm.span()));
+        TRY_SYS(t.space->write_bytes(args.a[1], t.comm.span()));
         return u64(0);
     default:
         return Errno::EINVAL;
     }
 }
 
-SysResult sys_getgroups(process::Process&, const Args& args) {
+SysResult sys_getgroups(process::Thread&, const Args& args) {
     if (i32(u32(args.a[0])) < 0) {
         return Errno::EINVAL;
     }
     return u64(0); // init has no supplementary groups
 }
 
-SysResult sys_clock_getres(process::Process& p, const Args& args) {
+SysResult sys_clock_getres(process::Thread& t, const Args& args) {
     if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
         return Errno::EINVAL;
     }
@@ -182,57 +183,57 @@ SysResult sys_clock_getres(process::Process& p, const Args& args) {
     if (b.u64_(0).is_err() || b.u64_(1).is_err()) {
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, args.a[1]));
+    TRY(b.copy_out(t, args.a[1]));
     return u64(0);
 }
 
-SysResult sys_set_robust_list(process::Process&, const Args& args) {
+SysResult sys_set_robust_list(process::Thread&, const Args& args) {
     if (args.a[1] != 24) { // sizeof(struct robust_list_head)
         return Errno::EINVAL;
     }
     return u64(0); // recorded nowhere: one thread, no futex cleanup yet
 }
 
-SysResult sys_rseq(process::Process&, const Args&) {
+SysResult sys_rseq(process::Thread&, const Args&) {
     return Errno::ENOSYS; // restartable sequences: not supported (libc copes)
 }
 
-SysResult sys_getrlimit(process::Process& p, const Args& args) {
+SysResult sys_getrlimit(process::Thread& t, const Args& args) {
     if (args.a[0] >= RLIMIT_NLIMITS) {
         return Errno::EINVAL;
     }
-    return copy_rlimit(p, args.a[0], args.a[1]);
+    return copy_rlimit(t, args.a[0], args.a[1]);
 }
 
-SysResult sys_prlimit64(process::Process& p, const Args& args) {
+SysResult sys_prlimit64(process::Thread& t, const Args& args) {
     const u64 pid = args.a[0];
     const u64 resource = args.a[1];
-    if (pid != 0 && pid != u64(p.pid)) {
+    if (pid != 0 && pid != u64(t.pid())) {
         return Errno::ESRCH;
     }
     if (resource >= RLIMIT_NLIMITS) {
         return Errno::EINVAL;
     }
     if (args.a[3] != 0) {
-        TRY(copy_rlimit(p, resource, args.a[3]));
+        TRY(copy_rlimit(t, resource, args.a[3]));
     }
     // New limits: RLIMIT_NOFILE bounds the fd table; the others are
     // accepted and not enforced yet.
     if (args.a[2] != 0 && resource == 7) {
-        const u64 cur = TRY_SYS(p.space.read_val<u64>(args.a[2]));
-        const u64 max = TRY_SYS(p.space.read_val<u64>(args.a[2] + 8));
+        const u64 cur = TRY_SYS(t.space->read_val<u64>(args.a[2]));
+        const u64 max = TRY_SYS(t.space->read_val<u64>(args.a[2] + 8));
         if (cur > max) {
             return Errno::EINVAL;
         }
         if (max > fs::FdTable::NR_OPEN) {
             return Errno::EPERM;
         }
-        p.files.set_limit(cur, max);
+        t.files->set_limit(cur, max);
     }
     return u64(0);
 }
 
-SysResult sys_getrandom(process::Process& p, const Args& args) {
+SysResult sys_getrandom(process::Thread& t, const Args& args) {
     if ((args.a[2] & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0 ||
         (args.a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
         return Errno::EINVAL;
@@ -252,7 +253,7 @@ SysResult sys_getrandom(process::Process& p, const Args& args) {
                 return Errno::ENOMEM;
             }
         }
-        if (chunk.copy_out(p, args.a[0] + done).is_err()) {
+        if (chunk.copy_out(t, args.a[0] + done).is_err()) {
             if (done > 0) {
                 return done;
             }
@@ -263,10 +264,10 @@ SysResult sys_getrandom(process::Process& p, const Args& args) {
     return len;
 }
 
-SysResult sys_sched_getaffinity(process::Process& p, const Args& args) {
+SysResult sys_sched_getaffinity(process::Thread& t, const Args& args) {
     const u64 pid = args.a[0];
     const u64 len = args.a[1];
-    if (pid != 0 && pid != u64(p.pid)) {
+    if (pid != 0 && pid != u64(t.pid())) {
         return Errno::ESRCH;
     }
     if (len < 8 || (len & 7) != 0) {
@@ -276,7 +277,7 @@ SysResult sys_sched_getaffinity(process::Process& p, const Args& args) {
     if (b.u64_(1).is_err()) { // CPU 0 only
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, args.a[2]));
+    TRY(b.copy_out(t, args.a[2]));
     return u64(8);
 }
 

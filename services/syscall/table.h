@@ -42,7 +42,11 @@
     X(38, setitimer)                                                                               \
     X(39, getpid)                                                                                  \
     X(40, sendfile)                                                                                \
+    X(56, clone)                                                                                   \
+    X(57, fork)                                                                                    \
+    X(58, vfork)                                                                                   \
     X(60, exit)                                                                                    \
+    X(61, wait4)                                                                                   \
     X(62, kill)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
@@ -139,4 +143,5 @@
     X(326, copy_file_range)                                                                        \
     X(332, statx)                                                                                  \
     X(334, rseq)                                                                                   \
+    X(435, clone3)                                                                                 \
     X(439, faccessat2)

@@ -1,121 +1,84 @@
-// sigaltstack: errors (EINVAL flags, ENOMEM size, EFAULT), the stack a
-// SA_ONSTACK handler runs on, SS_ONSTACK reported while on it (and EPERM
-// for changing it then), uc_stack in the frame, SS_DISABLE, SS_AUTODISARM,
-// and a stack overflow caught on the alternate stack.
-#include "check.h"
-#include <setjmp.h>
-#include <sys/mman.h>
-#include <ucontext.h>
+// sigaltstack: set and read back, SA_ONSTACK handlers run on the
+// alternate stack and see SS_ONSTACK, no change while on it (EPERM), too
+// small (ENOMEM), bad flags (EINVAL), SS_DISABLE; a stack overflow caught
+// by a SIGSEGV handler on the alternate stack (in a child).
+#include "ptest.h"
 
-static char* alt;
-static const size_t ALT_SIZE = 64 * 1024;
-static volatile int on_alt, query_flags, change_err, uc_flags_seen, hits;
-static volatile unsigned long uc_sp_seen;
-static sigjmp_buf env;
+static char alt[65536] __attribute__((aligned(16)));
+static volatile int on_alt, flags_seen, eperm_seen;
 
-static void on_usr1(int sig, siginfo_t* si, void* p) {
-    (void)sig;
-    (void)si;
-    ucontext_t* uc = p;
-    char here;
-    on_alt = &here > alt && &here <= alt + ALT_SIZE;
-    stack_t q;
-    sigaltstack(NULL, &q);
-    query_flags = q.ss_flags;
-    stack_t n = {.ss_sp = alt, .ss_size = ALT_SIZE, .ss_flags = 0};
-    change_err = sigaltstack(&n, NULL) == -1 ? errno : 0;
-    uc_flags_seen = uc->uc_stack.ss_flags;
-    uc_sp_seen = (unsigned long)uc->uc_stack.ss_sp;
-    hits++;
+static void where(int s) {
+    (void)s;
+    char local;
+    on_alt = &local >= alt && &local < alt + sizeof alt;
+    stack_t cur;
+    sigaltstack(NULL, &cur);
+    flags_seen = cur.ss_flags;
+    stack_t other = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
+    eperm_seen = sigaltstack(&other, NULL) == -1 && errno == EPERM;
 }
 
-static void on_segv(int sig) {
-    (void)sig;
-    char here;
-    on_alt = &here > alt && &here <= alt + ALT_SIZE;
-    siglongjmp(env, 1);
-}
-
-static volatile int depth_limit = 1 << 30;
+static volatile int depth_reached;
 static int recurse(int n) {
-    volatile char buf[1024];
-    buf[0] = (char)n;
-    if (n > depth_limit) {
+    volatile char pad[1024];
+    pad[0] = (char)n;
+    depth_reached = n;
+    if (n < 0) { // never: keeps the compiler from calling this infinite
         return 0;
     }
-    return recurse(n + 1) + buf[0];
+    return recurse(n + 1) + pad[0];
+}
+
+static void segv_on_alt(int s) {
+    (void)s;
+    char local;
+    _exit(&local >= alt && &local < alt + sizeof alt ? 40 : 41);
+}
+
+static int overflow_child(void* arg) {
+    (void)arg;
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
+    on_signal(SIGSEGV, segv_on_alt, SA_ONSTACK);
+    struct rlimit rl = {1 << 20, 1 << 20};
+    setrlimit(RLIMIT_STACK, &rl);
+    return recurse(0);
 }
 
 int main(void) {
     check_start(NULL);
-    alt = mmap(NULL, ALT_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    check_require("mmap", alt != MAP_FAILED);
-    stack_t ss, old;
+    stack_t old;
+    memset(&old, 0xff, sizeof old);
     check_eq("query_initial", sigaltstack(NULL, &old), 0);
     check_eq("initial_disabled", old.ss_flags, SS_DISABLE);
-    ss.ss_sp = alt;
-    ss.ss_size = 1024;
-    ss.ss_flags = 0;
-    check_err("too_small", sigaltstack(&ss, NULL), ENOMEM);
-    ss.ss_size = ALT_SIZE;
-    ss.ss_flags = 7;
-    check_err("bad_flags", sigaltstack(&ss, NULL), EINVAL);
-    check_err("efault_in", syscall(SYS_sigaltstack, 16, 0), EFAULT); // raw: musl reads ss first
-    ss.ss_flags = 0;
-    check_eq("install", sigaltstack(&ss, NULL), 0);
-    check_err("efault_out", syscall(SYS_sigaltstack, 0, 16), EFAULT);
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
+    check_eq("set", sigaltstack(&ss, NULL), 0);
+    check_true("read_back", sigaltstack(NULL, &old) == 0 && old.ss_sp == alt && old.ss_size == sizeof alt &&
+                                old.ss_flags == 0,
+               "flags %d", old.ss_flags);
+    stack_t small = {.ss_sp = alt, .ss_size = 1024, .ss_flags = 0};
+    check_err("too_small_enomem", sigaltstack(&small, NULL), ENOMEM);
+    stack_t badf = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0x10};
+    check_err("bad_flags_einval", sigaltstack(&badf, NULL), EINVAL);
+    check_err("bad_pointer_efault", syscall(SYS_sigaltstack, 8, 0), EFAULT);
+
+    on_signal(SIGUSR1, where, SA_ONSTACK);
+    raise(SIGUSR1);
+    check_eq("handler_on_altstack", on_alt, 1);
+    check_eq("ss_onstack_in_handler", flags_seen, SS_ONSTACK);
+    check_eq("change_on_stack_eperm", eperm_seen, 1);
+    on_signal(SIGUSR1, where, 0);
+    raise(SIGUSR1);
+    check_eq("no_sa_onstack_normal_stack", on_alt, 0);
+
+    check_eq("overflow_caught_on_altstack", exit_code(run_child(overflow_child, NULL)), 40);
+
+    stack_t dis = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    check_eq("disable", sigaltstack(&dis, NULL), 0);
     sigaltstack(NULL, &old);
-    check_eq("query_sp", old.ss_sp == alt && old.ss_size == ALT_SIZE && old.ss_flags == 0, 1);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_usr1;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigaction(SIGUSR1, &sa, NULL);
-    kill(getpid(), SIGUSR1);
-    check_eq("ran_on_alt", on_alt, 1);
-    check_eq("onstack_flag", query_flags, SS_ONSTACK);
-    check_eq("change_eperm", change_err, EPERM);
-    check_eq("uc_stack_flags", uc_flags_seen, 0);
-    check_eq("uc_stack_sp", uc_sp_seen == (unsigned long)alt, 1);
-    sigaltstack(NULL, &old);
-    check_eq("after_not_onstack", old.ss_flags, 0);
-
-    // Without SA_ONSTACK the handler stays on the normal stack.
-    sa.sa_flags = SA_SIGINFO;
-    sigaction(SIGUSR1, &sa, NULL);
-    kill(getpid(), SIGUSR1);
-    check_eq("no_onstack", on_alt, 0);
-
-    // SS_AUTODISARM: the handler runs on it and the stack is disarmed
-    // meanwhile (queries report it off); sigreturn re-arms it.
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigaction(SIGUSR1, &sa, NULL);
-    ss.ss_flags = SS_AUTODISARM;
-    check_eq("autodisarm", sigaltstack(&ss, NULL), 0);
-    kill(getpid(), SIGUSR1);
-    check_eq("autodisarm_on_alt", on_alt, 1);
-    check_eq("autodisarm_query", query_flags, SS_DISABLE);
-    check_eq("autodisarm_uc_flags", (unsigned)uc_flags_seen == SS_AUTODISARM, 1);
-    sigaltstack(NULL, &old);
-    check_eq("autodisarm_rearmed", (unsigned)old.ss_flags == SS_AUTODISARM, 1);
-    ss.ss_flags = 0;
-    sigaltstack(&ss, NULL);
-
-    // A stack overflow: the SIGSEGV handler can only run on the alt stack.
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_segv;
-    sa.sa_flags = SA_ONSTACK | SA_NODEFER;
-    sigaction(SIGSEGV, &sa, NULL);
-    on_alt = 0;
-    if (sigsetjmp(env, 1) == 0) {
-        recurse(0);
-    }
-    check_eq("overflow_caught_on_alt", on_alt, 1);
-
-    ss.ss_flags = SS_DISABLE;
-    check_eq("disable", sigaltstack(&ss, NULL), 0);
-    sigaltstack(NULL, &old);
-    check_eq("disabled", old.ss_flags == SS_DISABLE && old.ss_size == 0, 1);
+    check_eq("disabled_after", old.ss_flags, SS_DISABLE);
+    on_signal(SIGUSR1, where, SA_ONSTACK);
+    raise(SIGUSR1);
+    check_eq("onstack_when_disabled_normal_stack", on_alt, 0);
     return check_end("sig_altstack");
 }

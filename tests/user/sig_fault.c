@@ -1,157 +1,133 @@
-// Signals from CPU exceptions, caught by handlers: SIGSEGV (unmapped:
-// SEGV_MAPERR, read-only: SEGV_ACCERR, with si_addr and uc_mcontext's
-// cr2/trapno), SIGBUS past the end of a file mapping (BUS_ADRERR), SIGFPE
-// from a division by zero (FPE_INTDIV, si_addr the instruction), SIGILL
-// from ud2 (ILL_ILLOPN), SIGTRAP from int3 (SI_KERNEL), SIGSEGV from a
-// privileged instruction (SI_KERNEL, trapno 13); a handler may skip the
-// faulting instruction by moving rip in the frame.
-#include "check.h"
-#include <setjmp.h>
-#include <sys/mman.h>
-#include <ucontext.h>
+// Fault signals with their siginfo, each in a child: NULL read
+// (SIGSEGV, SEGV_MAPERR, si_addr 0), write to a read-only page
+// (SEGV_ACCERR, si_addr), ud2 (SIGILL, ILL_ILLOPN, si_addr = RIP), int3
+// (SIGTRAP), division by zero (SIGFPE, FPE_INTDIV), a file mapping past
+// EOF (SIGBUS, BUS_ADRERR), the default actions killing the child (the
+// parent sees the signal in the status), a handler that fixes the page
+// and lets the write retry, a blocked fault signal still killing.
+#include "ptest.h"
 
-static sigjmp_buf env;
-static volatile int got_sig, got_code;
-static volatile unsigned long got_addr, got_cr2, got_trapno, got_rip, got_err;
+static volatile int fault_signo, fault_code;
+static void* volatile fault_addr;
+static void* volatile fault_page;
 
-static void on_fault(int sig, siginfo_t* si, void* p) {
-    ucontext_t* uc = p;
-    got_sig = sig;
-    got_code = si->si_code;
-    got_addr = (unsigned long)si->si_addr;
-    got_cr2 = uc->uc_mcontext.gregs[REG_CR2];
-    got_trapno = uc->uc_mcontext.gregs[REG_TRAPNO];
-    got_err = uc->uc_mcontext.gregs[REG_ERR];
-    got_rip = uc->uc_mcontext.gregs[REG_RIP];
-    siglongjmp(env, 1);
+static void report(int s, siginfo_t* si, void* uc) {
+    (void)uc;
+    fault_signo = s;
+    fault_code = si->si_code;
+    fault_addr = si->si_addr;
+    // 1 signal, 2 code, 4 address, as an exit code checked by the parent.
+    _exit(0);
 }
 
-static void on_skip(int sig, siginfo_t* si, void* p) {
-    (void)si;
-    ucontext_t* uc = p;
-    got_sig = sig;
-    uc->uc_mcontext.gregs[REG_RIP] += 2; // past the 2-byte ud2
+// Child bodies: arg selects the fault; the handler exits with 0 and the
+// child writes what it saw into the shared page first.
+static long* shm;
+static volatile int* volatile null_ptr = 0;
+static volatile int* volatile bad16 = (volatile int*)16;
+
+static void record(int s, siginfo_t* si, void* uc) {
+    (void)uc;
+    shm[0] = s;
+    shm[1] = si->si_code;
+    shm[2] = (long)si->si_addr;
+    _exit(0);
 }
 
-static void reset(void) {
-    got_sig = got_code = 0;
-    got_addr = got_cr2 = got_trapno = got_rip = got_err = 0;
+static int fault_child(void* arg) {
+    long kind = (long)arg;
+    int sigs[] = {SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS};
+    for (int i = 0; i < 5; i++) {
+        on_siginfo(sigs[i], record, 0);
+    }
+    switch (kind) {
+    case 0: return *null_ptr;
+    case 1: {
+        char* ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        shm[3] = (long)ro + 8;
+        *(volatile char*)(ro + 8) = 1;
+        return 1;
+    }
+    case 2: {
+        extern char ud2_at[];
+        shm[3] = (long)ud2_at;
+        __asm__ volatile(".globl ud2_at\nud2_at: ud2");
+        return 1;
+    }
+    case 3: __asm__ volatile("int3"); return 1;
+    case 4: {
+        volatile int zero = 0;
+        return 10 / zero;
+    }
+    case 5: {
+        int fd = open("/tmp/fault-short", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        write(fd, "x", 1);
+        char* m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+        shm[3] = (long)m + 4096;
+        return m[4096];
+    }
+    }
+    return 1;
 }
 
-extern char ud2_at[], div_at[], int3_after[];
+static int die_child(void* arg) {
+    long kind = (long)arg;
+    if (kind == 0) {
+        return *bad16;
+    }
+    if (kind == 1) {
+        mask_one(SIG_BLOCK, SIGSEGV); // a blocked fault still kills
+        return *bad16;
+    }
+    signal(SIGSEGV, SIG_IGN); // an ignored fault still kills
+    return *bad16;
+}
+
+static void fix_page(int s, siginfo_t* si, void* uc) {
+    (void)s;
+    (void)uc;
+    mprotect((void*)((long)si->si_addr & ~4095L), 4096, PROT_READ | PROT_WRITE);
+    shm[4]++;
+}
+
+static int retry_child(void* arg) {
+    (void)arg;
+    char* page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    on_siginfo(SIGSEGV, fix_page, 0);
+    page[100] = 55; // faults once, the handler fixes it, the write retries
+    return page[100] == 55 && shm[4] == 1 ? 0 : 1;
+}
 
 int main(void) {
-    check_start("/tmp/sigfault");
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-    for (int s = 1; s < 32; s++) {
-        if (s != SIGKILL && s != SIGSTOP) {
-            sigaction(s, &sa, NULL);
+    check_start(NULL);
+    (void)report;
+    (void)fault_signo, (void)fault_code, (void)fault_addr, (void)fault_page;
+    mkdir("/tmp", 01777);
+    shm = shared_page();
+    check_require("shared", shm != NULL);
+    struct {
+        const char* name;
+        int sig, code;
+    } want[] = {{"null_read", SIGSEGV, SEGV_MAPERR}, {"readonly_write", SIGSEGV, SEGV_ACCERR},
+                {"ud2", SIGILL, ILL_ILLOPN},       {"int3", SIGTRAP, SI_KERNEL},
+                {"div_zero", SIGFPE, FPE_INTDIV},  {"past_eof", SIGBUS, BUS_ADRERR}};
+    for (long k = 0; k < 6; k++) {
+        memset(shm, 0, 64);
+        int st = run_child(fault_child, (void*)k);
+        char name[64];
+        snprintf(name, sizeof name, "%s_signal", want[k].name);
+        check_true(name, exit_code(st) == 0 && shm[0] == want[k].sig, "status %#x sig %ld", st, shm[0]);
+        snprintf(name, sizeof name, "%s_code", want[k].name);
+        check_true(name, shm[1] == want[k].code, "code %ld", shm[1]);
+        if (k == 0 || k == 1 || k == 2 || k == 5) {
+            snprintf(name, sizeof name, "%s_addr", want[k].name);
+            check_true(name, shm[2] == shm[3], "addr %#lx want %#lx", shm[2], shm[3]);
         }
     }
-
-    // Unmapped.
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        volatile unsigned long bad = 0x10;
-        *(volatile int*)bad = 1;
-    }
-    check_eq("segv_sig", got_sig, SIGSEGV);
-    check_eq("segv_maperr", got_code, SEGV_MAPERR);
-    check_eq("segv_addr", got_addr, 0x10);
-    check_eq("segv_cr2", got_cr2, 0x10);
-    check_eq("segv_trapno", got_trapno, 14);
-    check_eq("segv_err_write_user", got_err & 6, 6);
-
-    // Mapped read-only.
-    char* ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    check_require("mmap_ro", ro != MAP_FAILED);
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        ro[100] = 1;
-    }
-    check_eq("accerr_sig", got_sig, SIGSEGV);
-    check_eq("accerr_code", got_code, SEGV_ACCERR);
-    check_eq("accerr_addr", got_addr == (unsigned long)ro + 100, 1);
-    // A read of PROT_NONE.
-    mprotect(ro, 4096, PROT_NONE);
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        (void)*(volatile char*)(ro + 8);
-    }
-    check_eq("none_code", got_code, SEGV_ACCERR);
-    check_eq("none_err_read", got_err & 2, 0);
-
-    // Past the end of a file mapping: SIGBUS.
-    check_require("file", put_file("f", "x") == 0);
-    int fd = open("f", O_RDONLY);
-    char* fm = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 0);
-    check_require("mmap_file", fm != MAP_FAILED);
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        (void)*(volatile char*)(fm + 4096);
-    }
-    check_eq("bus_sig", got_sig, SIGBUS);
-    check_eq("bus_code", got_code, BUS_ADRERR);
-    check_eq("bus_addr", got_addr == (unsigned long)fm + 4096, 1);
-
-    // Integer division by zero.
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        __asm__ volatile("xor %%ecx, %%ecx\n"
-                         "mov $1, %%eax\n"
-                         "cdq\n"
-                         ".globl div_at\n"
-                         "div_at: idiv %%ecx\n" ::: "eax", "ecx", "edx");
-    }
-    check_eq("fpe_sig", got_sig, SIGFPE);
-    check_eq("fpe_code", got_code, FPE_INTDIV);
-    check_eq("fpe_addr", got_addr == (unsigned long)div_at, 1);
-    check_eq("fpe_trapno", got_trapno, 0);
-
-    // ud2.
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        __asm__ volatile(".globl ud2_at\nud2_at: ud2");
-    }
-    check_eq("ill_sig", got_sig, SIGILL);
-    check_eq("ill_code", got_code, ILL_ILLOPN);
-    check_eq("ill_addr", got_addr == (unsigned long)ud2_at, 1);
-    check_eq("ill_rip", got_rip == (unsigned long)ud2_at, 1);
-    check_eq("ill_trapno", got_trapno, 6);
-
-    // int3: SIGTRAP, rip after the instruction.
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        __asm__ volatile("int3\n.globl int3_after\nint3_after:");
-    }
-    check_eq("trap_sig", got_sig, SIGTRAP);
-    check_eq("trap_code", got_code, SI_KERNEL);
-    check_eq("trap_rip", got_rip == (unsigned long)int3_after, 1);
-    check_eq("trap_trapno", got_trapno, 3);
-
-    // A privileged instruction: #GP, SIGSEGV with SI_KERNEL and no address.
-    reset();
-    if (sigsetjmp(env, 1) == 0) {
-        __asm__ volatile("hlt");
-    }
-    check_eq("gp_sig", got_sig, SIGSEGV);
-    check_eq("gp_code", got_code, SI_KERNEL);
-    check_eq("gp_addr", got_addr, 0);
-    check_eq("gp_trapno", got_trapno, 13);
-
-    // A handler that moves rip past the fault: execution resumes there.
-    sa.sa_sigaction = on_skip;
-    sigaction(SIGILL, &sa, NULL);
-    reset();
-    __asm__ volatile("ud2");
-    check_eq("skip_resumed", got_sig, SIGILL);
-
-    // After the handlers, the mask is what it was (siglongjmp restored it).
-    sigset_t cur;
-    sigprocmask(SIG_BLOCK, NULL, &cur);
-    check_eq("mask_clean", sigismember(&cur, SIGSEGV) || sigismember(&cur, SIGILL), 0);
+    check_eq("default_segv_kills", term_sig(run_child(die_child, (void*)0)), SIGSEGV);
+    check_eq("blocked_segv_kills", term_sig(run_child(die_child, (void*)1)), SIGSEGV);
+    check_eq("ignored_segv_kills", term_sig(run_child(die_child, (void*)2)), SIGSEGV);
+    shm[4] = 0;
+    check_eq("handler_fixes_and_retries", exit_code(run_child(retry_child, NULL)), 0);
     return check_end("sig_fault");
 }
