@@ -185,6 +185,24 @@ void make_zombie(i32 pid, i32 status) {
         }
     });
     if (parent.has_value()) {
+        // SIGCHLD (Linux's do_notify_parent): CLD_EXITED with the exit
+        // code, or CLD_KILLED with the signal (no core is ever dumped).
+        const bool exited = (status & 0x7f) == 0;
+        signal::SigInfo info(signal::SIGCHLD, exited ? signal::CLD_EXITED : signal::CLD_KILLED);
+        info.set_word(2, u64(u32(pid)));
+        info.set_word(3, u64(u32(exited ? (status >> 8) & 0xff : status & 0x7f)));
+        signal::send((*parent.value()).signals.shared, info);
+        // A parent that ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT) does not
+        // keep zombies: the child is reaped at once (Linux's autoreap).
+        const signal::SigAction a = (*parent.value()).state.with(
+            [](ProcState& ps) { return ps.handlers.get(signal::SIGCHLD); });
+        if (a.handler == signal::SIG_IGN || (a.flags & signal::SA_NOCLDWAIT) != 0) {
+            g_table.with([&](Table& t) {
+                if (auto i = index_of(t, pid); i.has_value() && t.procs[i.value()].zombie) {
+                    (void)t.procs.remove(i.value());
+                }
+            });
+        }
         parent.value()->child_wait.wake_all();
     }
     if (init.has_value()) {
