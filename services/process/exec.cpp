@@ -4,6 +4,8 @@
 
 #include "fork.h"
 #include "loader.h"
+#include "proc_view.h"
+#include "table.h"
 #include <klib/array.h>
 
 namespace services::process {
@@ -272,6 +274,8 @@ klib::Result<void, Errno> exec(Thread& t, klib::Arc<fs::PathNode> file, ExecArgs
     }
     files.value()->close_on_exec();
     commit(t, klib::move(img), space.release_value(), files.release_value());
+    mark_execed(t.pid());                   // setpgid from the parent: EACCES now
+    note_exec(t, args.filename.view());     // what /proc shows of it
     return {};
 }
 

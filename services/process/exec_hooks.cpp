@@ -12,17 +12,9 @@ void exec_end_other_threads(Thread&) {
 }
 
 void exec_reset_signals(Thread& t) {
-    constexpr u64 SIG_IGN = 1;
-    t.proc->state.with([](ProcState& s) {
-        for (SigAction& a : s.sigactions) {
-            if (a.handler != SIG_IGN) {
-                a.handler = 0; // SIG_DFL
-            }
-            a.flags = 0;
-            a.restorer = 0;
-            a.mask = 0;
-        }
-    });
+    // Linux's flush_signal_handlers(t, 0) and the alternate stack cleared.
+    t.proc->state.with([](ProcState& s) { s.handlers.reset_handled(); });
+    t.sig.altstack = signal::AltStack{};
 }
 
 } // namespace services::process

@@ -96,7 +96,8 @@ namespace {
     if ((a.flags & CLONE_SETTLS) != 0) {
         child.ctx.regs.fs_base = a.tls;
     }
-    child.sigmask = t.sigmask;
+    child.sig.mask = t.sig.mask;
+    child.sig.altstack = t.sig.altstack;
     child.comm = t.comm;
     if ((a.flags & CLONE_CHILD_CLEARTID) != 0) {
         child.clear_child_tid = a.child_tid;
@@ -110,16 +111,11 @@ namespace {
         child.state.with([&](ProcState& s) {
             s.brk_start = mine.brk_start;
             s.brk_current = mine.brk_current;
-            s.sigactions = mine.sigactions;
+            s.handlers = mine.handlers;
             s.rlimits = mine.rlimits;
             s.live_threads = 1;
             if ((flags & CLONE_CLEAR_SIGHAND) != 0) {
-                constexpr u64 SIG_IGN = 1;
-                for (SigAction& act : s.sigactions) {
-                    if (act.handler != SIG_IGN) {
-                        act = SigAction{};
-                    }
-                }
+                s.handlers.reset_handled();
             }
         });
     });

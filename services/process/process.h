@@ -13,6 +13,7 @@
 #include "../fs/fd_table.h"
 #include "../fs/vfs.h"
 #include "../mm/address_space.h"
+#include "../signal/signal.h"
 #include "files.h"
 #include "fs_share.h"
 #include <keel/sync/spinlock.h>
@@ -23,16 +24,6 @@
 #include <klib/optional.h>
 
 namespace services::process {
-
-// One rt_sigaction record (struct kernel_sigaction on x86-64).
-struct SigAction {
-    u64 handler = 0; // SIG_DFL
-    u64 flags = 0;
-    u64 restorer = 0;
-    u64 mask = 0;
-};
-
-constexpr usize NSIG = 64;
 
 // A resource limit {soft, hard} (struct rlimit64).
 struct Rlimit {
@@ -52,7 +43,7 @@ klib::Array<Rlimit, RLIM_NLIMITS> default_rlimits();
 struct ProcState {
     u64 brk_start = 0;   // end of the loaded image, page-aligned
     u64 brk_current = 0; // the program break as brk(2) reports it
-    klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1
+    signal::SigHandlers handlers; // rt_sigaction dispositions (services/signal)
     klib::Array<Rlimit, RLIM_NLIMITS> rlimits = default_rlimits();
     u32 live_threads = 0;  // threads started and not yet exited
     bool group_exit = false;  // exit_group or a fatal signal: every thread exits
@@ -71,6 +62,7 @@ public:
     keel::SpinLock<ProcState> state;
     keel::WaitQueue child_wait; // a child changed state (wait4 sleeps here)
     keel::WaitQueue changed;    // this process became a zombie (or exec'd)
+    signal::ProcessSignals signals; // shared pending set, wake-ups, ITIMER_REAL
 
     // True once the thread group is exiting (exit_group, fatal signal).
     bool exiting() const {
@@ -97,7 +89,7 @@ struct Thread {
     klib::Arc<FsShared> vfs; // root, cwd, umask; may hold none: no file system
     u64 clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
     u64 robust_list = 0;     // set_robust_list: the head of held robust futexes
-    u64 sigmask = 0;
+    signal::ThreadSignals sig; // mask, altstack, own pending set, restart state
     klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
     bool exited = false;  // this thread is done (exit, exit_group, fatal signal)
     i32 exit_status = 0;  // wait(2) encoding: status << 8, or the signal number

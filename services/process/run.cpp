@@ -1,5 +1,6 @@
 // The user-mode loop of a thread, on its own kernel task: user mode is a
 // function call; syscalls and faults come back here.
+#include "../signal/deliver.h"
 #include "../syscall/syscall.h"
 #include "exit.h"
 #include "proc_view.h"
@@ -12,34 +13,38 @@ namespace services::process {
 
 namespace {
 
-// The signal Linux sends for a CPU exception vector.
-i32 signal_for(u64 vector) {
-    switch (vector) {
-    case 0:
-        return 8; // #DE: SIGFPE
-    case 1:       // #DB
-    case 3:
-        return 5; // #BP: SIGTRAP
-    case 6:
-        return 4; // #UD: SIGILL
-    case 16:      // x87
-    case 19:
-        return 8; // SIMD: SIGFPE
-    default:
-        return 11; // #GP, #PF, ...: SIGSEGV
+constexpr u64 VEC_PAGE_FAULT = 14;
+constexpr u64 PF_WRITE = 1u << 1; // #PF error code: the access was a write
+constexpr u64 PF_USER = 1u << 2;
+constexpr u64 PF_INSTR = 1u << 4; // an instruction fetch
+
+// The siginfo Linux gives a CPU exception raised in user mode (vector,
+// error code and CR2 in `e`, the faulting rip in `rip`).
+signal::SigInfo fault_info(const keel::UserException& e, u64 rip) {
+    using namespace signal;
+    switch (e.vector) {
+    case 0: // #DE
+        return SigInfo::fault(SIGFPE, FPE_INTDIV, rip);
+    case 1: // #DB: single step
+        return SigInfo::fault(SIGTRAP, TRAP_TRACE, rip);
+    case 3: // #BP: int3 (Linux's do_trap with no info)
+        return SigInfo(SIGTRAP, SI_KERNEL);
+    case 6: // #UD
+        return SigInfo::fault(SIGILL, ILL_ILLOPN, rip);
+    case 16: // x87 #MF
+    case 19: // SIMD #XM
+        return SigInfo::fault(SIGFPE, 0, rip);
+    case 17: // #AC
+        return SigInfo::fault(SIGBUS, BUS_ADRALN, 0);
+    default: // #GP, #SS, #NP, ...
+        return SigInfo(SIGSEGV, SI_KERNEL);
     }
 }
 
-constexpr u64 VEC_PAGE_FAULT = 14;
-constexpr u64 PF_WRITE = 1u << 1; // #PF error code: the access was a write
-constexpr u64 PF_INSTR = 1u << 4; // an instruction fetch
-constexpr i32 SIGBUS = 7;
-constexpr i32 SIGKILL = 9;
-constexpr i32 SIGSEGV = 11;
-
-// A user page fault: demand paging and copy-on-write, or the signal that
-// kills the process (delivery to handlers comes with signals).
-klib::Optional<i32> page_fault(const Thread& t, const keel::UserException& e) {
+// A user page fault: demand paging and copy-on-write, or the siginfo of
+// the signal it raises.
+klib::Optional<signal::SigInfo> page_fault(const Thread& t, const keel::UserException& e) {
+    using namespace signal;
     const mm::Access access{(e.error_code & PF_WRITE) != 0, (e.error_code & PF_INSTR) != 0};
     auto r = t.space->handle_fault(e.fault_addr, access);
     if (r.is_ok()) {
@@ -47,11 +52,57 @@ klib::Optional<i32> page_fault(const Thread& t, const keel::UserException& e) {
     }
     switch (r.error()) {
     case klib::Error::OutOfRange:
-        return SIGBUS; // past the end of the mapped object
+        return SigInfo::fault(SIGBUS, BUS_ADRERR, e.fault_addr); // past the object's end
     case klib::Error::NoMemory:
-        return SIGKILL; // as Linux's out-of-memory killer
+        return SigInfo(SIGKILL, SI_KERNEL); // as Linux's out-of-memory killer
     default:
-        return SIGSEGV;
+        break;
+    }
+    const bool mapped = e.fault_addr < keel::VmSpace::USER_END &&
+                        t.space->overlaps(e.fault_addr, e.fault_addr + 1);
+    return SigInfo::fault(SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, e.fault_addr);
+}
+
+signal::SigAction action_of(const Process& p, i32 sig) {
+    return p.state.with([&](ProcState& s) { return s.handlers.get(sig); });
+}
+
+void set_action(const Process& p, i32 sig, signal::SigAction a) {
+    p.state.with([&](ProcState& s) { s.handlers.set(sig, a); });
+}
+
+// Sleeps while the process is stopped (until SIGCONT or SIGKILL).
+void stay_stopped(const Thread& t) {
+    const signal::Inbox& shared = t.proc->signals.shared;
+    shared.set_stopped(true);
+    (void)shared.wait(
+        [&]() {
+            return !shared.stopped() || (shared.pending() & signal::bit(signal::SIGKILL)) != 0;
+        },
+        0);
+    shared.set_stopped(false);
+}
+
+// Acts on pending signals before the return to user mode; false when the
+// thread is to exit (a fatal signal).
+bool deliver_signals(Thread& t) {
+    for (;;) {
+        const klib::Arc<Process> p = t.proc.clone();
+        const klib::Arc<mm::AddressSpace> space = t.space.clone();
+        const signal::Outcome o = signal::deliver(
+            [&](i32 sig) { return action_of(*p, sig); },
+            [&](i32 sig, signal::SigAction a) { set_action(*p, sig, a); }, (*p).signals.shared,
+            t.sig, *space, t.ctx, (*p).pid == 1);
+        if (o.kind == signal::Outcome::Kind::Exit) {
+            // A core dump is never written (RLIMIT_CORE is 0, as on Linux
+            // by default): no 0x80 in the status.
+            exit_thread(t, o.sig, true);
+            return false;
+        }
+        if (o.kind != signal::Outcome::Kind::Stop) {
+            return true;
+        }
+        stay_stopped(t);
     }
 }
 
@@ -61,35 +112,48 @@ void run(Thread& t) {
     // does not cure from looping forever.
     klib::Optional<keel::UserException> last_fault;
     while (!t.exited && !t.proc->exiting()) {
+        if (signal::has_work(t.proc->signals.shared, t.sig, t.ctx) && !deliver_signals(t)) {
+            break;
+        }
         const keel::UserExit why = t.space->enter(t.ctx);
         if (why != keel::UserExit::Exception || t.ctx.exception.vector != VEC_PAGE_FAULT) {
             last_fault = klib::none;
         }
         switch (why) {
         case keel::UserExit::Syscall:
+            t.sig.syscall_nr = i64(t.ctx.regs.rax);
             syscall::dispatch(t);
             break;
         case keel::UserExit::Preempted:
             keel::yield_now();
             break;
         case keel::UserExit::Exception: {
-            const keel::UserException e = t.ctx.exception;
-            i32 sig = signal_for(e.vector);
+            keel::UserException& e = t.ctx.exception;
+            klib::Optional<signal::SigInfo> info = fault_info(e, t.ctx.regs.rip);
             if (e.vector == VEC_PAGE_FAULT) {
                 const bool again = last_fault.has_value() &&
                                    last_fault.value().fault_addr == e.fault_addr &&
                                    last_fault.value().error_code == e.error_code;
-                klib::Optional<i32> fatal = page_fault(t, e);
-                if (!fatal.has_value() && !again) {
+                info = page_fault(t, e);
+                if (!info.has_value() && !again) {
                     last_fault = e;
                     break;
                 }
-                sig = fatal.has_value() ? fatal.value() : SIGSEGV;
+                if (!info.has_value()) {
+                    info = signal::SigInfo::fault(signal::SIGSEGV, signal::SEGV_ACCERR, e.fault_addr);
+                }
+                e.error_code |= PF_USER; // uc_mcontext.err as Linux reports it
+                t.sig.cr2 = e.fault_addr;
             }
-            keel::log_info(
-                "pid {}: killed by signal {} (vector {}, error {:#x}, addr {:#x}, rip {:#x})",
-                t.pid(), sig, e.vector, e.error_code, e.fault_addr, t.ctx.regs.rip);
-            exit_thread(t, sig, true);
+            t.sig.trap_nr = e.vector;
+            t.sig.error_code = e.error_code;
+            keel::log_info("pid {}: signal {} (vector {}, error {:#x}, addr {:#x}, rip {:#x})",
+                           t.pid(), info.value().signo(), e.vector, e.error_code, e.fault_addr,
+                           t.ctx.regs.rip);
+            const klib::Arc<Process> p = t.proc.clone();
+            signal::force_fault([&](i32 sig) { return action_of(*p, sig); },
+                                [&](i32 sig, signal::SigAction a) { set_action(*p, sig, a); },
+                                (*p).signals.shared, t.sig, info.value());
             break;
         }
         }
@@ -99,6 +163,9 @@ void run(Thread& t) {
 void thread_main(Thread t) {
     note_thread(t); // what /proc shows of it
     run(t);
+    if (t.proc->exiting() || t.proc->state.with([](ProcState& s) { return s.live_threads <= 1; })) {
+        t.proc->signals.itimer.stop(); // its task holds the process
+    }
     forget_thread(t);
     const ThreadEnd end = end_thread(t);
     {

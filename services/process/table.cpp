@@ -222,6 +222,24 @@ void make_zombie(i32 pid, i32 status) {
         }
     });
     if (parent.has_value()) {
+        // SIGCHLD (Linux's do_notify_parent): CLD_EXITED with the exit
+        // code, or CLD_KILLED with the signal (no core is ever dumped).
+        const bool exited = (status & 0x7f) == 0;
+        signal::SigInfo info(signal::SIGCHLD, exited ? signal::CLD_EXITED : signal::CLD_KILLED);
+        info.set_word(2, u64(u32(pid)));
+        info.set_word(3, u64(u32(exited ? (status >> 8) & 0xff : status & 0x7f)));
+        signal::send((*parent.value()).signals.shared, info);
+        // A parent that ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT) does not
+        // keep zombies: the child is reaped at once (Linux's autoreap).
+        const signal::SigAction a = (*parent.value()).state.with(
+            [](ProcState& ps) { return ps.handlers.get(signal::SIGCHLD); });
+        if (a.handler == signal::SIG_IGN || (a.flags & signal::SA_NOCLDWAIT) != 0) {
+            g_table.with([&](Table& t) {
+                if (auto i = index_of(t, pid); i.has_value() && t.procs[i.value()].zombie) {
+                    (void)t.procs.remove(i.value());
+                }
+            });
+        }
         parent.value()->child_wait.wake_all();
     }
     if (init.has_value()) {
@@ -382,6 +400,34 @@ i64 setsid(i32 caller) {
         t.procs[ci.value()].pgid = caller;
         t.procs[ci.value()].sid = caller;
         return caller;
+    });
+}
+
+} // namespace services::process
+
+namespace services::process {
+
+klib::Result<klib::Vec<klib::Arc<Process>>> signal_targets(i32 which, i32 caller) {
+    return g_table.with([&](Table& t) -> klib::Result<klib::Vec<klib::Arc<Process>>> {
+        klib::Vec<klib::Arc<Process>> out;
+        i32 my_pgid = 0;
+        if (auto i = index_of(t, caller); i.has_value()) {
+            my_pgid = t.procs[i.value()].pgid;
+        }
+        for (const Entry& e : t.procs) {
+            bool hit = false;
+            if (which > 0) {
+                hit = e.pid == which;
+            } else if (which == -1) {
+                hit = e.pid != 1 && e.pid != caller;
+            } else {
+                hit = e.pgid == (which == 0 ? my_pgid : -which);
+            }
+            if (hit) {
+                TRY(out.try_push(e.proc.clone()));
+            }
+        }
+        return out;
     });
 }
 

@@ -88,6 +88,11 @@ i64 setpgid(i32 caller, i32 pid, i32 pgid);
 // The new session id, or a negative errno.
 i64 setsid(i32 caller);
 
+// The processes kill(2) reaches with `which` from `caller`: > 0 that pid,
+// 0 the caller's group, -1 all but pid 1 and the caller, < -1 group
+// -which (zombies included: a signal to one is accepted and lost).
+klib::Result<klib::Vec<klib::Arc<Process>>> signal_targets(i32 which, i32 caller);
+
 } // namespace services::process
 
 namespace services::process {

@@ -91,7 +91,7 @@ KTEST(redteam_user_entry_instructions_stay_user_exceptions) {
         {{0xcd, 0x12, 0x90, 0x90}, 13}, // int $18 (machine check vector)
         {{0xcd, 0x20, 0x90, 0x90}, 13}, // int $32 (timer vector)
         {{0xcd, 0x0e, 0x90, 0x90}, 13}, // int $14 (no error code pushed)
-        {{0xcc, 0x90, 0x90, 0x90}, 13}, // int3 (gate DPL 0)
+        {{0xcc, 0x90, 0x90, 0x90}, 3},  // int3 (gate DPL 3, as Linux: #BP)
         {{0xf1, 0x90, 0x90, 0x90}, 0},  // icebp: #DB regardless of DPL (or #UD)
         {{0x0f, 0x01, 0x00, 0x90}, 0},  // sgdt (%rax): #GP with UMIP, else #PF
     }};

@@ -1,4 +1,5 @@
 #include "syscall.h"
+#include "../signal/signal.h"
 
 #include <keel/log.h>
 
@@ -18,6 +19,12 @@ void dispatch(process::Thread& t) {
     default:
         keel::log_warn("syscall: {} not implemented (pid {})", r.rax, t.pid());
         break;
+    }
+    // EPIPE from a write to a pipe with no reader raises SIGPIPE at the
+    // writer, as Linux's pipe_write (si_code SI_USER from itself).
+    if (res.is_err() && res.error() == Errno::EPIPE && (r.rax == 1 || r.rax == 20 || r.rax == 40)) {
+        const signal::SigInfo info = signal::SigInfo::user(signal::SIGPIPE, signal::SI_USER, t.pid(), 0);
+        signal::send_thread(t.sig, t.proc->signals.shared, info);
     }
     t.ctx.regs.rax = res.is_ok() ? res.value() : u64(0) - u64(res.error());
 }

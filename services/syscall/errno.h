@@ -47,6 +47,12 @@ enum class Errno : i64 {
     ELIBBAD = 80,
     EOPNOTSUPP = 95,
     ETIMEDOUT = 110,
+    // Kernel-internal: an interrupted syscall asks the signal code to
+    // restart it or turn it into EINTR (never seen by user code).
+    ERESTARTSYS = 512,
+    ERESTARTNOINTR = 513,
+    ERESTARTNOHAND = 514,
+    ERESTART_RESTARTBLOCK = 516,
 };
 
 constexpr Errno to_errno(klib::Error e) {

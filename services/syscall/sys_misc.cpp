@@ -1,5 +1,5 @@
-// Identity, clocks, limits, randomness, signal dispositions (recorded, not
-// delivered yet), and the calls a C library makes at start-up.
+// Identity, clocks, limits, randomness, and the calls a C library makes at
+// start-up.
 #include "../process/proc_view.h"
 #include "syscall.h"
 #include "user_mem.h"
@@ -14,12 +14,6 @@ namespace {
 
 constexpr usize UTS_LEN = 65;
 constexpr u64 CLOCK_TAI = 11;
-constexpr u64 SIG_BLOCK = 0;
-constexpr u64 SIG_UNBLOCK = 1;
-constexpr u64 SIG_SETMASK = 2;
-constexpr u64 SIGKILL = 9;
-constexpr u64 SIGSTOP = 19;
-constexpr u64 UNBLOCKABLE = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
 constexpr u64 RLIM_INFINITY = ~u64(0);
 constexpr u64 RLIMIT_NLIMITS = 16;
 constexpr u64 GRND_NONBLOCK = 1;
@@ -105,70 +99,6 @@ SysResult sys_sched_yield(process::Thread&, const Args&) {
     return u64(0);
 }
 
-SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
-    const u64 sig = args.a[0];
-    const u64 act = args.a[1];
-    const u64 oact = args.a[2];
-    if (args.a[3] != 8 || sig < 1 || sig > process::NSIG) {
-        return Errno::EINVAL;
-    }
-    if (act != 0 && (sig == SIGKILL || sig == SIGSTOP)) {
-        return Errno::EINVAL;
-    }
-    process::SigAction fresh;
-    // struct kernel_sigaction {handler, flags, restorer, mask}: one copy
-    // each way, no heap.
-    if (act != 0) {
-        using KSigaction = klib::Array<u64, 4>;
-        const KSigaction in = TRY_SYS(t.space->read_val<KSigaction>(act));
-        fresh.handler = in[0];
-        fresh.flags = in[1];
-        fresh.restorer = in[2];
-        fresh.mask = in[3] & ~UNBLOCKABLE;
-    }
-    if (oact != 0) {
-        const process::SigAction old = t.proc->state.with(
-            [&](process::ProcState& s) { return s.sigactions[usize(sig - 1)]; });
-        const klib::Array<u64, 4> out = {old.handler, old.flags, old.restorer, old.mask};
-        TRY_SYS(t.space->write_val(oact, out));
-    }
-    if (act != 0) {
-        t.proc->state.with([&](process::ProcState& s) { s.sigactions[usize(sig - 1)] = fresh; });
-    }
-    return u64(0);
-}
-
-SysResult sys_rt_sigprocmask(process::Thread& t, const Args& args) {
-    const u64 how = args.a[0];
-    const u64 set = args.a[1];
-    const u64 oset = args.a[2];
-    if (args.a[3] != 8) {
-        return Errno::EINVAL;
-    }
-    u64 mask = t.sigmask;
-    if (set != 0) {
-        const u64 v = TRY_SYS(t.space->read_val<u64>(set)) & ~UNBLOCKABLE;
-        switch (how) {
-        case SIG_BLOCK:
-            mask |= v;
-            break;
-        case SIG_UNBLOCK:
-            mask &= ~v;
-            break;
-        case SIG_SETMASK:
-            mask = v;
-            break;
-        default:
-            return Errno::EINVAL;
-        }
-    }
-    if (oset != 0) {
-        TRY_SYS(t.space->write_val(oset, t.sigmask));
-    }
-    t.sigmask = mask;
-    return u64(0);
-}
-
 SysResult sys_clock_gettime(process::Thread& t, const Args& args) {
     // No wall clock yet: CLOCK_REALTIME counts from the epoch at boot.
     if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
@@ -232,43 +162,6 @@ SysResult sys_prctl(process::Thread& t, const Args& args) {
     default:
         return Errno::EINVAL;
     }
-}
-
-namespace {
-
-// Sleeps for the struct timespec at `req` (EINVAL when malformed); with
-// `absolute`, until that time on the monotonic clock.
-SysResult sleep_for(const process::Thread& t, u64 req, bool absolute) {
-    const i64 sec = i64(TRY_SYS(t.space->read_val<u64>(req)));
-    const i64 nsec = i64(TRY_SYS(t.space->read_val<u64>(req + 8)));
-    if (sec < 0 || nsec < 0 || nsec >= 1000000000) {
-        return Errno::EINVAL;
-    }
-    const u64 max_sec = ~u64(0) / 1000000000 - 1;
-    u64 ns = (u64(sec) > max_sec ? max_sec : u64(sec)) * 1000000000 + u64(nsec);
-    if (absolute) {
-        const u64 now = keel::monotonic_ns();
-        ns = ns > now ? ns - now : 0;
-    }
-    if (ns > 0) {
-        keel::sleep_ns(ns); // no signals yet: never interrupted
-    }
-    return u64(0);
-}
-
-} // namespace
-
-SysResult sys_nanosleep(process::Thread& t, const Args& args) {
-    return sleep_for(t, args.a[0], false);
-}
-
-SysResult sys_clock_nanosleep(process::Thread& t, const Args& args) {
-    constexpr u64 TIMER_ABSTIME = 1;
-    const u64 clock = args.a[0];
-    if (clock != 0 && clock != 1 && clock != 7 && clock != 11) { // REALTIME, MONOTONIC, BOOTTIME, TAI
-        return Errno::EINVAL;
-    }
-    return sleep_for(t, args.a[2], (args.a[1] & TIMER_ABSTIME) != 0);
 }
 
 SysResult sys_clock_getres(process::Thread& t, const Args& args) {

@@ -19,6 +19,7 @@
     X(12, brk)                                                                                     \
     X(13, rt_sigaction)                                                                            \
     X(14, rt_sigprocmask)                                                                          \
+    X(15, rt_sigreturn)                                                                            \
     X(16, ioctl)                                                                                   \
     X(17, pread64)                                                                                 \
     X(18, pwrite64)                                                                                \
@@ -34,7 +35,11 @@
     X(28, madvise)                                                                                 \
     X(32, dup)                                                                                     \
     X(33, dup2)                                                                                    \
+    X(34, pause)                                                                                   \
     X(35, nanosleep)                                                                               \
+    X(36, getitimer)                                                                               \
+    X(37, alarm)                                                                                   \
+    X(38, setitimer)                                                                               \
     X(39, getpid)                                                                                  \
     X(40, sendfile)                                                                                \
     X(56, clone)                                                                                   \
@@ -42,7 +47,8 @@
     X(58, vfork)                                                                                   \
     X(59, execve)                                                                                  \
     X(60, exit)                                                                                    \
-    X(61, wait4)                                                                                    \
+    X(61, wait4)                                                                                   \
+    X(62, kill)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
     X(74, fsync)                                                                                   \
@@ -89,6 +95,11 @@
     X(122, setfsuid)                                                                               \
     X(123, setfsgid)                                                                               \
     X(124, getsid)                                                                                 \
+    X(127, rt_sigpending)                                                                          \
+    X(128, rt_sigtimedwait)                                                                        \
+    X(129, rt_sigqueueinfo)                                                                        \
+    X(130, rt_sigsuspend)                                                                          \
+    X(131, sigaltstack)                                                                            \
     X(133, mknod)                                                                                  \
     X(137, statfs)                                                                                 \
     X(138, fstatfs)                                                                                \
@@ -102,18 +113,21 @@
     X(165, mount)                                                                                  \
     X(166, umount2)                                                                                \
     X(186, gettid)                                                                                 \
+    X(200, tkill)                                                                                  \
     X(201, time)                                                                                   \
     X(202, futex)                                                                                  \
     X(204, sched_getaffinity)                                                                      \
     X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
     X(218, set_tid_address)                                                                        \
+    X(219, restart_syscall)                                                                        \
     X(228, clock_gettime)                                                                          \
     X(229, clock_getres)                                                                           \
     X(230, clock_nanosleep)                                                                        \
     X(231, exit_group)                                                                             \
     X(232, epoll_wait)                                                                             \
     X(233, epoll_ctl)                                                                              \
+    X(234, tgkill)                                                                                 \
     X(247, waitid)                                                                                 \
     X(257, openat)                                                                                 \
     X(258, mkdirat)                                                                                \

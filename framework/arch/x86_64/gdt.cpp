@@ -109,7 +109,11 @@ void init_descriptors() {
             ist = IST_NMI;
         if (v == 18)
             ist = IST_MACHINE_CHECK;
-        set_gate(u8(v), keel_trap_stub_table[v], ist, 0);
+        // int3 may be used from user mode (debuggers, abort paths): as on
+        // Linux its gate has DPL 3, so it raises #BP (SIGTRAP) rather
+        // than #GP. It enters the same stub as a CPU-raised #BP.
+        const u8 dpl = v == 3 ? 3 : 0;
+        set_gate(u8(v), keel_trap_stub_table[v], ist, dpl);
     }
     DescriptorPtr idtr{sizeof(g_idt) - 1, u64(&g_idt)};
     // SAFETY: every gate points at a stub in traps.S that saves a full frame.

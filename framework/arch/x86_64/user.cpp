@@ -51,10 +51,26 @@ bool user_address(u64 va) {
     return va < VmSpace::USER_END;
 }
 
+constexpr usize FXSAVE_MXCSR = 24;
+constexpr usize FXSAVE_MXCSR_MASK = 28;
+constexpr u32 MXCSR_MASK_DEFAULT = 0xffbf; // a zero MXCSR_MASK means this (SDM 10.5.1.2)
+
+u32 load_u32(const u8 (&image)[512], usize at) {
+    u32 v;
+    __builtin_memcpy(&v, image + at, 4);
+    return v;
+}
+
 } // namespace
 
 PerCpu& this_cpu() {
     return g_boot_cpu;
+}
+
+// The MXCSR bits this CPU accepts (from the fxsave image of boot).
+u32 mxcsr_mask() {
+    const u32 m = load_u32(g_initial_fpu, FXSAVE_MXCSR_MASK);
+    return m == 0 ? MXCSR_MASK_DEFAULT : m;
 }
 
 void init_user_mode() {
@@ -182,6 +198,47 @@ void UserContext::copy_fpu_from_(const UserContext& o) {
     }
 }
 
+FpuImage UserContext::fpu() const {
+    FpuImage out{};
+    alignas(16) u8 image[512];
+    if (arch::this_cpu().fpu_owner == u64(this)) {
+        save_fpu_(image);
+    } else {
+        __builtin_memcpy(image, fpu_, sizeof(image));
+    }
+    for (usize i = 0; i < out.size(); ++i) {
+        out[i] = image[i];
+    }
+    return out;
+}
+
+bool UserContext::set_fpu(const FpuImage& image) {
+    u32 mxcsr = 0;
+    for (usize i = 0; i < 4; ++i) {
+        mxcsr |= u32(image[arch::FXSAVE_MXCSR + i]) << (8 * i);
+    }
+    if ((mxcsr & ~arch::mxcsr_mask()) != 0) {
+        return false;
+    }
+    if (arch::this_cpu().fpu_owner == u64(this)) {
+        arch::this_cpu().fpu_owner = 0; // the registers no longer hold our state
+    }
+    for (usize i = 0; i < sizeof(fpu_); ++i) {
+        fpu_[i] = image[i];
+    }
+    // MXCSR_MASK is an output of fxsave (ignored by fxrstor); keep the CPU's.
+    __builtin_memcpy(fpu_ + arch::FXSAVE_MXCSR_MASK, arch::g_initial_fpu + arch::FXSAVE_MXCSR_MASK,
+                     4);
+    return true;
+}
+
+void UserContext::reset_fpu() {
+    if (arch::this_cpu().fpu_owner == u64(this)) {
+        arch::this_cpu().fpu_owner = 0;
+    }
+    __builtin_memcpy(fpu_, arch::g_initial_fpu, sizeof(fpu_));
+}
+
 UserContext::UserContext(const UserContext& o) : regs(o.regs), exception(o.exception) {
     copy_fpu_from_(o);
 }
@@ -220,12 +277,11 @@ UserExit execute_user(const VmSpace& space, UserContext& ctx) {
     if (cpu.fpu_owner != u64(&ctx)) {
         fpu_release(); // another context's live state goes to its image
         // SAFETY: fpu_ is a 16-byte aligned 512-byte fxsave image, from
-        // g_initial_fpu or a previous fxsave; fxrstor64 of a bad MXCSR
-        // would #GP, so the reserved MXCSR bits are cleared first.
-        u32 mxcsr;
-        __builtin_memcpy(&mxcsr, ctx.fpu_ + 24, 4);
-        mxcsr &= 0xffff;
-        __builtin_memcpy(ctx.fpu_ + 24, &mxcsr, 4);
+        // g_initial_fpu, a previous fxsave or set_fpu() (which refuses
+        // reserved MXCSR bits); fxrstor64 of a bad MXCSR would #GP, so the
+        // bits this CPU reserves are cleared again (defence in depth).
+        u32 mxcsr = load_u32(ctx.fpu_, FXSAVE_MXCSR) & mxcsr_mask();
+        __builtin_memcpy(ctx.fpu_ + FXSAVE_MXCSR, &mxcsr, 4);
         asm volatile("fxrstor64 %0" ::"m"(ctx.fpu_));
         cpu.fpu_owner = u64(&ctx);
         // Another context ran last: write both bases (no valid base is ~0).

@@ -18,6 +18,7 @@
 
 #include <keel/mm/vm_space.h>
 #include <klib/annotations.h>
+#include <klib/array.h>
 #include <klib/types.h>
 
 KLIB_TRUSTED_BEGIN
@@ -52,6 +53,11 @@ enum class UserExit : u32 { Syscall = 1, Exception = 2, Preempted = 3 };
 // The FPU/SSE state is tracked, not saved per syscall: after an exit it
 // stays in the CPU's registers until another context enters, the task
 // switches, or the context is copied (the copy gets the live state).
+// The FPU/SSE state as the `fxsave` instruction lays it out (x87, MXCSR at
+// byte 24, MXCSR_MASK at 28, ST0-7, XMM0-15): the "legacy" image Linux puts
+// in a signal frame and glibc/musl read through uc_mcontext.fpregs.
+using FpuImage = klib::Array<u8, 512>;
+
 class UserContext {
 public:
     UserContext();
@@ -60,6 +66,19 @@ public:
     ~UserContext();
     UserRegs regs{};
     UserException exception{};
+
+    // The context's FPU/SSE state (the live registers if it ran last).
+    // Any context; never fails.
+    FpuImage fpu() const;
+    // Replaces the FPU/SSE state with `image` (e.g. from a sigreturn frame
+    // user code may have corrupted). Returns false and changes nothing when
+    // the image's MXCSR sets bits this CPU reserves (fxrstor would fault);
+    // every other byte pattern is a valid image. MXCSR_MASK and the
+    // reserved tail are taken from the CPU, not from `image`.
+    [[nodiscard]] bool set_fpu(const FpuImage& image);
+    // Resets the FPU/SSE state to the initial one (fninit, MXCSR 0x1f80),
+    // as a signal handler starts with.
+    void reset_fpu();
 
 private:
     friend UserExit execute_user(const VmSpace& space, UserContext& ctx);

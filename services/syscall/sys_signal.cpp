@@ -1,0 +1,326 @@
+// Signals: dispositions, masks, sending, waiting, sigreturn, altstack.
+// The machinery (pending sets, frames, delivery) is services/signal.
+#include "../process/table.h"
+#include "../signal/deliver.h"
+#include "syscall.h"
+#include <keel/time.h>
+
+namespace services::syscall {
+
+namespace {
+
+using Pair = klib::Array<u64, 2>;
+using Quad = klib::Array<u64, 4>;
+
+using namespace signal;
+
+constexpr u64 SIGSET_SIZE = 8;
+constexpr u64 SIG_BLOCK = 0;
+constexpr u64 SIG_UNBLOCK = 1;
+constexpr u64 SIG_SETMASK = 2;
+// sa_flags Linux keeps (UAPI_SA_FLAGS on x86-64); the rest read back as 0.
+constexpr u64 UAPI_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK |
+                              SA_RESTART | SA_NODEFER | SA_RESETHAND | 0x800 | SA_RESTORER;
+
+SigAction action_of(const process::Process& p, i32 sig) {
+    return p.state.with([&](process::ProcState& s) { return s.handlers.get(sig); });
+}
+
+void set_action(const process::Process& p, i32 sig, SigAction a) {
+    p.state.with([&](process::ProcState& s) { s.handlers.set(sig, a); });
+}
+
+bool sig_ok(u64 sig) {
+    return sig <= u64(NSIG); // 0: existence check only
+}
+
+} // namespace
+
+SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
+    const u64 sig = args.a[0];
+    const u64 act = args.a[1];
+    const u64 oact = args.a[2];
+    if (args.a[3] != SIGSET_SIZE) {
+        return Errno::EINVAL;
+    }
+    // struct kernel_sigaction {handler, flags, restorer, mask}: one copy
+    // each way, no heap; Linux reads act before it checks the signal.
+    SigAction fresh;
+    if (act != 0) {
+        using KSigaction = klib::Array<u64, 4>;
+        const KSigaction in = TRY_SYS(t.space->read_val<KSigaction>(act));
+        fresh.handler = in[0];
+        fresh.flags = in[1] & UAPI_SA_FLAGS;
+        fresh.restorer = in[2];
+        fresh.mask = in[3] & ~UNBLOCKABLE;
+    }
+    const i32 s = i32(sig);
+    if (sig < 1 || sig > u64(NSIG) || (act != 0 && (s == SIGKILL || s == SIGSTOP))) {
+        return Errno::EINVAL;
+    }
+    const SigAction old = action_of(*t.proc, s);
+    if (act != 0) {
+        set_action(*t.proc, s, fresh);
+        // POSIX: setting a disposition to ignore discards the pending
+        // instances, in the process and its threads (this one: the others'
+        // are dropped when they dequeue them).
+        const bool ignored = t.proc->state.with([&](process::ProcState& st) { return st.handlers.ignores(s); });
+        if (ignored) {
+            t.proc->signals.shared.discard(bit(s));
+            t.sig.pending.discard(bit(s));
+        }
+    }
+    if (oact != 0) {
+        const klib::Array<u64, 4> out = {old.handler, old.flags, old.restorer, old.mask};
+        TRY_SYS(t.space->write_val(oact, out));
+    }
+    return u64(0);
+}
+
+SysResult sys_rt_sigprocmask(process::Thread& t, const Args& args) {
+    const u64 how = args.a[0];
+    const u64 set = args.a[1];
+    const u64 oset = args.a[2];
+    if (args.a[3] != SIGSET_SIZE) {
+        return Errno::EINVAL;
+    }
+    const u64 old = t.sig.mask;
+    if (set != 0) {
+        const u64 v = TRY_SYS(t.space->read_val<u64>(set)) & ~UNBLOCKABLE;
+        switch (how) {
+        case SIG_BLOCK:
+            t.sig.mask |= v;
+            break;
+        case SIG_UNBLOCK:
+            t.sig.mask &= ~v;
+            break;
+        case SIG_SETMASK:
+            t.sig.mask = v;
+            break;
+        default:
+            return Errno::EINVAL;
+        }
+    }
+    if (oset != 0) {
+        TRY_SYS(t.space->write_val(oset, old));
+    }
+    return u64(0);
+}
+
+SysResult sys_rt_sigpending(process::Thread& t, const Args& args) {
+    const u64 size = args.a[1];
+    if (size > SIGSET_SIZE) {
+        return Errno::EINVAL;
+    }
+    const u64 pending =
+        (t.sig.pending.set() | t.proc->signals.shared.pending()) & t.sig.mask;
+    klib::Array<u8, 8> bytes{};
+    for (usize i = 0; i < 8; ++i) {
+        bytes[i] = u8(pending >> (8 * i));
+    }
+    TRY_SYS(t.space->write_bytes(args.a[0], bytes.span().subspan(0, usize(size))));
+    return u64(0);
+}
+
+SysResult sys_rt_sigreturn(process::Thread& t, const Args&) {
+    const klib::Arc<process::Process> p = t.proc.clone();
+    const klib::Arc<mm::AddressSpace> space = t.space.clone();
+    if (!sigreturn([&](i32 sig) { return action_of(*p, sig); },
+                   [&](i32 sig, SigAction a) { set_action(*p, sig, a); }, (*p).signals.shared, t.sig,
+                   *space, t.ctx)) {
+        // Linux's badframe: SIGSEGV, fatal if blocked or ignored.
+        force_fault([&](i32 sig) { return action_of(*p, sig); },
+                    [&](i32 sig, SigAction a) { set_action(*p, sig, a); }, (*p).signals.shared, t.sig,
+                    SigInfo(SIGSEGV, SI_KERNEL));
+        t.sig.syscall_nr = -1;
+        return t.ctx.regs.rax;
+    }
+    return t.ctx.regs.rax; // the interrupted code's rax, restored
+}
+
+SysResult sys_sigaltstack(process::Thread& t, const Args& args) {
+    const u64 uss = args.a[0];
+    const u64 uoss = args.a[1];
+    const u64 rsp = t.ctx.regs.rsp;
+    AltStack& as = t.sig.altstack;
+    // stack_t {ss_sp, ss_flags (int, padded), ss_size}
+    using StackT = klib::Array<u64, 3>;
+    const StackT old = {as.sp, u64(as.state_at(rsp) | (as.flags & SS_AUTODISARM)), as.size};
+    if (uss != 0) {
+        const StackT in = TRY_SYS(t.space->read_val<StackT>(uss));
+        const u32 err = as.change(rsp, in[0], u32(in[1]), in[2]);
+        if (err != 0) {
+            return Errno(err);
+        }
+    }
+    if (uoss != 0) {
+        TRY_SYS(t.space->write_val(uoss, old));
+    }
+    return u64(0);
+}
+
+SysResult sys_pause(process::Thread& t, const Args&) {
+    (void)t.proc->signals.shared.wait([&]() { return t.sig.interrupting(t.proc->signals.shared); }, 0);
+    return Errno::ERESTARTNOHAND;
+}
+
+SysResult sys_rt_sigsuspend(process::Thread& t, const Args& args) {
+    if (args.a[1] != SIGSET_SIZE) {
+        return Errno::EINVAL;
+    }
+    const u64 mask = TRY_SYS(t.space->read_val<u64>(args.a[0])) & ~UNBLOCKABLE;
+    t.sig.saved_mask = t.sig.mask;
+    t.sig.mask = mask;
+    (void)t.proc->signals.shared.wait([&]() { return t.sig.interrupting(t.proc->signals.shared); }, 0);
+    return Errno::ERESTARTNOHAND;
+}
+
+namespace {
+
+// The first of `these` pending for the thread, else for the process.
+klib::Optional<SigInfo> take_any(process::Thread& t, u64 these) {
+    klib::Optional<SigInfo> i = t.sig.pending.take(these);
+    if (!i.has_value()) {
+        i = t.proc->signals.shared.take(these);
+    }
+    return i;
+}
+
+} // namespace
+
+SysResult sys_rt_sigtimedwait(process::Thread& t, const Args& args) {
+    const u64 uthese = args.a[0];
+    const u64 uinfo = args.a[1];
+    const u64 uts = args.a[2];
+    if (args.a[3] != SIGSET_SIZE) {
+        return Errno::EINVAL;
+    }
+    const u64 these = TRY_SYS(t.space->read_val<u64>(uthese)) & ~UNBLOCKABLE;
+    klib::Optional<u64> timeout;
+    if (uts != 0) {
+        const klib::Array<u64, 2> ts = TRY_SYS(t.space->read_val<Pair>(uts));
+        if (i64(ts[0]) < 0 || ts[1] >= 1000000000) {
+            return Errno::EINVAL;
+        }
+        const u64 max_sec = ~u64(0) / 1000000000 - 1;
+        timeout = (ts[0] > max_sec ? max_sec : ts[0]) * 1000000000 + ts[1];
+    }
+    klib::Optional<SigInfo> got = take_any(t, these);
+    bool interrupted = false;
+    if (!got.has_value() && !(timeout.has_value() && timeout.value() == 0)) {
+        // The awaited signals wake this wait even if blocked; the others
+        // interrupt it as usual.
+        const u64 saved = t.sig.mask;
+        t.sig.mask &= ~these;
+        interrupted = t.proc->signals.shared
+                          .wait([&]() { return t.sig.interrupting(t.proc->signals.shared); },
+                                timeout.has_value() ? timeout.value() : 0);
+        t.sig.mask = saved;
+        got = take_any(t, these);
+    }
+    if (!got.has_value()) {
+        return interrupted ? Errno::EINTR : Errno::EAGAIN;
+    }
+    if (uinfo != 0) {
+        TRY_SYS(t.space->write_val(uinfo, got.value().words()));
+    }
+    return u64(u32(got.value().signo()));
+}
+
+SysResult sys_kill(process::Thread& t, const Args& args) {
+    const i32 pid = i32(u32(args.a[0]));
+    const u64 sig = args.a[1];
+    if (pid == i32(0x80000000)) {
+        return Errno::ESRCH;
+    }
+    auto targets = process::signal_targets(pid, t.pid());
+    if (targets.is_err()) {
+        return Errno::ENOMEM;
+    }
+    if (targets.value().empty()) {
+        return Errno::ESRCH;
+    }
+    if (!sig_ok(sig)) {
+        return Errno::EINVAL;
+    }
+    if (sig != 0) {
+        const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
+        for (const klib::Arc<process::Process>& p : targets.value()) {
+            send((*p).signals.shared, info);
+        }
+    }
+    return u64(0);
+}
+
+namespace {
+
+// tkill/tgkill: the calling thread itself, or the main thread of another
+// process (its tid is its pid); signals to other threads by tid are not
+// routed yet (ESRCH).
+SysResult send_to_thread(process::Thread& t, i32 tgid, i32 tid, u64 sig) {
+    const SigInfo info = SigInfo::user(i32(sig), SI_TKILL, t.pid(), 0);
+    if (tid == t.tid && (tgid == -1 || tgid == t.pid())) {
+        if (!sig_ok(sig)) {
+            return Errno::EINVAL;
+        }
+        if (sig != 0) {
+            send_thread(t.sig, t.proc->signals.shared, info);
+        }
+        return u64(0);
+    }
+    klib::Optional<klib::Arc<process::Process>> p = process::find(tid);
+    if (!p.has_value() || (tgid != -1 && tgid != tid)) {
+        return Errno::ESRCH;
+    }
+    if (!sig_ok(sig)) {
+        return Errno::EINVAL;
+    }
+    if (sig != 0) {
+        send((*p.value()).signals.shared, info);
+    }
+    return u64(0);
+}
+
+} // namespace
+
+SysResult sys_tkill(process::Thread& t, const Args& args) {
+    const i32 tid = i32(u32(args.a[0]));
+    if (tid <= 0) {
+        return Errno::EINVAL;
+    }
+    return send_to_thread(t, -1, tid, args.a[1]);
+}
+
+SysResult sys_tgkill(process::Thread& t, const Args& args) {
+    const i32 tgid = i32(u32(args.a[0]));
+    const i32 tid = i32(u32(args.a[1]));
+    if (tid <= 0 || tgid <= 0) {
+        return Errno::EINVAL;
+    }
+    return send_to_thread(t, tgid, tid, args.a[2]);
+}
+
+SysResult sys_rt_sigqueueinfo(process::Thread& t, const Args& args) {
+    const i32 pid = i32(u32(args.a[0]));
+    const u64 sig = args.a[1];
+    const SigInfo::Words w = TRY_SYS(t.space->read_val<SigInfo::Words>(args.a[2]));
+    const SigInfo info = SigInfo::from_words(w, i32(sig));
+    // Nobody may pretend to be the kernel, kill() or tkill() for another
+    // process.
+    if ((info.code() >= 0 || info.code() == SI_TKILL) && pid != t.pid()) {
+        return Errno::EPERM;
+    }
+    klib::Optional<klib::Arc<process::Process>> p = pid > 0 ? process::find(pid) : klib::none;
+    if (!p.has_value()) {
+        return Errno::ESRCH;
+    }
+    if (!sig_ok(sig)) {
+        return Errno::EINVAL;
+    }
+    if (sig != 0) {
+        send((*p.value()).signals.shared, info);
+    }
+    return u64(0);
+}
+
+} // namespace services::syscall
