@@ -1,6 +1,5 @@
 #include "device.h"
 
-#include <keel/console.h>
 #include <keel/time.h>
 
 namespace services::fs {
@@ -89,48 +88,6 @@ public:
         return usize(done);
     }
     klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
-};
-
-// ---- the console (also /dev/tty and /dev/ttyS0) --------------------------------
-
-class ConsoleFile final : public DeviceFile {
-public:
-    using DeviceFile::DeviceFile;
-    // No console input yet: end of file.
-    klib::Result<usize, Errno> read(u64, u64, ReadSink) const override { return usize(0); }
-    klib::Result<usize, Errno> write(u64, u64 len, WriteSource source) const override {
-        klib::Array<u8, 256> chunk{};
-        u64 done = 0;
-        while (done < len) {
-            const u64 n = klib::min(len - done, u64(chunk.size()));
-            auto part = chunk.span().first(usize(n));
-            auto r = source(part);
-            if (r.is_err()) {
-                if (done > 0) {
-                    break;
-                }
-                return r.error();
-            }
-            keel::console_write(part);
-            done += n;
-        }
-        return usize(done);
-    }
-    bool seekable() const override { return false; }
-    bool seek_always_zero() const override { return false; }
-    // Output is always possible; there is no input yet.
-    u32 poll() const override { return POLLOUT | POLLWRNORM; }
-    bool is_tty() const override { return true; }
-    bool supports_epoll() const override { return true; }
-};
-
-// /dev/tty: the process's controlling terminal. Nothing has one yet (init
-// has none on Linux either): ENXIO.
-class NoCtty final : public CharDevice {
-public:
-    klib::Result<klib::Arc<File>, Errno> open(klib::Arc<Inode>, u32) const override {
-        return Errno::ENXIO;
-    }
 };
 
 template <typename F>
@@ -231,23 +188,6 @@ klib::Result<void, Errno> register_builtin_devices() {
     TRY(add_builtin<FullFile>(1, 7, "full", 0666));
     TRY(add_builtin<RandomFile>(1, 8, "random", 0666));
     TRY(add_builtin<RandomFile>(1, 9, "urandom", 0666));
-    const bool have_tty = g_devices.with([](klib::Vec<Registered>& v) {
-        for (const Registered& r : v) {
-            if (r.info.major == 5 && r.info.minor == 0) {
-                return true;
-            }
-        }
-        return false;
-    });
-    if (!have_tty) {
-        auto tty = klib::Arc<NoCtty>::make();
-        if (tty.is_err()) {
-            return Errno::ENOMEM;
-        }
-        TRY(register_char_device(5, 0, "tty", 0666, klib::Arc<CharDevice>(tty.release_value())));
-    }
-    TRY(add_builtin<ConsoleFile>(5, 1, "console", 0600));
-    TRY(add_builtin<ConsoleFile>(4, 64, "ttyS0", 0660));
     return {};
 }
 

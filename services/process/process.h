@@ -6,6 +6,7 @@
 #include "../fs/fd_table.h"
 #include "../fs/vfs.h"
 #include "../mm/address_space.h"
+#include "../tty/tty.h"
 #include <keel/user.h>
 #include <klib/arc.h>
 #include <klib/array.h>
@@ -41,6 +42,7 @@ struct Process {
     klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
     klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1
     u64 sigmask = 0;
+    tty::ProcessTty terminal; // the controlling terminal
 };
 
 // Runs the process until it exits or dies; returns its wait(2) status.

@@ -9,6 +9,7 @@
 #include "../fs/pipe.h"
 #include "../fs/tmpfs.h"
 #include "syscall.h"
+#include "sys_tty.h"
 #include "transfer.h"
 #include "user_mem.h"
 
@@ -59,7 +60,8 @@ SysResult do_openat(process::Process& p, u64 dirfd, u64 path_addr, u64 flags_arg
     const u32 flags = u32(flags_arg);
     klib::String path = TRY(path_arg(p, path_addr));
     klib::Arc<fs::PathNode> base = TRY(start_dir(p, dirfd, path.view()));
-    klib::Arc<fs::File> file = TRY(fs::open(p.vfs.value(), base, path.view(), flags, u32(mode)));
+    klib::Arc<fs::File> opened = TRY(fs::open(p.vfs.value(), base, path.view(), flags, u32(mode)));
+    klib::Arc<fs::File> file = TRY(resolve_ctty(p, klib::move(opened)));
     return p.files.install(klib::move(file), (flags & fs::O_CLOEXEC) != 0);
 }
 
