@@ -1,5 +1,7 @@
 #include "device.h"
 
+#include "../random/random.h"
+
 #include <keel/time.h>
 
 namespace services::fs {
@@ -60,22 +62,18 @@ public:
     klib::Result<usize, Errno> write(u64, u64, WriteSource) const override { return Errno::ENOSPC; }
 };
 
-// Not cryptographic: xorshift seeded from the clock (no entropy source yet).
+// /dev/random and /dev/urandom: the kernel's CSPRNG (services/random),
+// always seeded before it answers, so neither blocks (Linux 5.6+ after
+// the crng is ready). Writes mix the bytes into the pool, as Linux.
 class RandomFile final : public DeviceFile {
 public:
     using DeviceFile::DeviceFile;
     klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
-        u64 seed = keel::monotonic_ns() * 0x9e3779b97f4a7c15ull + 1;
         klib::Array<u8, 256> chunk{};
         u64 done = 0;
         while (done < len) {
             const u64 n = klib::min(len - done, u64(chunk.size()));
-            for (u64 i = 0; i < n; ++i) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                chunk[usize(i)] = u8(seed);
-            }
+            random::fill(chunk.span().first(usize(n)));
             auto r = sink(chunk.span().first(usize(n)));
             if (r.is_err()) {
                 if (done > 0) {
@@ -87,7 +85,24 @@ public:
         }
         return usize(done);
     }
-    klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
+    klib::Result<usize, Errno> write(u64, u64 len, WriteSource source) const override {
+        klib::Array<u8, 256> chunk{};
+        u64 done = 0;
+        while (done < len) {
+            const u64 n = klib::min(len - done, u64(chunk.size()));
+            auto part = chunk.span().first(usize(n));
+            auto r = source(part);
+            if (r.is_err()) {
+                if (done > 0) {
+                    break;
+                }
+                return r.error();
+            }
+            random::mix(part);
+            done += n;
+        }
+        return usize(done);
+    }
 };
 
 template <typename F>

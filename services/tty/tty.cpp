@@ -1,5 +1,7 @@
 #include "tty.h"
 
+#include "../random/random.h"
+
 #include <keel/console.h>
 #include <keel/log.h>
 #include <keel/serial.h>
@@ -68,6 +70,9 @@ usize Tty::available() const {
 // ---- data ---------------------------------------------------------------------
 
 void Tty::receive(klib::Span<const u8> bytes) const {
+    for (u8 b : bytes) {
+        random::add_event(b); // key timing feeds the entropy pool
+    }
     klib::Vec<u8> echo;
     klib::Vec<i32> signals;
     i32 fg = 0;
