@@ -80,6 +80,7 @@
     X(162, sync)                                                                                   \
     X(165, mount)                                                                                  \
     X(166, umount2)                                                                                \
+    X(169, reboot)                                                                                 \
     X(186, gettid)                                                                                 \
     X(201, time)                                                                                   \
     X(204, sched_getaffinity)                                                                      \
