@@ -3,7 +3,7 @@ USER_CC := musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -fno-stack-protector
 USER_PROGS := $(patsubst tests/user/%.c,$(BUILD)/user/%,$(wildcard tests/user/*.c))
 
-$(BUILD)/user/%: tests/user/%.c tests/user/check.h
+$(BUILD)/user/%: tests/user/%.c $(wildcard tests/user/*.h)
 	@mkdir -p $(@D)
 	@echo "  USERCC $<"
 	@$(USER_CC) $(USER_CFLAGS) -o $@ $<

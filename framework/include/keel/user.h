@@ -63,10 +63,6 @@ public:
 
 private:
     friend UserExit execute_user(const VmSpace& space, UserContext& ctx);
-
-// The number of the CPU the caller runs on (getcpu): 0, the boot CPU, until
-// more CPUs run kernel code.
-u32 current_cpu();
     friend void arch::fpu_release();
     void save_fpu_(u8 (&image)[512]) const;
     void copy_fpu_from_(const UserContext& o);
