@@ -89,6 +89,15 @@ check() {
     fi
 }
 
+# init_exit_code LOG: the exit code in both kernels' "Kernel panic - not
+# syncing: Attempted to kill init! exitcode=0x..." line (a wait status:
+# code << 8), or "none".
+init_exit_code() {
+    local hex
+    hex=$(sed -nE 's/.*Attempted to kill init! exitcode=0x([0-9a-f]+).*/\1/p' "$1" | tail -n 1)
+    if [ -n "$hex" ]; then echo $(((16#$hex >> 8) & 255)); else echo none; fi
+}
+
 make -s all initramfs >/dev/null || { echo "user: 0 passed, 1 failed, 0 skipped"; exit 1; }
 for expect in tests/user/*.expect; do
     prog=$(basename "$expect" .expect)
@@ -136,17 +145,13 @@ for expect in tests/user/*.expect; do
         skip=$((skip + 1))
     else
         qemu -kernel build/keel.elf -initrd "$img" -append "console=ttyS0 $extra" >"$log"
-        code=$(sed -nE 's/^init: [^ ]+ exited with code ([0-9]+)$/\1/p' "$log" | tail -n 1)
-        check "$prog/keel" "$log" "$expect" "${code:-none}"
+        check "$prog/keel" "$log" "$expect" "$(init_exit_code "$log")"
     fi
 
     if [ -n "$linux" ]; then
         log=$outdir/$prog.linux.log
         qemu -kernel "$linux" -initrd "$img" -append "console=ttyS0 quiet panic=-1 $extra" >"$log"
-        hex=$(sed -nE 's/.*Attempted to kill init! exitcode=0x([0-9a-f]+).*/\1/p' "$log" | tail -n 1)
-        code=none
-        [ -n "$hex" ] && code=$(((16#$hex >> 8) & 255))
-        check "$prog/linux" "$log" "$expect" "$code"
+        check "$prog/linux" "$log" "$expect" "$(init_exit_code "$log")"
     fi
 done
 [ -z "$linux" ] && echo "user: Linux kernel unavailable; ran on Keel only"

@@ -165,8 +165,12 @@ klib::Result<TaskId> spawn_task(klib::Function<void()> body) {
     (*t).body = klib::move(body);
     // The initial frame keel_switch pops: r15 r14 r13 r12 rbx rbp rflags,
     // then returns into the trampoline, which calls keel_task_main(task).
-    // SAFETY: the stack was just mapped; 8 words fit in its top page.
-    u64* sp = reinterpret_cast<u64*>(top) - 9;
+    // sp is 16-byte aligned, so after the 7 pops and the ret the
+    // trampoline's `call` runs with rsp 16-byte aligned, as the ABI wants
+    // (objects with alignas(16) on the task's stack, e.g. the FPU image of
+    // a keel::UserContext, depend on it).
+    // SAFETY: the stack was just mapped; 10 words fit in its top page.
+    u64* sp = reinterpret_cast<u64*>(top) - 10;
     Task* raw = t.leak();
     sp[0] = 0;                          // r15
     sp[1] = 0;                          // r14
@@ -176,7 +180,8 @@ klib::Result<TaskId> spawn_task(klib::Function<void()> body) {
     sp[5] = 0;                          // rbp
     sp[6] = 0x2;                        // rflags: interrupts off
     sp[7] = u64(&keel_task_trampoline); // return address
-    sp[8] = 0;                          // keeps the trampoline's stack aligned
+    sp[8] = 0;                          // padding: rsp is 16-aligned at the call
+    sp[9] = 0;
     raw->rsp = u64(sp);
     IrqGuard irq;
     raw->id = g.next_id++;

@@ -37,6 +37,21 @@ klib::Result<klib::Arc<File>, Errno> FdTable::get(u64 fd) const {
     return slots_[usize(fd)].value().file.clone();
 }
 
+klib::Result<FdTable> FdTable::clone() const {
+    FdTable out;
+    out.limit_ = limit_;
+    out.hard_ = hard_;
+    TRY(out.slots_.try_reserve(slots_.size()));
+    for (const klib::Optional<Slot>& s : slots_) {
+        if (s.has_value()) {
+            TRY(out.slots_.try_push(Slot{s.value().file.clone(), s.value().cloexec}));
+        } else {
+            TRY(out.slots_.try_push(klib::none));
+        }
+    }
+    return out;
+}
+
 klib::Result<void, Errno> FdTable::close(u64 fd) {
     if (fd >= slots_.size() || !slots_[usize(fd)].has_value()) {
         return Errno::EBADF;

@@ -34,6 +34,9 @@ public:
     klib::Result<void, Errno> close(u64 fd);
     klib::Result<bool, Errno> cloexec(u64 fd) const;
     klib::Result<void, Errno> set_cloexec(u64 fd, bool on);
+    // A table with the same descriptions at the same numbers, the same
+    // close-on-exec flags and limits (fork). NoMemory.
+    klib::Result<FdTable> clone() const;
 
 private:
     struct Slot {

@@ -6,6 +6,7 @@
 #include "../fs/device.h"
 #include "rootfs.h"
 #include "../initramfs/cpio.h"
+#include "../process/fork.h"
 #include "../process/loader.h"
 #include "../tty/tty.h"
 #include <keel/boot.h>
@@ -75,6 +76,25 @@ void report_exec_failure(klib::StringView path, fs::Errno e) {
     for (usize i = 0; ok && i < line.size(); ++i) {
         ok = bytes.try_push(u8(line[i])).is_ok();
     }
+    if (ok) {
+        keel::console_write(bytes.span().span());
+    }
+}
+
+// Linux's "Kernel panic - not syncing: Attempted to kill init!
+// exitcode=0x%08x" line for init's wait status.
+void report_init_exit(i32 status) {
+    klib::StringView head = "Kernel panic - not syncing: Attempted to kill init! exitcode=0x";
+    klib::Vec<u8> bytes;
+    bool ok = bytes.try_reserve(head.size() + 9).is_ok();
+    for (usize i = 0; ok && i < head.size(); ++i) {
+        ok = bytes.try_push(u8(head[i])).is_ok();
+    }
+    constexpr klib::StringView HEX = "0123456789abcdef";
+    for (i32 shift = 28; ok && shift >= 0; shift -= 4) {
+        ok = bytes.try_push(u8(HEX[usize((u32(status) >> u32(shift)) & 0xf)])).is_ok();
+    }
+    ok = ok && bytes.try_push(u8('\n')).is_ok();
     if (ok) {
         keel::console_write(bytes.span().span());
     }
@@ -178,19 +198,24 @@ void run_init() {
         report_exec_failure(path, fs::Errno::ENOEXEC);
         return;
     }
-    auto proc = process::load(data.span().span(), argv, envp);
-    if (proc.is_err()) {
-        const fs::Errno e = proc.error() == klib::Error::NoMemory ? fs::Errno::ENOMEM : fs::Errno::ENOEXEC;
-        keel::log_error("init: cannot execute {}: {} (error -{})", path, klib::error_name(proc.error()),
+    auto loaded = process::load(data.span().span(), argv, envp);
+    if (loaded.is_err()) {
+        const fs::Errno e = loaded.error() == klib::Error::NoMemory ? fs::Errno::ENOMEM : fs::Errno::ENOEXEC;
+        keel::log_error("init: cannot execute {}: {} (error -{})", path, klib::error_name(loaded.error()),
                         i64(e));
         return;
     }
-    process::Process& p = *proc.value();
+    process::Loaded& img = loaded.value();
+    auto fds = process::make_files();
+    if (fds.is_err()) {
+        keel::log_error("init: out of memory");
+        return;
+    }
     // fds 0, 1, 2: /dev/console, read/write (Linux's console_on_rootfs).
     auto console = fs::open(ctx, ctx.root, "/dev/console", fs::O_RDWR, 0);
     if (console.is_ok()) {
         for (u64 fd = 0; fd < 3; ++fd) {
-            if (p.files.install(console.value().clone(), false).is_err()) {
+            if (fds.value()->install(console.value().clone(), false).is_err()) {
                 keel::log_error("init: out of memory");
                 return;
             }
@@ -198,8 +223,13 @@ void run_init() {
     } else {
         keel::log_warn("init: cannot open an initial console");
     }
-    p.vfs = klib::move(ctx);
+    auto vfs = klib::Arc<process::FsShared>::make(klib::move(ctx));
+    if (vfs.is_err()) {
+        keel::log_error("init: out of memory");
+        return;
+    }
     // The task name (comm): the last component of the path, 15 bytes at most.
+    klib::Array<u8, 16> comm{};
     usize base = 0;
     for (usize i = 0; i < path.size(); ++i) {
         if (path[i] == '/') {
@@ -207,15 +237,24 @@ void run_init() {
         }
     }
     for (usize i = 0; i < 15 && base + i < path.size(); ++i) {
-        p.comm[i] = u8(path[base + i]);
+        comm[i] = u8(path[base + i]);
     }
     keel::log_info("init: running {} ({} bytes)", path, data.size());
-    i32 status = process::run(p);
-    if ((status & 0x7f) == 0) {
-        keel::log_info("init: {} exited with code {}", path, (status >> 8) & 0xff);
-    } else {
-        keel::log_info("init: {} killed by signal {}", path, status & 0x7f);
+    keel::UserContext uctx;
+    uctx.regs.rip = img.entry;
+    uctx.regs.rsp = img.sp;
+    auto init = process::start_init(klib::move(img.space), uctx, img.brk, fds.release_value(),
+                                    vfs.release_value(), comm);
+    if (init.is_err()) {
+        keel::log_error("init: cannot start {}: {}", path, klib::error_name(init.error()));
+        return;
     }
+    // Data and argument copies go before init runs for good.
+    data = klib::Vec<u8>();
+    const i32 status = process::wait_for_exit(*init.value());
+    // Linux's words when init exits, then (as with panic=-1) the machine
+    // stops: powered off when this returns.
+    report_init_exit(status);
 }
 
 } // namespace

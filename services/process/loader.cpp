@@ -82,9 +82,9 @@ u64 phdr_address(const exec::Image& img, u64 bias) {
 
 } // namespace
 
-klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
-                                      const klib::Vec<klib::String>& argv,
-                                      const klib::Vec<klib::String>& envp) {
+klib::Result<Loaded> load(klib::Span<const u8> file,
+                          const klib::Vec<klib::String>& argv,
+                          const klib::Vec<klib::String>& envp) {
     exec::Image img = TRY(exec::parse(file));
     if (img.interp.has_value()) {
         return klib::Err(klib::Error::Unsupported); // dynamic linking comes later
@@ -101,13 +101,9 @@ klib::Result<klib::Box<Process>> load(klib::Span<const u8> file,
     const ImageInfo info{bias + img.entry, phdr_address(img, bias), img.phnum, 0, vdso_image};
     const u64 sp = TRY(build_stack(space, argv, envp, info));
 
-    klib::Box<Process> p = TRY(klib::Box<Process>::make(klib::move(space)));
-    (*p).ctx.regs.rip = info.entry;
-    (*p).ctx.regs.rsp = sp;
     const u64 image_end = (bias + img.highest_end + PAGE - 1) & ~(PAGE - 1);
-    (*p).brk_start = image_end;
-    (*p).brk_current = image_end;
-    return p;
+    return Loaded{TRY(klib::Arc<mm::AddressSpace>::make(klib::move(space))), info.entry, sp,
+                  image_end};
 }
 
 } // namespace services::process

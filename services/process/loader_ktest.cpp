@@ -12,8 +12,8 @@ KTEST(process_loader_maps_segments_lazily_and_zeroes_bss) {
     klib::Vec<klib::String> argv;
     klib::Vec<klib::String> envp;
     MUST(argv.try_push(klib::String()));
-    klib::Box<Process> p = MUST(load(exec::testdata::kStaticExec.span(), argv, envp));
-    const mm::AddressSpace& s = (*p).space;
+    Loaded p = MUST(load(exec::testdata::kStaticExec.span(), argv, envp));
+    const mm::AddressSpace& s = *p.space;
     // Resident: the stack page written by execve, the zeroed .bss tail page.
     const u64 resident = s.resident_pages();
     KEXPECT_LE(resident, u64(3));

@@ -1,12 +1,23 @@
-// A process: an address space (areas and page tables) and one user
-// thread, its files (fd table, root file system, working directory) and
-// its signal dispositions (recorded; delivery comes later).
+// Linux's process model: a Process (a thread group: pid, exit state, the
+// per-process records) and its Threads (tid, registers, and the shared
+// resources each thread points at: address space, fd table, file-system
+// context, shared between threads and processes as the CLONE_ flags say).
+//
+// Each thread runs its user loop on its own kernel task (run.cpp); the
+// relations between processes (parent, children, process group, session,
+// zombies) live in the process table (table.h) under one lock, as Linux's
+// tasklist_lock. A Process is shared through Arc (const): what changes in
+// it is behind its `state` lock. A Thread belongs to its kernel task alone.
 #pragma once
 
 #include "../fs/fd_table.h"
 #include "../fs/vfs.h"
 #include "../mm/address_space.h"
 #include "../tty/tty.h"
+#include "files.h"
+#include "fs_share.h"
+#include <keel/sync/spinlock.h>
+#include <keel/task.h>
 #include <keel/user.h>
 #include <klib/arc.h>
 #include <klib/array.h>
@@ -24,28 +35,83 @@ struct SigAction {
 
 constexpr usize NSIG = 64;
 
-struct Process {
-    explicit Process(mm::AddressSpace&& s) : space(klib::move(s)) {}
+// A resource limit {soft, hard} (struct rlimit64).
+struct Rlimit {
+    u64 cur = 0;
+    u64 max = 0;
+};
+constexpr usize RLIM_NLIMITS = 16;
+constexpr u64 RLIM_INFINITY = ~u64(0);
+constexpr usize RLIMIT_STACK = 3;
+constexpr usize RLIMIT_NPROC = 6;
+constexpr usize RLIMIT_NOFILE = 7;
 
-    mm::AddressSpace space; // areas, page tables, demand paging
-    keel::UserContext ctx;
-    i32 pid = 1;
+// Linux's limits for init (a child inherits its parent's).
+klib::Array<Rlimit, RLIM_NLIMITS> default_rlimits();
+
+// What changes in a process, under Process::state.
+struct ProcState {
     u64 brk_start = 0;   // end of the loaded image, page-aligned
     u64 brk_current = 0; // the program break as brk(2) reports it
-    u64 clear_child_tid = 0;
-    bool exited = false;
-    i32 exit_status = 0; // wait(2) encoding: status << 8, or the signal number
-
-    fs::FdTable files;
-    klib::Optional<fs::FsContext> vfs; // root, cwd, umask; none: no file system
-
-    klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
     klib::Array<SigAction, NSIG> sigactions{}; // index: signal number - 1
-    u64 sigmask = 0;
-    tty::ProcessTty terminal; // the controlling terminal
+    klib::Array<Rlimit, RLIM_NLIMITS> rlimits = default_rlimits();
+    u32 live_threads = 0;  // threads started and not yet exited
+    bool group_exit = false;  // exit_group or a fatal signal: every thread exits
+    i32 group_status = 0;     // the wait status then
+    i32 leader_status = 0;    // the wait status the group leader exited with
+    bool vfork_done = false;  // exec'd or exited: a vfork parent may go on
+    tty::ProcessTty terminal; // the controlling terminal (fork copies it)
 };
 
-// Runs the process until it exits or dies; returns its wait(2) status.
-i32 run(Process& p);
+class Process {
+public:
+    explicit Process(i32 id) : pid(id) {}
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    i32 pid;
+    keel::SpinLock<ProcState> state;
+    keel::WaitQueue child_wait; // a child changed state (wait4 sleeps here)
+    keel::WaitQueue changed;    // this process became a zombie (or exec'd)
+
+    // True once the thread group is exiting (exit_group, fatal signal).
+    bool exiting() const {
+        return state.with([](ProcState& s) { return s.group_exit; });
+    }
+};
+
+// One user thread: owned by its kernel task.
+struct Thread {
+    Thread(klib::Arc<Process> p, i32 id, klib::Arc<mm::AddressSpace> s, klib::Arc<Files> f,
+           klib::Arc<FsShared> v)
+        : proc(klib::move(p)), tid(id), space(klib::move(s)), files(klib::move(f)),
+          vfs(klib::move(v)) {}
+    Thread(Thread&&) = default;
+    Thread& operator=(Thread&&) = delete;
+    Thread(const Thread&) = delete;
+    Thread& operator=(const Thread&) = delete;
+
+    klib::Arc<Process> proc;
+    i32 tid;
+    keel::UserContext ctx;
+    klib::Arc<mm::AddressSpace> space; // areas, page tables, demand paging
+    klib::Arc<Files> files;
+    klib::Arc<FsShared> vfs; // root, cwd, umask; may hold none: no file system
+    u64 clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
+    u64 sigmask = 0;
+    klib::Array<u8, 16> comm{}; // the name prctl(PR_SET_NAME) sets
+    bool exited = false;  // this thread is done (exit, exit_group, fatal signal)
+    i32 exit_status = 0;  // wait(2) encoding: status << 8, or the signal number
+
+    i32 pid() const { return proc->pid; }
+};
+
+// Starts `t` running user mode on a kernel task of its own; the process's
+// live thread count must already include it. NoMemory.
+klib::Result<void> start_thread(Thread t);
+
+// Ends the calling thread with `status` (wait encoding) after the current
+// syscall; with `group`, every thread of the process (exit_group).
+void exit_thread(Thread& t, i32 status, bool group);
 
 } // namespace services::process

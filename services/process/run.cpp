@@ -1,8 +1,11 @@
-// The user-mode loop of a process: user mode is a function call.
+// The user-mode loop of a thread, on its own kernel task: user mode is a
+// function call; syscalls and faults come back here.
 #include "../syscall/syscall.h"
+#include "exit.h"
 #include "process.h"
 #include <keel/log.h>
 #include <keel/task.h>
+#include <klib/function.h>
 
 namespace services::process {
 
@@ -35,9 +38,9 @@ constexpr i32 SIGSEGV = 11;
 
 // A user page fault: demand paging and copy-on-write, or the signal that
 // kills the process (delivery to handlers comes with signals).
-klib::Optional<i32> page_fault(const Process& p, const keel::UserException& e) {
+klib::Optional<i32> page_fault(const Thread& t, const keel::UserException& e) {
     const mm::Access access{(e.error_code & PF_WRITE) != 0, (e.error_code & PF_INSTR) != 0};
-    auto r = p.space.handle_fault(e.fault_addr, access);
+    auto r = t.space->handle_fault(e.fault_addr, access);
     if (r.is_ok()) {
         return klib::none;
     }
@@ -51,32 +54,31 @@ klib::Optional<i32> page_fault(const Process& p, const keel::UserException& e) {
     }
 }
 
-} // namespace
-
-i32 run(Process& p) {
+// Runs the thread until it exits or its process does.
+void run(Thread& t) {
     // The last page fault resolved, to stop a fault that the resolution
     // does not cure from looping forever.
     klib::Optional<keel::UserException> last_fault;
-    while (!p.exited) {
-        const keel::UserExit why = p.space.enter(p.ctx);
-        if (why != keel::UserExit::Exception || p.ctx.exception.vector != VEC_PAGE_FAULT) {
+    while (!t.exited && !t.proc->exiting()) {
+        const keel::UserExit why = t.space->enter(t.ctx);
+        if (why != keel::UserExit::Exception || t.ctx.exception.vector != VEC_PAGE_FAULT) {
             last_fault = klib::none;
         }
         switch (why) {
         case keel::UserExit::Syscall:
-            syscall::dispatch(p);
+            syscall::dispatch(t);
             break;
         case keel::UserExit::Preempted:
             keel::yield_now();
             break;
         case keel::UserExit::Exception: {
-            const keel::UserException e = p.ctx.exception;
+            const keel::UserException e = t.ctx.exception;
             i32 sig = signal_for(e.vector);
             if (e.vector == VEC_PAGE_FAULT) {
                 const bool again = last_fault.has_value() &&
                                    last_fault.value().fault_addr == e.fault_addr &&
                                    last_fault.value().error_code == e.error_code;
-                klib::Optional<i32> fatal = page_fault(p, e);
+                klib::Optional<i32> fatal = page_fault(t, e);
                 if (!fatal.has_value() && !again) {
                     last_fault = e;
                     break;
@@ -85,14 +87,30 @@ i32 run(Process& p) {
             }
             keel::log_info(
                 "pid {}: killed by signal {} (vector {}, error {:#x}, addr {:#x}, rip {:#x})",
-                p.pid, sig, e.vector, e.error_code, e.fault_addr, p.ctx.regs.rip);
-            p.exited = true;
-            p.exit_status = sig;
+                t.pid(), sig, e.vector, e.error_code, e.fault_addr, t.ctx.regs.rip);
+            exit_thread(t, sig, true);
             break;
         }
         }
     }
-    return p.exit_status;
+}
+
+void thread_main(Thread t) {
+    run(t);
+    const ThreadEnd end = end_thread(t);
+    {
+        Thread gone = klib::move(t); // the thread's space, files and fs go now
+    }
+    finish_thread(end);
+}
+
+} // namespace
+
+klib::Result<void> start_thread(Thread t) {
+    auto body = TRY(klib::Function<void()>::make(
+        [th = klib::move(t)]() mutable { thread_main(klib::move(th)); }));
+    TRY(keel::spawn_task(klib::move(body)));
+    return {};
 }
 
 } // namespace services::process

@@ -136,3 +136,32 @@ KTEST(task_wait_with_timeout_returns_when_woken) {
 }
 
 } // namespace services::selftest
+
+namespace services::selftest {
+
+// Regression: a spawned task's stack was 8 bytes off the ABI's 16-byte
+// alignment, so a keel::UserContext on it (its FPU image is alignas(16))
+// made execute_user's fxrstor fault.
+KTEST(task_spawned_task_can_run_user_mode_from_its_stack) {
+    klib::Arc<Shared> sh = MUST(klib::Arc<Shared>::make());
+    klib::Arc<Shared> mine = sh.clone();
+    auto body = MUST(klib::Function<void()>::make([mine = klib::move(mine)]() {
+        keel::VmSpace space = MUST(keel::VmSpace::create());
+        keel::Frame text = MUST(keel::Frame::alloc());
+        const klib::Array<u8, 2> code = {0x0f, 0x05}; // syscall
+        MUST(text.write_bytes(0, code.span()));
+        MUST(space.map(0x400000, klib::move(text), keel::VmPerms{false, true}));
+        keel::UserContext ctx;
+        ctx.regs.rip = 0x400000;
+        ctx.regs.rsp = 0x800000;
+        ctx.regs.rax = 39;
+        const keel::UserExit why = keel::execute_user(space, ctx);
+        append(*mine, why == keel::UserExit::Syscall ? ctx.regs.rax : 0);
+        (*mine).done.wake_all();
+    }));
+    KASSERT(keel::spawn_task(klib::move(body)).is_ok());
+    (*sh).done.wait_until([&] { return log_size(*sh) == 1; });
+    (*sh).log.with([](klib::Vec<u64>& v) { KEXPECT_EQ(v[0], u64(39)); });
+}
+
+} // namespace services::selftest

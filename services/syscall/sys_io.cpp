@@ -26,7 +26,7 @@ constexpr u64 FIOCLEX = 0x5451;
 constexpr u64 FIONCLEX = 0x5450;
 
 // read(2) on an open file at `at` (none: the file's own offset).
-SysResult do_read(process::Process& p, const fs::File& f, u64 buf, u64 len,
+SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
                   klib::Optional<u64> at) {
     if (!f.readable()) {
         return Errno::EBADF;
@@ -34,12 +34,12 @@ SysResult do_read(process::Process& p, const fs::File& f, u64 buf, u64 len,
     if (at.has_value() && !f.seekable()) {
         return Errno::ESPIPE;
     }
-    TRY(tty_check_read(p, f));
+    TRY(tty_check_read(t, f));
     len = len > MAX_RW ? MAX_RW : len;
     const u64 off = at.has_value() ? at.value() : f.offset();
     u64 done = 0;
     const usize n = TRY(f.read(off, len, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-        if (p.space.write_bytes(buf + done, part).is_err()) {
+        if (t.space->write_bytes(buf + done, part).is_err()) {
             return Errno::EFAULT;
         }
         done += part.size();
@@ -51,7 +51,7 @@ SysResult do_read(process::Process& p, const fs::File& f, u64 buf, u64 len,
     return u64(n);
 }
 
-SysResult do_write(process::Process& p, const fs::File& f, u64 buf, u64 len,
+SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
                    klib::Optional<u64> at) {
     if (!f.writable()) {
         return Errno::EBADF;
@@ -59,7 +59,7 @@ SysResult do_write(process::Process& p, const fs::File& f, u64 buf, u64 len,
     if (at.has_value() && !f.seekable()) {
         return Errno::ESPIPE;
     }
-    TRY(tty_check_write(p, f));
+    TRY(tty_check_write(t, f));
     len = len > MAX_RW ? MAX_RW : len;
     u64 off = at.has_value() ? at.value() : f.offset();
     if ((f.flags() & fs::O_APPEND) != 0 && f.seekable()) {
@@ -70,7 +70,7 @@ SysResult do_write(process::Process& p, const fs::File& f, u64 buf, u64 len,
     }
     u64 done = 0;
     const usize n = TRY(f.write(off, len, [&](klib::Span<u8> part) -> klib::Result<void, Errno> {
-        if (p.space.read_bytes(buf + done, part).is_err()) {
+        if (t.space->read_bytes(buf + done, part).is_err()) {
             return Errno::EFAULT;
         }
         done += part.size();
@@ -84,9 +84,9 @@ SysResult do_write(process::Process& p, const fs::File& f, u64 buf, u64 len,
 
 // readv/writev/preadv/pwritev: one do_read/do_write per iovec, stopping
 // at a short one.
-SysResult vector_io(process::Process& p, u64 fd, u64 iov, u64 count, bool write,
+SysResult vector_io(process::Thread& t, u64 fd, u64 iov, u64 count, bool write,
                     klib::Optional<u64> at) {
-    klib::Arc<fs::File> f = TRY(p.files.get(fd));
+    klib::Arc<fs::File> f = TRY(t.files->get(fd));
     if (count > IOV_MAX) {
         return Errno::EINVAL;
     }
@@ -100,7 +100,7 @@ SysResult vector_io(process::Process& p, u64 fd, u64 iov, u64 count, bool write,
     // ssize_t, EFAULT for an unreadable vector).
     u64 sum = 0;
     for (u64 i = 0; i < count; ++i) {
-        const klib::Array<u64, 2> v = TRY_SYS(p.space.read_val<U64Pair>(iov + 16 * i));
+        const klib::Array<u64, 2> v = TRY_SYS(t.space->read_val<U64Pair>(iov + 16 * i));
         if (i64(v[1]) < 0 || v[1] > u64(klib::max_value<i64>) - sum) {
             return Errno::EINVAL;
         }
@@ -108,7 +108,7 @@ SysResult vector_io(process::Process& p, u64 fd, u64 iov, u64 count, bool write,
     }
     u64 total = 0;
     for (u64 i = 0; i < count; ++i) {
-        const klib::Array<u64, 2> v = TRY_SYS(p.space.read_val<U64Pair>(iov + 16 * i));
+        const klib::Array<u64, 2> v = TRY_SYS(t.space->read_val<U64Pair>(iov + 16 * i));
         if (v[1] == 0) {
             continue;
         }
@@ -117,7 +117,7 @@ SysResult vector_io(process::Process& p, u64 fd, u64 iov, u64 count, bool write,
         if (at.has_value()) {
             pos = at.value() + total;
         }
-        auto r = write ? do_write(p, *f, v[0], len, pos) : do_read(p, *f, v[0], len, pos);
+        auto r = write ? do_write(t, *f, v[0], len, pos) : do_read(t, *f, v[0], len, pos);
         if (r.is_err()) {
             if (total > 0) {
                 return total;
@@ -141,49 +141,49 @@ klib::Result<u64, Errno> offset_arg(u64 v) {
 
 } // namespace
 
-SysResult sys_read(process::Process& p, const Args& args) {
-    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
-    return do_read(p, *f, args.a[1], args.a[2], klib::none);
+SysResult sys_read(process::Thread& t, const Args& args) {
+    klib::Arc<fs::File> f = TRY(t.files->get(args.a[0]));
+    return do_read(t, *f, args.a[1], args.a[2], klib::none);
 }
 
-SysResult sys_pread64(process::Process& p, const Args& args) {
-    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+SysResult sys_pread64(process::Thread& t, const Args& args) {
+    klib::Arc<fs::File> f = TRY(t.files->get(args.a[0]));
     const u64 off = TRY(offset_arg(args.a[3]));
-    return do_read(p, *f, args.a[1], args.a[2], off);
+    return do_read(t, *f, args.a[1], args.a[2], off);
 }
 
-SysResult sys_write(process::Process& p, const Args& args) {
-    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
-    return do_write(p, *f, args.a[1], args.a[2], klib::none);
+SysResult sys_write(process::Thread& t, const Args& args) {
+    klib::Arc<fs::File> f = TRY(t.files->get(args.a[0]));
+    return do_write(t, *f, args.a[1], args.a[2], klib::none);
 }
 
-SysResult sys_pwrite64(process::Process& p, const Args& args) {
-    klib::Arc<fs::File> f = TRY(p.files.get(args.a[0]));
+SysResult sys_pwrite64(process::Thread& t, const Args& args) {
+    klib::Arc<fs::File> f = TRY(t.files->get(args.a[0]));
     const u64 off = TRY(offset_arg(args.a[3]));
-    return do_write(p, *f, args.a[1], args.a[2], off);
+    return do_write(t, *f, args.a[1], args.a[2], off);
 }
 
-SysResult sys_readv(process::Process& p, const Args& args) {
-    return vector_io(p, args.a[0], args.a[1], args.a[2], false, klib::none);
+SysResult sys_readv(process::Thread& t, const Args& args) {
+    return vector_io(t, args.a[0], args.a[1], args.a[2], false, klib::none);
 }
 
-SysResult sys_writev(process::Process& p, const Args& args) {
-    return vector_io(p, args.a[0], args.a[1], args.a[2], true, klib::none);
+SysResult sys_writev(process::Thread& t, const Args& args) {
+    return vector_io(t, args.a[0], args.a[1], args.a[2], true, klib::none);
 }
 
-SysResult sys_preadv(process::Process& p, const Args& args) {
+SysResult sys_preadv(process::Thread& t, const Args& args) {
     const u64 off = TRY(offset_arg(args.a[3]));
-    return vector_io(p, args.a[0], args.a[1], args.a[2], false, off);
+    return vector_io(t, args.a[0], args.a[1], args.a[2], false, off);
 }
 
-SysResult sys_pwritev(process::Process& p, const Args& args) {
+SysResult sys_pwritev(process::Thread& t, const Args& args) {
     const u64 off = TRY(offset_arg(args.a[3]));
-    return vector_io(p, args.a[0], args.a[1], args.a[2], true, off);
+    return vector_io(t, args.a[0], args.a[1], args.a[2], true, off);
 }
 
-SysResult sys_sendfile(process::Process& p, const Args& args) {
-    klib::Arc<fs::File> out = TRY(p.files.get(args.a[0]));
-    klib::Arc<fs::File> in = TRY(p.files.get(args.a[1]));
+SysResult sys_sendfile(process::Thread& t, const Args& args) {
+    klib::Arc<fs::File> out = TRY(t.files->get(args.a[0]));
+    klib::Arc<fs::File> in = TRY(t.files->get(args.a[1]));
     const u64 offset_addr = args.a[2];
     const u64 count = args.a[3] > MAX_RW ? MAX_RW : args.a[3];
     if (!in->readable() || !out->writable()) {
@@ -198,7 +198,7 @@ SysResult sys_sendfile(process::Process& p, const Args& args) {
     }
     u64 off = in->offset();
     if (offset_addr != 0) {
-        off = TRY_SYS(p.space.read_val<u64>(offset_addr));
+        off = TRY_SYS(t.space->read_val<u64>(offset_addr));
         if (i64(off) < 0) {
             return Errno::EINVAL;
         }
@@ -207,16 +207,16 @@ SysResult sys_sendfile(process::Process& p, const Args& args) {
     // file's write path one chunk at a time.
     const u64 done = TRY(transfer(*in, off, *out, klib::none, count));
     if (offset_addr != 0) {
-        TRY_SYS(p.space.write_val(offset_addr, u64(off + done)));
+        TRY_SYS(t.space->write_val(offset_addr, u64(off + done)));
     } else {
         in->set_offset(off + done);
     }
     return done;
 }
 
-SysResult sys_ioctl(process::Process& p, const Args& args) {
+SysResult sys_ioctl(process::Thread& t, const Args& args) {
     const u64 fd = args.a[0];
-    klib::Arc<fs::File> f = TRY(p.files.get(fd));
+    klib::Arc<fs::File> f = TRY(t.files->get(fd));
     if (f->is_path_only()) {
         return Errno::EBADF;
     }
@@ -224,10 +224,10 @@ SysResult sys_ioctl(process::Process& p, const Args& args) {
     switch (cmd) {
     case FIOCLEX:
     case FIONCLEX:
-        TRY(p.files.set_cloexec(fd, cmd == FIOCLEX));
+        TRY(t.files->set_cloexec(fd, cmd == FIOCLEX));
         return u64(0);
     case FIONBIO: {
-        const u32 on = TRY_SYS(p.space.read_val<u32>(args.a[2]));
+        const u32 on = TRY_SYS(t.space->read_val<u32>(args.a[2]));
         const u32 flags = f->flags();
         f->set_status_flags(on != 0 ? flags | fs::O_NONBLOCK : flags & ~fs::O_NONBLOCK);
         return u64(0);
@@ -236,13 +236,13 @@ SysResult sys_ioctl(process::Process& p, const Args& args) {
         break;
     }
     // Terminals answer their own ioctls (FIONREAD is TIOCINQ there).
-    if (auto t = klib::downcast<tty::TtyFile>(f); t.has_value()) {
-        return tty_ioctl(p, *t.value(), cmd, args.a[2]);
+    if (auto tf = klib::downcast<tty::TtyFile>(f); tf.has_value()) {
+        return tty_ioctl(t, *tf.value(), cmd, args.a[2]);
     }
     switch (cmd) {
     case FIONREAD: {
         if (auto n = f->readable_bytes(); n.has_value()) {
-            TRY_SYS(p.space.write_val(args.a[2], i32(klib::min(n.value(), u64(0x7fffffff)))));
+            TRY_SYS(t.space->write_val(args.a[2], i32(klib::min(n.value(), u64(0x7fffffff)))));
             return u64(0);
         }
         const fs::Stat st = TRY(f->stat());
@@ -254,7 +254,7 @@ SysResult sys_ioctl(process::Process& p, const Args& args) {
         }
         const u64 off = f->offset();
         const i32 avail = i32(st.size > off ? klib::min(st.size - off, u64(0x7fffffff)) : 0);
-        TRY_SYS(p.space.write_val(args.a[2], avail));
+        TRY_SYS(t.space->write_val(args.a[2], avail));
         return u64(0);
     }
     default:

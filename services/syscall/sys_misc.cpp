@@ -2,6 +2,7 @@
 // delivered yet), and the calls a C library makes at start-up.
 #include "syscall.h"
 #include "user_mem.h"
+#include "../process/table.h"
 #include "../random/random.h"
 #include <keel/task.h>
 #include <keel/time.h>
@@ -65,58 +66,58 @@ void rlimit_of(u64 resource, u64& cur, u64& max) {
     }
 }
 
-SysResult copy_rlimit(const process::Process& p, u64 resource, u64 addr) {
+SysResult copy_rlimit(const process::Thread& t, u64 resource, u64 addr) {
     u64 cur = 0;
     u64 max = 0;
     rlimit_of(resource, cur, max);
     if (resource == 7) { // RLIMIT_NOFILE: the fd table's
-        cur = p.files.limit();
-        max = p.files.hard_limit();
+        cur = t.files->limit();
+        max = t.files->hard_limit();
     }
     OutBuffer b;
     if (b.u64_(cur).is_err() || b.u64_(max).is_err()) {
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, addr));
+    TRY(b.copy_out(t, addr));
     return u64(0);
 }
 
 } // namespace
 
-SysResult sys_uname(process::Process& p, const Args& args) {
+SysResult sys_uname(process::Thread& t, const Args& args) {
     OutBuffer b;
     if (uts_field(b, "Linux").is_err() || uts_field(b, "(none)").is_err() ||
         uts_field(b, "6.1.0-keel").is_err() || uts_field(b, "#1 Keel").is_err() ||
         uts_field(b, "x86_64").is_err() || uts_field(b, "(none)").is_err()) {
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, args.a[0]));
+    TRY(b.copy_out(t, args.a[0]));
     return u64(0);
 }
 
-SysResult sys_getuid(process::Process&, const Args&) {
+SysResult sys_getuid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_geteuid(process::Process&, const Args&) {
+SysResult sys_geteuid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_getgid(process::Process&, const Args&) {
+SysResult sys_getgid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_getegid(process::Process&, const Args&) {
+SysResult sys_getegid(process::Thread&, const Args&) {
     return u64(0);
 }
-SysResult sys_getppid(process::Process&, const Args&) {
-    return u64(0); // init's parent is the kernel
+SysResult sys_getppid(process::Thread& t, const Args&) {
+    return u64(process::parent_of(t.pid())); // 0 for init: its parent is the kernel
 }
-SysResult sys_gettid(process::Process& p, const Args&) {
-    return u64(p.pid);
+SysResult sys_gettid(process::Thread& t, const Args&) {
+    return u64(t.tid);
 }
-SysResult sys_sched_yield(process::Process&, const Args&) {
+SysResult sys_sched_yield(process::Thread&, const Args&) {
     return u64(0);
 }
 
-SysResult sys_rt_sigaction(process::Process& p, const Args& args) {
+SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
     const u64 sig = args.a[0];
     const u64 act = args.a[1];
     const u64 oact = args.a[2];
@@ -131,33 +132,34 @@ SysResult sys_rt_sigaction(process::Process& p, const Args& args) {
     // each way, no heap.
     if (act != 0) {
         using KSigaction = klib::Array<u64, 4>;
-        const KSigaction in = TRY_SYS(p.space.read_val<KSigaction>(act));
+        const KSigaction in = TRY_SYS(t.space->read_val<KSigaction>(act));
         fresh.handler = in[0];
         fresh.flags = in[1];
         fresh.restorer = in[2];
         fresh.mask = in[3] & ~UNBLOCKABLE;
     }
     if (oact != 0) {
-        const process::SigAction& old = p.sigactions[usize(sig - 1)];
+        const process::SigAction old = t.proc->state.with(
+            [&](process::ProcState& s) { return s.sigactions[usize(sig - 1)]; });
         const klib::Array<u64, 4> out = {old.handler, old.flags, old.restorer, old.mask};
-        TRY_SYS(p.space.write_val(oact, out));
+        TRY_SYS(t.space->write_val(oact, out));
     }
     if (act != 0) {
-        p.sigactions[usize(sig - 1)] = fresh;
+        t.proc->state.with([&](process::ProcState& s) { s.sigactions[usize(sig - 1)] = fresh; });
     }
     return u64(0);
 }
 
-SysResult sys_rt_sigprocmask(process::Process& p, const Args& args) {
+SysResult sys_rt_sigprocmask(process::Thread& t, const Args& args) {
     const u64 how = args.a[0];
     const u64 set = args.a[1];
     const u64 oset = args.a[2];
     if (args.a[3] != 8) {
         return Errno::EINVAL;
     }
-    u64 mask = p.sigmask;
+    u64 mask = t.sigmask;
     if (set != 0) {
-        const u64 v = TRY_SYS(p.space.read_val<u64>(set)) & ~UNBLOCKABLE;
+        const u64 v = TRY_SYS(t.space->read_val<u64>(set)) & ~UNBLOCKABLE;
         switch (how) {
         case SIG_BLOCK:
             mask |= v;
@@ -173,13 +175,13 @@ SysResult sys_rt_sigprocmask(process::Process& p, const Args& args) {
         }
     }
     if (oset != 0) {
-        TRY_SYS(p.space.write_val(oset, p.sigmask));
+        TRY_SYS(t.space->write_val(oset, t.sigmask));
     }
-    p.sigmask = mask;
+    t.sigmask = mask;
     return u64(0);
 }
 
-SysResult sys_clock_gettime(process::Process& p, const Args& args) {
+SysResult sys_clock_gettime(process::Thread& t, const Args& args) {
     // No wall clock yet: CLOCK_REALTIME counts from the epoch at boot.
     if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
         return Errno::EINVAL;
@@ -187,30 +189,30 @@ SysResult sys_clock_gettime(process::Process& p, const Args& args) {
     const u64 ns = keel::monotonic_ns();
     // struct timespec, written in one copy (no heap on this hot path).
     const klib::Array<u64, 2> ts = {ns / 1000000000, ns % 1000000000};
-    TRY_SYS(p.space.write_val(args.a[1], ts));
+    TRY_SYS(t.space->write_val(args.a[1], ts));
     return u64(0);
 }
 
 // getcpu(cpu, node, unused): the CPU this call runs on, node 0.
-SysResult sys_getcpu(process::Process& p, const Args& args) {
+SysResult sys_getcpu(process::Thread& t, const Args& args) {
     if (args.a[0] != 0) {
-        TRY_SYS(p.space.write_val<u32>(args.a[0], keel::current_cpu()));
+        TRY_SYS(t.space->write_val<u32>(args.a[0], keel::current_cpu()));
     }
     if (args.a[1] != 0) {
-        TRY_SYS(p.space.write_val<u32>(args.a[1], 0));
+        TRY_SYS(t.space->write_val<u32>(args.a[1], 0));
     }
     return u64(0);
 }
 
-SysResult sys_time(process::Process& p, const Args& args) {
+SysResult sys_time(process::Thread& t, const Args& args) {
     const u64 secs = keel::monotonic_ns() / 1000000000;
     if (args.a[0] != 0) {
-        TRY_SYS(p.space.write_val(args.a[0], secs));
+        TRY_SYS(t.space->write_val(args.a[0], secs));
     }
     return secs;
 }
 
-SysResult sys_prctl(process::Process& p, const Args& args) {
+SysResult sys_prctl(process::Thread& t, const Args& args) {
     constexpr u64 PR_SET_NAME = 15;
     constexpr u64 PR_GET_NAME = 16;
     switch (args.a[0]) {
@@ -218,17 +220,17 @@ SysResult sys_prctl(process::Process& p, const Args& args) {
         // The name is at most 15 bytes plus NUL; longer ones are cut.
         klib::Array<u8, 16> name{};
         for (usize i = 0; i < 15; ++i) {
-            const u8 c = TRY_SYS(p.space.read_val<u8>(args.a[1] + i));
+            const u8 c = TRY_SYS(t.space->read_val<u8>(args.a[1] + i));
             if (c == 0) {
                 break;
             }
             name[i] = c;
         }
-        p.comm = name;
+        t.comm = name;
         return u64(0);
     }
     case PR_GET_NAME:
-        TRY_SYS(p.space.write_bytes(args.a[1], p.comm.span()));
+        TRY_SYS(t.space->write_bytes(args.a[1], t.comm.span()));
         return u64(0);
     default:
         return Errno::EINVAL;
@@ -239,9 +241,9 @@ namespace {
 
 // Sleeps for the struct timespec at `req` (EINVAL when malformed); with
 // `absolute`, until that time on the monotonic clock.
-SysResult sleep_for(const process::Process& p, u64 req, bool absolute) {
-    const i64 sec = i64(TRY_SYS(p.space.read_val<u64>(req)));
-    const i64 nsec = i64(TRY_SYS(p.space.read_val<u64>(req + 8)));
+SysResult sleep_for(const process::Thread& t, u64 req, bool absolute) {
+    const i64 sec = i64(TRY_SYS(t.space->read_val<u64>(req)));
+    const i64 nsec = i64(TRY_SYS(t.space->read_val<u64>(req + 8)));
     if (sec < 0 || nsec < 0 || nsec >= 1000000000) {
         return Errno::EINVAL;
     }
@@ -259,27 +261,27 @@ SysResult sleep_for(const process::Process& p, u64 req, bool absolute) {
 
 } // namespace
 
-SysResult sys_nanosleep(process::Process& p, const Args& args) {
-    return sleep_for(p, args.a[0], false);
+SysResult sys_nanosleep(process::Thread& t, const Args& args) {
+    return sleep_for(t, args.a[0], false);
 }
 
-SysResult sys_clock_nanosleep(process::Process& p, const Args& args) {
+SysResult sys_clock_nanosleep(process::Thread& t, const Args& args) {
     constexpr u64 TIMER_ABSTIME = 1;
     const u64 clock = args.a[0];
     if (clock != 0 && clock != 1 && clock != 7 && clock != 11) { // REALTIME, MONOTONIC, BOOTTIME, TAI
         return Errno::EINVAL;
     }
-    return sleep_for(p, args.a[2], (args.a[1] & TIMER_ABSTIME) != 0);
+    return sleep_for(t, args.a[2], (args.a[1] & TIMER_ABSTIME) != 0);
 }
 
-SysResult sys_getgroups(process::Process&, const Args& args) {
+SysResult sys_getgroups(process::Thread&, const Args& args) {
     if (i32(u32(args.a[0])) < 0) {
         return Errno::EINVAL;
     }
     return u64(0); // init has no supplementary groups
 }
 
-SysResult sys_clock_getres(process::Process& p, const Args& args) {
+SysResult sys_clock_getres(process::Thread& t, const Args& args) {
     if (args.a[0] > CLOCK_TAI || args.a[0] == 8 || args.a[0] == 9 || args.a[0] == 10) {
         return Errno::EINVAL;
     }
@@ -290,57 +292,57 @@ SysResult sys_clock_getres(process::Process& p, const Args& args) {
     if (b.u64_(0).is_err() || b.u64_(1).is_err()) {
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, args.a[1]));
+    TRY(b.copy_out(t, args.a[1]));
     return u64(0);
 }
 
-SysResult sys_set_robust_list(process::Process&, const Args& args) {
+SysResult sys_set_robust_list(process::Thread&, const Args& args) {
     if (args.a[1] != 24) { // sizeof(struct robust_list_head)
         return Errno::EINVAL;
     }
     return u64(0); // recorded nowhere: one thread, no futex cleanup yet
 }
 
-SysResult sys_rseq(process::Process&, const Args&) {
+SysResult sys_rseq(process::Thread&, const Args&) {
     return Errno::ENOSYS; // restartable sequences: not supported (libc copes)
 }
 
-SysResult sys_getrlimit(process::Process& p, const Args& args) {
+SysResult sys_getrlimit(process::Thread& t, const Args& args) {
     if (args.a[0] >= RLIMIT_NLIMITS) {
         return Errno::EINVAL;
     }
-    return copy_rlimit(p, args.a[0], args.a[1]);
+    return copy_rlimit(t, args.a[0], args.a[1]);
 }
 
-SysResult sys_prlimit64(process::Process& p, const Args& args) {
+SysResult sys_prlimit64(process::Thread& t, const Args& args) {
     const u64 pid = args.a[0];
     const u64 resource = args.a[1];
-    if (pid != 0 && pid != u64(p.pid)) {
+    if (pid != 0 && pid != u64(t.pid())) {
         return Errno::ESRCH;
     }
     if (resource >= RLIMIT_NLIMITS) {
         return Errno::EINVAL;
     }
     if (args.a[3] != 0) {
-        TRY(copy_rlimit(p, resource, args.a[3]));
+        TRY(copy_rlimit(t, resource, args.a[3]));
     }
     // New limits: RLIMIT_NOFILE bounds the fd table; the others are
     // accepted and not enforced yet.
     if (args.a[2] != 0 && resource == 7) {
-        const u64 cur = TRY_SYS(p.space.read_val<u64>(args.a[2]));
-        const u64 max = TRY_SYS(p.space.read_val<u64>(args.a[2] + 8));
+        const u64 cur = TRY_SYS(t.space->read_val<u64>(args.a[2]));
+        const u64 max = TRY_SYS(t.space->read_val<u64>(args.a[2] + 8));
         if (cur > max) {
             return Errno::EINVAL;
         }
         if (max > fs::FdTable::NR_OPEN) {
             return Errno::EPERM;
         }
-        p.files.set_limit(cur, max);
+        t.files->set_limit(cur, max);
     }
     return u64(0);
 }
 
-SysResult sys_getrandom(process::Process& p, const Args& args) {
+SysResult sys_getrandom(process::Thread& t, const Args& args) {
     const u64 flags = args.a[2];
     if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0 ||
         (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
@@ -362,7 +364,7 @@ SysResult sys_getrandom(process::Process& p, const Args& args) {
         const u64 n = klib::min(klib::min(len - done, u64(256)), to_page);
         klib::Array<u8, 256> chunk{};
         random::fill(chunk.span().first(usize(n)));
-        if (p.space.write_bytes(at, chunk.span().first(usize(n))).is_err()) {
+        if (t.space->write_bytes(at, chunk.span().first(usize(n))).is_err()) {
             if (done > 0) {
                 return done;
             }
@@ -373,10 +375,10 @@ SysResult sys_getrandom(process::Process& p, const Args& args) {
     return len;
 }
 
-SysResult sys_sched_getaffinity(process::Process& p, const Args& args) {
+SysResult sys_sched_getaffinity(process::Thread& t, const Args& args) {
     const u64 pid = args.a[0];
     const u64 len = args.a[1];
-    if (pid != 0 && pid != u64(p.pid)) {
+    if (pid != 0 && pid != u64(t.pid())) {
         return Errno::ESRCH;
     }
     if (len < 8 || (len & 7) != 0) {
@@ -386,7 +388,7 @@ SysResult sys_sched_getaffinity(process::Process& p, const Args& args) {
     if (b.u64_(1).is_err()) { // CPU 0 only
         return Errno::ENOMEM;
     }
-    TRY(b.copy_out(p, args.a[2]));
+    TRY(b.copy_out(t, args.a[2]));
     return u64(8);
 }
 

@@ -11,6 +11,11 @@ namespace services::syscall {
 
 namespace {
 
+// Where the heap may grow to starts the mmap search range.
+u64 brk_start(const process::Thread& t) {
+    return t.proc->state.with([](process::ProcState& s) { return s.brk_start; });
+}
+
 constexpr u64 PAGE = keel::VmSpace::PAGE;
 constexpr u64 USER_END = keel::VmSpace::USER_END;
 constexpr u64 PROT_READ = 1;
@@ -82,7 +87,7 @@ klib::Result<klib::Arc<mm::PageCache>, Errno> file_cache(klib::Arc<fs::Inode> in
 
 } // namespace
 
-SysResult sys_mmap(process::Process& p, const Args& args) {
+SysResult sys_mmap(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len = args.a[1];
     const u64 prot = args.a[2];
@@ -110,7 +115,7 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
     // The file behind a file mapping: a readable regular file.
     mm::MapRequest req;
     if ((flags & MAP_ANONYMOUS) == 0) {
-        klib::Arc<fs::File> f = TRY(p.files.get(fd));
+        klib::Arc<fs::File> f = TRY(t.files->get(fd));
         if (f->is_path_only()) {
             return Errno::EBADF;
         }
@@ -129,7 +134,7 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
     req.len = size;
     req.prot = prot_bits(prot);
     req.shared = type != MAP_PRIVATE;
-    req.low = p.brk_start + process::BRK_LIMIT;
+    req.low = brk_start(t) + process::BRK_LIMIT;
     req.high = MMAP_TOP;
     if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
         if ((addr & (PAGE - 1)) != 0) {
@@ -146,14 +151,14 @@ SysResult sys_mmap(process::Process& p, const Args& args) {
     } else if (page_up(addr) < MMAP_MIN_ADDR) {
         req.addr = 0; // a hint below mmap_min_addr: search instead
     }
-    const u64 start = TRY_SYS(p.space.map(klib::move(req)));
+    const u64 start = TRY_SYS(t.space->map(klib::move(req)));
     if ((flags & (MAP_POPULATE | MAP_LOCKED)) != 0) {
-        p.space.populate(start, start + size);
+        t.space->populate(start, start + size);
     }
     return start;
 }
 
-SysResult sys_munmap(process::Process& p, const Args& args) {
+SysResult sys_munmap(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len = args.a[1];
     if ((addr & (PAGE - 1)) != 0 || len == 0 || len > USER_END || addr > USER_END - page_up(len)) {
@@ -163,11 +168,11 @@ SysResult sys_munmap(process::Process& p, const Args& args) {
         // Nothing can be mapped down there; Linux succeeds.
         return u64(0);
     }
-    TRY_SYS(p.space.unmap(addr, addr + page_up(len)));
+    TRY_SYS(t.space->unmap(addr, addr + page_up(len)));
     return u64(0);
 }
 
-SysResult sys_mprotect(process::Process& p, const Args& args) {
+SysResult sys_mprotect(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len = args.a[1];
     const u64 prot = args.a[2];
@@ -182,11 +187,11 @@ SysResult sys_mprotect(process::Process& p, const Args& args) {
     if (size < len || addr > USER_END - size) {
         return Errno::ENOMEM;
     }
-    TRY_SYS(p.space.protect(addr, addr + size, prot_bits(prot)));
+    TRY_SYS(t.space->protect(addr, addr + size, prot_bits(prot)));
     return u64(0);
 }
 
-SysResult sys_mremap(process::Process& p, const Args& args) {
+SysResult sys_mremap(process::Thread& t, const Args& args) {
     const u64 old = args.a[0];
     const u64 old_len_arg = args.a[1];
     const u64 new_len_arg = args.a[2];
@@ -220,11 +225,11 @@ SysResult sys_mremap(process::Process& p, const Args& args) {
     if (old > USER_END || old_len > USER_END - old) {
         return Errno::EFAULT;
     }
-    return TRY_SYS(p.space.remap(old, old_len, new_len, (flags & MREMAP_MAYMOVE) != 0, fixed,
-                                 p.brk_start + process::BRK_LIMIT, MMAP_TOP));
+    return TRY_SYS(t.space->remap(old, old_len, new_len, (flags & MREMAP_MAYMOVE) != 0, fixed,
+                                 brk_start(t) + process::BRK_LIMIT, MMAP_TOP));
 }
 
-SysResult sys_madvise(process::Process& p, const Args& args) {
+SysResult sys_madvise(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len_arg = args.a[1];
     const u64 advice = args.a[2];
@@ -254,17 +259,17 @@ SysResult sys_madvise(process::Process& p, const Args& args) {
     }
     if (advice == MADV_DONTNEED || advice == MADV_FREE) {
         // MADV_FREE may drop the pages at any time: now is such a time.
-        TRY_SYS(p.space.discard(addr, addr + len));
+        TRY_SYS(t.space->discard(addr, addr + len));
         return u64(0);
     }
     // Hints only; Linux still reports a range with holes.
-    if (!p.space.covers(addr, addr + len)) {
+    if (!t.space->covers(addr, addr + len)) {
         return Errno::ENOMEM;
     }
     return u64(0);
 }
 
-SysResult sys_mincore(process::Process& p, const Args& args) {
+SysResult sys_mincore(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len = args.a[1];
     const u64 vec = args.a[2];
@@ -280,14 +285,14 @@ SysResult sys_mincore(process::Process& p, const Args& args) {
     for (u64 done = 0; done < pages;) {
         const u64 n = pages - done < chunk.size() ? pages - done : chunk.size();
         auto part = chunk.span().first(usize(n));
-        TRY_SYS(p.space.residency(addr + done * PAGE, part));
-        TRY_SYS(p.space.write_bytes(vec + done, part));
+        TRY_SYS(t.space->residency(addr + done * PAGE, part));
+        TRY_SYS(t.space->write_bytes(vec + done, part));
         done += n;
     }
     return u64(0);
 }
 
-SysResult sys_msync(process::Process& p, const Args& args) {
+SysResult sys_msync(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 len = page_up(args.a[1]);
     const u64 flags = args.a[2];
@@ -300,7 +305,7 @@ SysResult sys_msync(process::Process& p, const Args& args) {
     }
     // Nothing to write back: shared file pages never reach the file yet
     // (docs/architecture.md, Virtual memory).
-    if (len != 0 && !p.space.covers(addr, addr + len)) {
+    if (len != 0 && !t.space->covers(addr, addr + len)) {
         return Errno::ENOMEM;
     }
     return u64(0);
@@ -309,7 +314,7 @@ SysResult sys_msync(process::Process& p, const Args& args) {
 namespace {
 
 // mlock: the pages are made resident (nothing is ever swapped out).
-SysResult lock_range(process::Process& p, u64 addr, u64 len_arg) {
+SysResult lock_range(process::Thread& t, u64 addr, u64 len_arg) {
     const u64 start = addr & ~(PAGE - 1);
     const u64 end = page_up(addr + len_arg);
     if (addr + len_arg < addr || end < addr + len_arg || end > USER_END) {
@@ -318,43 +323,43 @@ SysResult lock_range(process::Process& p, u64 addr, u64 len_arg) {
     if (start == end) {
         return u64(0);
     }
-    if (!p.space.covers(start, end)) {
+    if (!t.space->covers(start, end)) {
         return Errno::ENOMEM;
     }
-    p.space.populate(start, end);
+    t.space->populate(start, end);
     return u64(0);
 }
 
 } // namespace
 
-SysResult sys_mlock(process::Process& p, const Args& args) {
-    return lock_range(p, args.a[0], args.a[1]);
+SysResult sys_mlock(process::Thread& t, const Args& args) {
+    return lock_range(t, args.a[0], args.a[1]);
 }
 
-SysResult sys_munlock(process::Process& p, const Args& args) {
+SysResult sys_munlock(process::Thread& t, const Args& args) {
     const u64 addr = args.a[0];
     const u64 end = page_up(addr + args.a[1]);
     if (addr + args.a[1] < addr || end > USER_END) {
         return Errno::ENOMEM;
     }
-    if (end > (addr & ~(PAGE - 1)) && !p.space.covers(addr & ~(PAGE - 1), end)) {
+    if (end > (addr & ~(PAGE - 1)) && !t.space->covers(addr & ~(PAGE - 1), end)) {
         return Errno::ENOMEM;
     }
     return u64(0);
 }
 
-SysResult sys_mlockall(process::Process& p, const Args& args) {
+SysResult sys_mlockall(process::Thread& t, const Args& args) {
     const u64 flags = args.a[0];
     if (flags == 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) != 0 ||
         flags == MCL_ONFAULT) {
         return Errno::EINVAL;
     }
-    (void)p;
+    (void)t;
     return u64(0);
 }
 
-SysResult sys_munlockall(process::Process& p, const Args& args) {
-    (void)p;
+SysResult sys_munlockall(process::Thread& t, const Args& args) {
+    (void)t;
     (void)args;
     return u64(0);
 }

@@ -45,7 +45,7 @@ u64 scan(const klib::Vec<Watched>& w, klib::Vec<u32>& revents) {
 
 // Polls `w` until something is ready or `timeout_ns` passes (none: for
 // ever); fills `revents` and returns the count of ready entries.
-klib::Result<u64, Errno> wait_ready(const process::Process& p, klib::Vec<Watched>& w,
+klib::Result<u64, Errno> wait_ready(const process::Thread& t, klib::Vec<Watched>& w,
                                     klib::Vec<u32>& revents, klib::Optional<u64> timeout_ns) {
     u64 ready = scan(w, revents);
     if (ready > 0 || (timeout_ns.has_value() && timeout_ns.value() == 0)) {
@@ -66,7 +66,7 @@ klib::Result<u64, Errno> wait_ready(const process::Process& p, klib::Vec<Watched
         }
     }
     if (!timeout_ns.has_value()) {
-        keel::log_info("poll: pid {} waits without a timeout", p.pid);
+        keel::log_info("poll: pid {} waits without a timeout", t.pid());
     }
     const u64 start = keel::monotonic_ns();
     for (;;) {
@@ -93,8 +93,8 @@ klib::Result<u64, Errno> wait_ready(const process::Process& p, klib::Vec<Watched
     return ready;
 }
 
-SysResult do_poll(process::Process& p, u64 fds, u64 nfds, klib::Optional<u64> timeout_ns) {
-    if (nfds > p.files.limit()) {
+SysResult do_poll(process::Thread& t, u64 fds, u64 nfds, klib::Optional<u64> timeout_ns) {
+    if (nfds > t.files->limit()) {
         return Errno::EINVAL;
     }
     klib::Vec<Watched> w;
@@ -103,12 +103,12 @@ SysResult do_poll(process::Process& p, u64 fds, u64 nfds, klib::Optional<u64> ti
         return Errno::ENOMEM;
     }
     for (u64 i = 0; i < nfds; ++i) {
-        const U32Pair pfd = TRY_SYS(p.space.read_val<U32Pair>(fds + 8 * i));
+        const U32Pair pfd = TRY_SYS(t.space->read_val<U32Pair>(fds + 8 * i));
         const i32 fd = i32(pfd[0]);
         Watched x;
         x.events = pfd[1] & 0xffff;
         if (fd >= 0) {
-            auto f = p.files.get(u64(fd));
+            auto f = t.files->get(u64(fd));
             if (f.is_err()) {
                 x.bad = true;
             } else {
@@ -118,19 +118,19 @@ SysResult do_poll(process::Process& p, u64 fds, u64 nfds, klib::Optional<u64> ti
         (void)w.try_push(klib::move(x)); // reserved
         (void)revents.try_push(0);       // reserved
     }
-    const u64 ready = TRY(wait_ready(p, w, revents, timeout_ns));
+    const u64 ready = TRY(wait_ready(t, w, revents, timeout_ns));
     for (u64 i = 0; i < nfds; ++i) {
-        TRY_SYS(p.space.write_val(fds + 8 * i + 6, u16(revents[usize(i)])));
+        TRY_SYS(t.space->write_val(fds + 8 * i + 6, u16(revents[usize(i)])));
     }
     return ready;
 }
 
 // A struct timespec argument as nanoseconds (EINVAL when malformed).
-klib::Result<klib::Optional<u64>, Errno> timespec_arg(const process::Process& p, u64 addr) {
+klib::Result<klib::Optional<u64>, Errno> timespec_arg(const process::Thread& t, u64 addr) {
     if (addr == 0) {
         return klib::Optional<u64>();
     }
-    const U64Pair ts = TRY_SYS(p.space.read_val<U64Pair>(addr));
+    const U64Pair ts = TRY_SYS(t.space->read_val<U64Pair>(addr));
     if (i64(ts[0]) < 0 || ts[1] >= 1000000000) {
         return Errno::EINVAL;
     }
@@ -141,24 +141,24 @@ klib::Result<klib::Optional<u64>, Errno> timespec_arg(const process::Process& p,
 
 // select/pselect6 over the three fd_sets (`timeout_ns` none: for ever);
 // rewrites the sets.
-SysResult do_select(process::Process& p, u64 nfds_arg, u64 rd, u64 wr, u64 ex,
+SysResult do_select(process::Thread& t, u64 nfds_arg, u64 rd, u64 wr, u64 ex,
                     klib::Optional<u64> timeout_ns) {
     const i32 n = i32(u32(nfds_arg));
     if (n < 0) {
         return Errno::EINVAL;
     }
     u64 nfds = u64(n);
-    if (nfds > p.files.limit()) {
-        nfds = p.files.limit();
+    if (nfds > t.files->limit()) {
+        nfds = t.files->limit();
     }
     const u64 words = (nfds + 63) / 64;
     klib::Vec<Watched> w;
     klib::Vec<u32> revents;
     klib::Vec<u64> fdnum;
     for (u64 word = 0; word < words; ++word) {
-        const u64 r = rd != 0 ? TRY_SYS(p.space.read_val<u64>(rd + 8 * word)) : 0;
-        const u64 wb = wr != 0 ? TRY_SYS(p.space.read_val<u64>(wr + 8 * word)) : 0;
-        const u64 e = ex != 0 ? TRY_SYS(p.space.read_val<u64>(ex + 8 * word)) : 0;
+        const u64 r = rd != 0 ? TRY_SYS(t.space->read_val<u64>(rd + 8 * word)) : 0;
+        const u64 wb = wr != 0 ? TRY_SYS(t.space->read_val<u64>(wr + 8 * word)) : 0;
+        const u64 e = ex != 0 ? TRY_SYS(t.space->read_val<u64>(ex + 8 * word)) : 0;
         for (u64 bit = 0; bit < 64 && word * 64 + bit < nfds; ++bit) {
             const u64 m = u64(1) << bit;
             if (((r | wb | e) & m) == 0) {
@@ -166,7 +166,7 @@ SysResult do_select(process::Process& p, u64 nfds_arg, u64 rd, u64 wr, u64 ex,
             }
             const u64 fd = word * 64 + bit;
             Watched x;
-            x.file = TRY(p.files.get(fd)); // EBADF
+            x.file = TRY(t.files->get(fd)); // EBADF
             x.events = ((r & m) != 0 ? POLLIN_SET : 0) | ((wb & m) != 0 ? POLLOUT_SET : 0) |
                        ((e & m) != 0 ? POLLEX_SET : 0);
             if (w.try_push(klib::move(x)).is_err() || revents.try_push(0).is_err() ||
@@ -175,7 +175,7 @@ SysResult do_select(process::Process& p, u64 nfds_arg, u64 rd, u64 wr, u64 ex,
             }
         }
     }
-    TRY(wait_ready(p, w, revents, timeout_ns));
+    TRY(wait_ready(t, w, revents, timeout_ns));
     u64 count = 0;
     for (u64 word = 0; word < words; ++word) {
         u64 r = 0;
@@ -201,20 +201,20 @@ SysResult do_select(process::Process& p, u64 nfds_arg, u64 rd, u64 wr, u64 ex,
             }
         }
         if (rd != 0) {
-            TRY_SYS(p.space.write_val(rd + 8 * word, r));
+            TRY_SYS(t.space->write_val(rd + 8 * word, r));
         }
         if (wr != 0) {
-            TRY_SYS(p.space.write_val(wr + 8 * word, wb));
+            TRY_SYS(t.space->write_val(wr + 8 * word, wb));
         }
         if (ex != 0) {
-            TRY_SYS(p.space.write_val(ex + 8 * word, e));
+            TRY_SYS(t.space->write_val(ex + 8 * word, e));
         }
     }
     return count;
 }
 
-klib::Result<klib::Arc<fs::EpollFile>, Errno> epoll_of(const process::Process& p, u64 fd) {
-    klib::Arc<fs::File> f = TRY(p.files.get(fd));
+klib::Result<klib::Arc<fs::EpollFile>, Errno> epoll_of(const process::Thread& t, u64 fd) {
+    klib::Arc<fs::File> f = TRY(t.files->get(fd));
     auto e = klib::downcast<fs::EpollFile>(f);
     if (!e.has_value()) {
         return Errno::EINVAL;
@@ -222,14 +222,14 @@ klib::Result<klib::Arc<fs::EpollFile>, Errno> epoll_of(const process::Process& p
     return klib::move(e.value());
 }
 
-SysResult do_epoll_wait(process::Process& p, u64 epfd, u64 events, u64 max_arg, u64 timeout_arg) {
+SysResult do_epoll_wait(process::Thread& t, u64 epfd, u64 events, u64 max_arg, u64 timeout_arg) {
     const i32 max = i32(u32(max_arg));
     if (max <= 0 || u64(max) > 0x7fffffff / 12) {
         return Errno::EINVAL;
     }
     // Linux checks the buffer is writable first (EFAULT), then the fds.
-    TRY_SYS(p.space.write_val(events, EpollEvent{}));
-    klib::Arc<fs::EpollFile> ep = TRY(epoll_of(p, epfd));
+    TRY_SYS(t.space->write_val(events, EpollEvent{}));
+    klib::Arc<fs::EpollFile> ep = TRY(epoll_of(t, epfd));
     const i32 timeout_ms = i32(u32(timeout_arg));
     klib::Optional<u64> timeout;
     if (timeout_ms >= 0) {
@@ -238,7 +238,7 @@ SysResult do_epoll_wait(process::Process& p, u64 epfd, u64 events, u64 max_arg, 
     u64 n = 0;
     const usize got = TRY(ep->wait(usize(max), timeout, [&](u32 ev, u64 data) -> klib::Result<void, Errno> {
         const EpollEvent e = {ev, u32(data), u32(data >> 32)};
-        if (p.space.write_val(events + 12 * n, e).is_err()) {
+        if (t.space->write_val(events + 12 * n, e).is_err()) {
             return Errno::EFAULT;
         }
         ++n;
@@ -247,7 +247,7 @@ SysResult do_epoll_wait(process::Process& p, u64 epfd, u64 events, u64 max_arg, 
     return u64(got);
 }
 
-SysResult do_eventfd(process::Process& p, u64 initval, u64 flags) {
+SysResult do_eventfd(process::Thread& t, u64 initval, u64 flags) {
     if ((flags & ~u64(fs::EFD_SEMAPHORE | fs::O_CLOEXEC | fs::O_NONBLOCK)) != 0) {
         return Errno::EINVAL;
     }
@@ -256,91 +256,91 @@ SysResult do_eventfd(process::Process& p, u64 initval, u64 flags) {
     if (f.is_err()) {
         return Errno::ENOMEM;
     }
-    return p.files.install(klib::Arc<fs::File>(f.release_value()), (flags & fs::O_CLOEXEC) != 0);
+    return t.files->install(klib::Arc<fs::File>(f.release_value()), (flags & fs::O_CLOEXEC) != 0);
 }
 
-SysResult do_epoll_create(process::Process& p, bool cloexec) {
+SysResult do_epoll_create(process::Thread& t, bool cloexec) {
     auto f = klib::Arc<fs::EpollFile>::make(u32(fs::O_RDWR));
     if (f.is_err()) {
         return Errno::ENOMEM;
     }
-    return p.files.install(klib::Arc<fs::File>(f.release_value()), cloexec);
+    return t.files->install(klib::Arc<fs::File>(f.release_value()), cloexec);
 }
 
 } // namespace
 
-SysResult sys_poll(process::Process& p, const Args& args) {
+SysResult sys_poll(process::Thread& t, const Args& args) {
     const i32 timeout_ms = i32(u32(args.a[2]));
     klib::Optional<u64> timeout;
     if (timeout_ms >= 0) {
         timeout = u64(timeout_ms) * NS_PER_MS;
     }
-    return do_poll(p, args.a[0], args.a[1], timeout);
+    return do_poll(t, args.a[0], args.a[1], timeout);
 }
 
-SysResult sys_ppoll(process::Process& p, const Args& args) {
-    const klib::Optional<u64> timeout = TRY(timespec_arg(p, args.a[2]));
+SysResult sys_ppoll(process::Thread& t, const Args& args) {
+    const klib::Optional<u64> timeout = TRY(timespec_arg(t, args.a[2]));
     if (args.a[3] != 0 && args.a[4] != 8) {
         return Errno::EINVAL; // sigsetsize
     }
-    return do_poll(p, args.a[0], args.a[1], timeout);
+    return do_poll(t, args.a[0], args.a[1], timeout);
 }
 
-SysResult sys_select(process::Process& p, const Args& args) {
+SysResult sys_select(process::Thread& t, const Args& args) {
     klib::Optional<u64> timeout;
     const u64 tv = args.a[4];
     if (tv != 0) {
-        const U64Pair t = TRY_SYS(p.space.read_val<U64Pair>(tv));
-        if (i64(t[0]) < 0 || t[1] >= 1000000) {
+        const U64Pair val = TRY_SYS(t.space->read_val<U64Pair>(tv));
+        if (i64(val[0]) < 0 || val[1] >= 1000000) {
             return Errno::EINVAL;
         }
         const u64 cap = u64(1) << 62;
-        timeout = t[0] > cap / 1000000000 ? cap : t[0] * 1000000000 + t[1] * 1000;
+        timeout = val[0] > cap / 1000000000 ? cap : val[0] * 1000000000 + val[1] * 1000;
     }
     const u64 start = keel::monotonic_ns();
-    const u64 n = TRY(do_select(p, args.a[0], args.a[1], args.a[2], args.a[3], timeout));
+    const u64 n = TRY(do_select(t, args.a[0], args.a[1], args.a[2], args.a[3], timeout));
     if (tv != 0) {
         // Linux writes back the time left.
         const u64 spent = keel::monotonic_ns() - start;
         const u64 left = spent >= timeout.value() ? 0 : timeout.value() - spent;
-        TRY_SYS(p.space.write_val(tv, U64Pair{left / 1000000000, (left % 1000000000) / 1000}));
+        TRY_SYS(t.space->write_val(tv, U64Pair{left / 1000000000, (left % 1000000000) / 1000}));
     }
     return n;
 }
 
-SysResult sys_pselect6(process::Process& p, const Args& args) {
-    const klib::Optional<u64> timeout = TRY(timespec_arg(p, args.a[4]));
+SysResult sys_pselect6(process::Thread& t, const Args& args) {
+    const klib::Optional<u64> timeout = TRY(timespec_arg(t, args.a[4]));
     if (args.a[5] != 0) {
-        const U64Pair sig = TRY_SYS(p.space.read_val<U64Pair>(args.a[5]));
+        const U64Pair sig = TRY_SYS(t.space->read_val<U64Pair>(args.a[5]));
         if (sig[0] != 0 && sig[1] != 8) {
             return Errno::EINVAL;
         }
     }
     const u64 start = keel::monotonic_ns();
-    const u64 n = TRY(do_select(p, args.a[0], args.a[1], args.a[2], args.a[3], timeout));
+    const u64 n = TRY(do_select(t, args.a[0], args.a[1], args.a[2], args.a[3], timeout));
     if (args.a[4] != 0) {
         const u64 spent = keel::monotonic_ns() - start;
         const u64 left = spent >= timeout.value() ? 0 : timeout.value() - spent;
-        TRY_SYS(p.space.write_val(args.a[4], U64Pair{left / 1000000000, left % 1000000000}));
+        TRY_SYS(t.space->write_val(args.a[4], U64Pair{left / 1000000000, left % 1000000000}));
     }
     return n;
 }
 
-SysResult sys_epoll_create(process::Process& p, const Args& args) {
+SysResult sys_epoll_create(process::Thread& t, const Args& args) {
     if (i32(u32(args.a[0])) <= 0) {
         return Errno::EINVAL;
     }
-    return do_epoll_create(p, false);
+    return do_epoll_create(t, false);
 }
 
-SysResult sys_epoll_create1(process::Process& p, const Args& args) {
+SysResult sys_epoll_create1(process::Thread& t, const Args& args) {
     if ((args.a[0] & ~u64(fs::O_CLOEXEC)) != 0) {
         return Errno::EINVAL;
     }
-    return do_epoll_create(p, args.a[0] != 0);
+    return do_epoll_create(t, args.a[0] != 0);
 }
 
-SysResult sys_epoll_ctl(process::Process& p, const Args& args) {
+SysResult sys_epoll_ctl(process::Thread& t, const Args& args) {
     constexpr u64 ADD = 1;
     constexpr u64 DEL = 2;
     constexpr u64 MOD = 3;
@@ -350,12 +350,12 @@ SysResult sys_epoll_ctl(process::Process& p, const Args& args) {
     u32 events = 0;
     u64 data = 0;
     if (op != DEL) {
-        const EpollEvent e = TRY_SYS(p.space.read_val<EpollEvent>(args.a[3]));
+        const EpollEvent e = TRY_SYS(t.space->read_val<EpollEvent>(args.a[3]));
         events = e[0];
         data = u64(e[1]) | (u64(e[2]) << 32);
     }
-    klib::Arc<fs::File> ef = TRY(p.files.get(epfd));
-    klib::Arc<fs::File> target = TRY(p.files.get(fd));
+    klib::Arc<fs::File> ef = TRY(t.files->get(epfd));
+    klib::Arc<fs::File> target = TRY(t.files->get(fd));
     if (!target->supports_epoll()) {
         return Errno::EPERM;
     }
@@ -378,23 +378,23 @@ SysResult sys_epoll_ctl(process::Process& p, const Args& args) {
     }
 }
 
-SysResult sys_epoll_wait(process::Process& p, const Args& args) {
-    return do_epoll_wait(p, args.a[0], args.a[1], args.a[2], args.a[3]);
+SysResult sys_epoll_wait(process::Thread& t, const Args& args) {
+    return do_epoll_wait(t, args.a[0], args.a[1], args.a[2], args.a[3]);
 }
 
-SysResult sys_epoll_pwait(process::Process& p, const Args& args) {
+SysResult sys_epoll_pwait(process::Thread& t, const Args& args) {
     if (args.a[4] != 0 && args.a[5] != 8) {
         return Errno::EINVAL;
     }
-    return do_epoll_wait(p, args.a[0], args.a[1], args.a[2], args.a[3]);
+    return do_epoll_wait(t, args.a[0], args.a[1], args.a[2], args.a[3]);
 }
 
-SysResult sys_eventfd(process::Process& p, const Args& args) {
-    return do_eventfd(p, args.a[0], 0);
+SysResult sys_eventfd(process::Thread& t, const Args& args) {
+    return do_eventfd(t, args.a[0], 0);
 }
 
-SysResult sys_eventfd2(process::Process& p, const Args& args) {
-    return do_eventfd(p, args.a[0], args.a[1]);
+SysResult sys_eventfd2(process::Thread& t, const Args& args) {
+    return do_eventfd(t, args.a[0], args.a[1]);
 }
 
 } // namespace services::syscall

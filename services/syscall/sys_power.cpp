@@ -41,7 +41,7 @@ void say(klib::StringView line) {
 
 } // namespace
 
-SysResult sys_reboot(process::Process& p, const Args& args) {
+SysResult sys_reboot(process::Thread& t, const Args& args) {
     // CAP_SYS_BOOT: every process is root with all capabilities today.
     const u32 magic1 = u32(args.a[0]);
     const u32 magic2 = u32(args.a[1]);
@@ -57,7 +57,7 @@ SysResult sys_reboot(process::Process& p, const Args& args) {
     case CMD_RESTART2: {
         // The command string is read (EFAULT) but the machine has one way
         // to restart.
-        TRY_SYS(p.space.read_val<u8>(args.a[3]));
+        TRY_SYS(t.space->read_val<u8>(args.a[3]));
         say("reboot: Restarting system\n");
         keel::restart();
     }

@@ -18,30 +18,29 @@ u64 page_up(u64 v) {
 }
 } // namespace
 
-SysResult sys_exit(process::Process& p, const Args& args) {
-    // One thread per process: exit and exit_group are the same for now.
-    p.exited = true;
-    p.exit_status = i32((args.a[0] & 0xff) << 8);
+SysResult sys_exit(process::Thread& t, const Args& args) {
+    process::exit_thread(t, i32((args.a[0] & 0xff) << 8), false);
     return u64(0);
 }
 
-SysResult sys_exit_group(process::Process& p, const Args& args) {
-    return sys_exit(p, args);
+SysResult sys_exit_group(process::Thread& t, const Args& args) {
+    process::exit_thread(t, i32((args.a[0] & 0xff) << 8), true);
+    return u64(0);
 }
 
-SysResult sys_getpid(process::Process& p, const Args&) {
-    return u64(p.pid);
+SysResult sys_getpid(process::Thread& t, const Args&) {
+    return u64(t.pid());
 }
 
-SysResult sys_set_tid_address(process::Process& p, const Args& args) {
-    p.clear_child_tid = args.a[0];
-    return u64(p.pid);
+SysResult sys_set_tid_address(process::Thread& t, const Args& args) {
+    t.clear_child_tid = args.a[0];
+    return u64(t.tid);
 }
 
-SysResult sys_arch_prctl(process::Process& p, const Args& args) {
+SysResult sys_arch_prctl(process::Thread& t, const Args& args) {
     const u64 code = args.a[0];
     const u64 addr = args.a[1];
-    keel::UserRegs& r = p.ctx.regs;
+    keel::UserRegs& r = t.ctx.regs;
     switch (code) {
     case ARCH_SET_FS:
     case ARCH_SET_GS:
@@ -57,7 +56,7 @@ SysResult sys_arch_prctl(process::Process& p, const Args& args) {
         for (usize i = 0; i < 8; ++i) {
             bytes[i] = u8(v[0] >> (8 * i));
         }
-        TRY_SYS(p.space.write_bytes(addr, bytes.span()));
+        TRY_SYS(t.space->write_bytes(addr, bytes.span()));
         return u64(0);
     }
     default:
@@ -65,33 +64,36 @@ SysResult sys_arch_prctl(process::Process& p, const Args& args) {
     }
 }
 
-SysResult sys_brk(process::Process& p, const Args& args) {
+SysResult sys_brk(process::Thread& t, const Args& args) {
     const u64 want = args.a[0];
-    // Linux returns the current break for anything it cannot do.
-    if (want < p.brk_start || want > p.brk_start + BRK_LIMIT) {
-        return p.brk_current;
-    }
-    const u64 old_end = page_up(p.brk_current);
-    const u64 new_end = page_up(want);
-    if (new_end > old_end) {
-        // The heap is anonymous memory made on touch; it may not come
-        // within a page of the next mapping (Linux's check).
-        if (p.space.overlaps(old_end, new_end + PAGE)) {
-            return p.brk_current;
+    const mm::AddressSpace& space = *t.space;
+    return t.proc->state.with([&](process::ProcState& s) -> u64 {
+        // Linux returns the current break for anything it cannot do.
+        if (want < s.brk_start || want > s.brk_start + BRK_LIMIT) {
+            return s.brk_current;
         }
-        mm::MapRequest req;
-        req.addr = old_end;
-        req.len = new_end - old_end;
-        req.prot = mm::PROT_READ | mm::PROT_WRITE;
-        req.placement = mm::Placement::FixedNoReplace;
-        if (p.space.map(klib::move(req)).is_err()) {
-            return p.brk_current;
+        const u64 old_end = page_up(s.brk_current);
+        const u64 new_end = page_up(want);
+        if (new_end > old_end) {
+            // The heap is anonymous memory made on touch; it may not come
+            // within a page of the next mapping (Linux's check).
+            if (space.overlaps(old_end, new_end + PAGE)) {
+                return s.brk_current;
+            }
+            mm::MapRequest req;
+            req.addr = old_end;
+            req.len = new_end - old_end;
+            req.prot = mm::PROT_READ | mm::PROT_WRITE;
+            req.placement = mm::Placement::FixedNoReplace;
+            if (space.map(klib::move(req)).is_err()) {
+                return s.brk_current;
+            }
+        } else if (new_end < old_end && space.unmap(new_end, old_end).is_err()) {
+            return s.brk_current;
         }
-    } else if (new_end < old_end && p.space.unmap(new_end, old_end).is_err()) {
-        return p.brk_current;
-    }
-    p.brk_current = want;
-    return want;
+        s.brk_current = want;
+        return want;
+    });
 }
 
 } // namespace services::syscall

@@ -13,10 +13,10 @@ struct Args {
 };
 
 // Handles the syscall in p.ctx.regs and stores the result (or -errno) in rax.
-void dispatch(process::Process& p);
+void dispatch(process::Thread& t);
 
 #define SERVICES_DECLARE_SYSCALL(nr, name)                                                         \
-    SysResult sys_##name(process::Process& p, const Args& args);
+    SysResult sys_##name(process::Thread& t, const Args& args);
 SERVICES_SYSCALLS(SERVICES_DECLARE_SYSCALL)
 #undef SERVICES_DECLARE_SYSCALL
 

@@ -37,7 +37,11 @@
     X(35, nanosleep)                                                                               \
     X(39, getpid)                                                                                  \
     X(40, sendfile)                                                                                \
+    X(56, clone)                                                                                   \
+    X(57, fork)                                                                                    \
+    X(58, vfork)                                                                                   \
     X(60, exit)                                                                                    \
+    X(61, wait4)                                                                                    \
     X(63, uname)                                                                                   \
     X(72, fcntl)                                                                                   \
     X(74, fsync)                                                                                   \
@@ -126,4 +130,5 @@
     X(326, copy_file_range)                                                                        \
     X(332, statx)                                                                                  \
     X(334, rseq)                                                                                   \
+    X(435, clone3)                                                                                 \
     X(439, faccessat2)

@@ -4,7 +4,7 @@
 
 namespace services::syscall {
 
-klib::Result<klib::String, Errno> read_path(const process::Process& p, u64 addr) {
+klib::Result<klib::String, Errno> read_path(const process::Thread& t, u64 addr) {
     constexpr u64 PAGE = keel::VmSpace::PAGE;
     klib::String out;
     klib::Array<u8, 256> chunk{};
@@ -20,7 +20,7 @@ klib::Result<klib::String, Errno> read_path(const process::Process& p, u64 addr)
         n = n < chunk.size() ? n : chunk.size();
         n = n < fs::PATH_MAX - done ? n : fs::PATH_MAX - done;
         auto part = chunk.span().first(usize(n));
-        if (p.space.read_bytes(at, part).is_err()) {
+        if (t.space->read_bytes(at, part).is_err()) {
             return Errno::EFAULT;
         }
         for (u8 b : part) {
@@ -36,18 +36,16 @@ klib::Result<klib::String, Errno> read_path(const process::Process& p, u64 addr)
     return Errno::ENAMETOOLONG;
 }
 
-klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Process& p, u64 dirfd,
+klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Thread& t, u64 dirfd,
                                                       klib::StringView path) {
-    if (!p.vfs.has_value()) {
-        return Errno::ENOENT;
-    }
+    const fs::FsContext vfs = TRY(t.vfs->get());
     if (path.starts_with('/')) {
-        return p.vfs.value().root.clone();
+        return vfs.root.clone();
     }
     if (i32(u32(dirfd)) == AT_FDCWD) {
-        return p.vfs.value().cwd.clone();
+        return vfs.cwd.clone();
     }
-    klib::Arc<fs::File> f = TRY(p.files.get(u64(u32(dirfd))));
+    klib::Arc<fs::File> f = TRY(t.files->get(u64(u32(dirfd))));
     auto node = f->path();
     if (!node.has_value()) {
         return Errno::ENOTDIR;
@@ -58,7 +56,7 @@ klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Process& p
     return klib::move(node.value());
 }
 
-klib::Result<void, Errno> copy_stat(const process::Process& p, const fs::Stat& st, u64 addr) {
+klib::Result<void, Errno> copy_stat(const process::Thread& t, const fs::Stat& st, u64 addr) {
     const klib::Array<u64, 18> w = {
         st.dev,
         st.ino,
@@ -79,12 +77,12 @@ klib::Result<void, Errno> copy_stat(const process::Process& p, const fs::Stat& s
         0,
         0,
     };
-    TRY_SYS(p.space.write_val(addr, w));
+    TRY_SYS(t.space->write_val(addr, w));
     return {};
 }
 
-klib::Result<void, Errno> OutBuffer::copy_out(const process::Process& p, u64 addr) const {
-    TRY_SYS(p.space.write_bytes(addr, bytes_.span().span()));
+klib::Result<void, Errno> OutBuffer::copy_out(const process::Thread& t, u64 addr) const {
+    TRY_SYS(t.space->write_bytes(addr, bytes_.span().span()));
     return {};
 }
 

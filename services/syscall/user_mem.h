@@ -21,16 +21,16 @@ constexpr u64 AT_EMPTY_PATH = 0x1000;
 // The NUL-terminated string at `addr` (EFAULT if unreadable before its
 // NUL, ENAMETOOLONG if there is no NUL in the first PATH_MAX bytes). The
 // empty string is returned as is: callers decide (usually ENOENT).
-klib::Result<klib::String, Errno> read_path(const process::Process& p, u64 addr);
+klib::Result<klib::String, Errno> read_path(const process::Thread& t, u64 addr);
 
 // Where a lookup of `path` relative to `dirfd` starts: the root for
 // absolute paths, the cwd for AT_FDCWD, else the directory behind dirfd
 // (EBADF, ENOTDIR). ENOENT when the process has no file system.
-klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Process& p, u64 dirfd,
+klib::Result<klib::Arc<fs::PathNode>, Errno> start_dir(const process::Thread& t, u64 dirfd,
                                                       klib::StringView path);
 
 // struct stat (x86-64, 144 bytes) as 18 u64 words, written in one copy.
-klib::Result<void, Errno> copy_stat(const process::Process& p, const fs::Stat& st, u64 addr);
+klib::Result<void, Errno> copy_stat(const process::Thread& t, const fs::Stat& st, u64 addr);
 
 // A little-endian record under construction.
 class OutBuffer {
@@ -53,7 +53,7 @@ public:
     }
     usize size() const { return bytes_.size(); }
     // Copies the record to user memory at `addr` (EFAULT).
-    klib::Result<void, Errno> copy_out(const process::Process& p, u64 addr) const;
+    klib::Result<void, Errno> copy_out(const process::Thread& t, u64 addr) const;
 
 private:
     klib::Result<void> le(u64 v, usize n) {

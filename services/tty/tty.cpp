@@ -437,7 +437,7 @@ klib::Result<klib::Arc<fs::File>, Errno> open_ctty(const ProcessView& p, const C
     if (!c.has_value()) {
         return Errno::ENXIO;
     }
-    auto f = klib::Arc<TtyFile>::make(m.node(), m.open_flags(), klib::move(c.value()));
+    auto f = klib::Arc<TtyFile>::make(m.node(), m.open_flags(), klib::move(c.value()), false);
     if (f.is_err()) {
         return Errno::ENOMEM;
     }
@@ -448,14 +448,18 @@ namespace {
 
 class ConsoleDevice final : public fs::CharDevice {
 public:
+    explicit ConsoleDevice(bool console) : console_(console) {}
     klib::Result<klib::Arc<fs::File>, Errno> open(klib::Arc<fs::Inode> node, u32 flags) const override {
         klib::Arc<Tty> t = TRY(console());
-        auto f = klib::Arc<TtyFile>::make(klib::move(node), flags, klib::move(t));
+        auto f = klib::Arc<TtyFile>::make(klib::move(node), flags, klib::move(t), console_);
         if (f.is_err()) {
             return Errno::ENOMEM;
         }
         return klib::Arc<fs::File>(f.release_value());
     }
+
+private:
+    bool console_;
 };
 
 class CurrentTtyDevice final : public fs::CharDevice {
@@ -488,9 +492,9 @@ void input_task() {
     }
 }
 
-template <typename D>
-klib::Result<void, Errno> add(u32 major, u32 minor, klib::StringView name, u32 mode) {
-    auto d = klib::Arc<D>::make();
+template <typename D, typename... A>
+klib::Result<void, Errno> add(u32 major, u32 minor, klib::StringView name, u32 mode, A... args) {
+    auto d = klib::Arc<D>::make(args...);
     if (d.is_err()) {
         return Errno::ENOMEM;
     }
@@ -510,8 +514,8 @@ klib::Result<void, Errno> register_devices() {
     }
     TRY(console());
     TRY(add<CurrentTtyDevice>(5, 0, "tty", 0666));
-    TRY(add<ConsoleDevice>(5, 1, "console", 0600));
-    TRY(add<ConsoleDevice>(4, 64, "ttyS0", 0660));
+    TRY(add<ConsoleDevice>(5, 1, "console", 0600, true));
+    TRY(add<ConsoleDevice>(4, 64, "ttyS0", 0660, false));
     if (keel::serial_input::start()) {
         auto body = klib::Function<void()>::make([] { input_task(); });
         if (body.is_err() || keel::spawn_task(body.release_value()).is_err()) {

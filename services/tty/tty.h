@@ -143,8 +143,8 @@ klib::Result<klib::Arc<Tty>, Errno> console();
 // A file open on a terminal.
 class TtyFile final : public fs::DeviceFile {
 public:
-    TtyFile(klib::Arc<fs::Inode> node, u32 flags, klib::Arc<Tty> tty)
-        : DeviceFile(klib::move(node), flags), tty_(klib::move(tty)) {}
+    TtyFile(klib::Arc<fs::Inode> node, u32 flags, klib::Arc<Tty> tty, bool console)
+        : DeviceFile(klib::move(node), flags), tty_(klib::move(tty)), console_(console) {}
     klib::Result<usize, Errno> read(u64, u64 len, fs::ReadSink sink) const override;
     klib::Result<usize, Errno> write(u64, u64 len, fs::WriteSource source) const override;
     bool seekable() const override { return false; }
@@ -158,11 +158,14 @@ public:
     void unobserve(const klib::Arc<fs::Observer>& o) const override { tty_->unobserve(o); }
     klib::Optional<u64> readable_bytes() const override { return u64(tty_->readable_bytes()); }
     klib::Arc<Tty> tty() const { return tty_.clone(); }
+    // Opened as /dev/console (never becomes a controlling terminal by open).
+    bool is_console() const { return console_; }
 
     KLIB_DYN_TYPE(TtyFile)
 
 private:
     klib::Arc<Tty> tty_;
+    bool console_;
 };
 
 // /dev/tty before it is resolved: opening it yields this marker, which the

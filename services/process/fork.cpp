@@ -1,0 +1,213 @@
+#include "fork.h"
+#include "table.h"
+
+#include <keel/task.h>
+
+namespace services::process {
+
+namespace {
+// Threads started and not yet finished, system-wide (MAX_THREADS).
+keel::SpinLock<u64> g_threads(0);
+} // namespace
+
+bool reserve_thread() {
+    return g_threads.with([](u64& n) {
+        if (n >= MAX_THREADS) {
+            return false;
+        }
+        ++n;
+        return true;
+    });
+}
+
+void release_thread() {
+    g_threads.with([](u64& n) { --n; });
+}
+
+klib::Array<Rlimit, RLIM_NLIMITS> default_rlimits() {
+    klib::Array<Rlimit, RLIM_NLIMITS> r{};
+    for (Rlimit& l : r) {
+        l = Rlimit{RLIM_INFINITY, RLIM_INFINITY};
+    }
+    r[RLIMIT_STACK].cur = 8ull << 20;
+    r[4] = Rlimit{0, RLIM_INFINITY}; // RLIMIT_CORE
+    r[RLIMIT_NPROC] = Rlimit{MAX_THREADS / 2, MAX_THREADS / 2};
+    r[RLIMIT_NOFILE] = Rlimit{fs::FdTable::MAX_FDS, fs::FdTable::HARD_FDS};
+    r[8] = Rlimit{8ull << 20, 8ull << 20};  // RLIMIT_MEMLOCK
+    r[11] = Rlimit{MAX_THREADS / 2, MAX_THREADS / 2}; // RLIMIT_SIGPENDING
+    r[12] = Rlimit{819200, 819200};         // RLIMIT_MSGQUEUE
+    r[13] = Rlimit{0, 0};                   // RLIMIT_NICE
+    r[14] = Rlimit{0, 0};                   // RLIMIT_RTPRIO
+    return r;
+}
+
+klib::Result<klib::Arc<Process>> start_init(klib::Arc<mm::AddressSpace> space,
+                                            keel::UserContext ctx, u64 brk,
+                                            klib::Arc<Files> files, klib::Arc<FsShared> fs,
+                                            const klib::Array<u8, 16>& comm) {
+    if (!reserve_thread()) {
+        return klib::Error::WouldBlock;
+    }
+    auto made = new_process(0);
+    if (made.is_err()) {
+        release_thread();
+        return made.error();
+    }
+    klib::Arc<Process> p = made.release_value();
+    p->state.with([&](ProcState& s) {
+        s.brk_start = brk;
+        s.brk_current = brk;
+        s.live_threads = 1;
+    });
+    Thread t(p.clone(), p->pid, klib::move(space), klib::move(files), klib::move(fs));
+    t.ctx = ctx;
+    t.comm = comm;
+    if (auto r = start_thread(klib::move(t)); r.is_err()) {
+        release_thread();
+        discard_process(p->pid);
+        return r.error();
+    }
+    return p;
+}
+
+i32 wait_for_exit(const Process& init) {
+    init.changed.wait_until([&] { return is_zombie(init.pid); });
+    // The zombie stays in the table: nothing reaps pid 1.
+    const WaitResult r = wait_child(0, init.pid, false);
+    return r.outcome == WaitOutcome::Found ? r.status : 0;
+}
+
+namespace {
+
+// The new thread's registers and resources, shared or copied by flags.
+[[gnu::noinline]] klib::Result<Thread> make_child(const Thread& t, const CloneArgs& a,
+                                                  klib::Arc<Process> proc, i32 id) {
+    klib::Arc<mm::AddressSpace> space =
+        (a.flags & CLONE_VM) != 0 ? t.space.clone()
+                                  : TRY(klib::Arc<mm::AddressSpace>::make(TRY(t.space->fork())));
+    klib::Arc<Files> files = (a.flags & CLONE_FILES) != 0 ? t.files.clone() : TRY(t.files->copy());
+    klib::Arc<FsShared> fs = (a.flags & CLONE_FS) != 0 ? t.vfs.clone() : TRY(t.vfs->copy());
+    Thread child(klib::move(proc), id, klib::move(space), klib::move(files), klib::move(fs));
+    child.ctx = t.ctx;
+    child.ctx.regs.rax = 0;
+    if (a.stack != 0) {
+        child.ctx.regs.rsp = a.stack;
+    }
+    if ((a.flags & CLONE_SETTLS) != 0) {
+        child.ctx.regs.fs_base = a.tls;
+    }
+    child.sigmask = t.sigmask;
+    child.comm = t.comm;
+    if ((a.flags & CLONE_CHILD_CLEARTID) != 0) {
+        child.clear_child_tid = a.child_tid;
+    }
+    return child;
+}
+
+// A new process's records: its parent's (brk, handlers, limits), one thread.
+[[gnu::noinline]] void inherit_state(const Process& parent, const Process& child, u64 flags) {
+    parent.state.with([&](ProcState& mine) {
+        child.state.with([&](ProcState& s) {
+            s.brk_start = mine.brk_start;
+            s.brk_current = mine.brk_current;
+            s.sigactions = mine.sigactions;
+            s.rlimits = mine.rlimits;
+            if (mine.terminal.ctty.has_value()) { // the controlling terminal
+                s.terminal.ctty = mine.terminal.ctty.value().clone();
+            }
+            s.live_threads = 1;
+            if ((flags & CLONE_CLEAR_SIGHAND) != 0) {
+                constexpr u64 SIG_IGN = 1;
+                for (SigAction& act : s.sigactions) {
+                    if (act.handler != SIG_IGN) {
+                        act = SigAction{};
+                    }
+                }
+            }
+        });
+    });
+}
+
+} // namespace
+
+klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
+    if (!reserve_thread()) {
+        return klib::Error::WouldBlock;
+    }
+    const bool thread = (a.flags & CLONE_THREAD) != 0;
+    klib::Optional<klib::Arc<Process>> proc;
+    i32 id = 0;
+    if (thread) {
+        auto tid = new_tid();
+        if (tid.is_err()) {
+            release_thread();
+            return tid.error();
+        }
+        id = tid.value();
+        proc = t.proc.clone();
+    } else {
+        const i32 parent = (a.flags & CLONE_PARENT) != 0 ? parent_of(t.pid()) : t.pid();
+        auto made = new_process(parent);
+        if (made.is_err()) {
+            release_thread();
+            return made.error();
+        }
+        id = made.value()->pid;
+        proc = made.release_value();
+    }
+    // Undoes the above when the child cannot be built.
+    auto undo = [&] {
+        if (thread) {
+            release_tid(id);
+        } else {
+            discard_process(id);
+        }
+        release_thread();
+    };
+    auto built = make_child(t, a, proc.value().clone(), id);
+    if (built.is_err()) {
+        undo();
+        return built.error();
+    }
+    Thread child = built.release_value();
+    // The tid words, written before the child runs (Linux writes the
+    // parent's in copy_process and the child's in its first schedule; both
+    // are done before either runs again).
+    if ((a.flags & CLONE_PARENT_SETTID) != 0 && t.space->write_val<i32>(a.parent_tid, id).is_err()) {
+        undo();
+        return klib::Error::Fault;
+    }
+    if ((a.flags & CLONE_CHILD_SETTID) != 0) {
+        (void)child.space->write_val<i32>(a.child_tid, id);
+    }
+    const Process& me = *t.proc;
+    const Process& target = *proc.value();
+    if (thread) {
+        target.state.with([](ProcState& s) { s.live_threads += 1; });
+    } else {
+        inherit_state(me, target, a.flags);
+    }
+    if (auto r = start_thread(klib::move(child)); r.is_err()) {
+        if (thread) {
+            target.state.with([](ProcState& s) { s.live_threads -= 1; });
+        }
+        undo();
+        return r.error();
+    }
+    if ((a.flags & CLONE_VFORK) != 0) {
+        // The parent sleeps until the child execs or exits (it runs on
+        // the parent's memory until then).
+        target.changed.wait_until([&] {
+            return target.state.with([](ProcState& s) { return s.vfork_done; }) ||
+                   me.exiting();
+        });
+    }
+    return id;
+}
+
+void release_vfork_parent(const Process& p) {
+    p.state.with([](ProcState& s) { s.vfork_done = true; });
+    p.changed.wake_all();
+}
+
+} // namespace services::process

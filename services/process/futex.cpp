@@ -1,0 +1,196 @@
+#include "futex.h"
+
+#include <keel/time.h>
+#include <klib/vec.h>
+
+namespace services::process {
+
+namespace {
+
+struct Waiter {
+    u64 id = 0;
+    klib::Optional<klib::Arc<mm::AddressSpace>> space; // none: a shared futex
+    u64 addr = 0;
+    u32 bitset = 0;
+};
+
+struct Futexes {
+    klib::Vec<Waiter> waiters; // in arrival order: wakes are FIFO
+    u64 next_id = 1;
+};
+
+keel::SpinLock<Futexes> g_futexes;
+// Every waiter sleeps here and re-checks whether it is still listed.
+keel::WaitQueue g_futex_wq;
+
+bool same_key(const Waiter& w, const Thread& t, u64 addr, bool priv) {
+    if (w.addr != addr || w.space.has_value() != priv) {
+        return false;
+    }
+    return !priv || w.space.value().ptr_eq(t.space);
+}
+
+bool listed(u64 id) {
+    return g_futexes.with([&](Futexes& f) {
+        for (const Waiter& w : f.waiters) {
+            if (w.id == id) {
+                return true;
+            }
+        }
+        return false;
+    });
+}
+
+// Removes waiter `id`; false if a wake removed it first.
+bool unlist(u64 id) {
+    return g_futexes.with([&](Futexes& f) {
+        for (usize i = 0; i < f.waiters.size(); ++i) {
+            if (f.waiters[i].id == id) {
+                (void)f.waiters.remove(i);
+                return true;
+            }
+        }
+        return false;
+    });
+}
+
+// Wakes up to max(n, 1) matching waiters (f locked); returns how many.
+u64 wake_locked(Futexes& f, const Thread& t, u64 addr, i32 n, u32 bitset, bool priv) {
+    u64 woken = 0;
+    for (usize i = 0; i < f.waiters.size();) {
+        const Waiter& w = f.waiters[i];
+        if (!same_key(w, t, addr, priv) || (w.bitset & bitset) == 0) {
+            ++i;
+            continue;
+        }
+        (void)f.waiters.remove(i);
+        ++woken;
+        if (i64(woken) >= i64(n)) {
+            break;
+        }
+    }
+    return woken;
+}
+
+} // namespace
+
+klib::Result<u64, syscall::Errno> futex_wait(const Thread& t, u64 addr, u32 val,
+                                             klib::Optional<u64> deadline_ns, u32 bitset,
+                                             bool priv) {
+    using syscall::Errno;
+    if ((addr & 3) != 0 || bitset == 0) {
+        return Errno::EINVAL;
+    }
+    // The check of the word and the queueing happen under the lock that
+    // wakers take after changing the word: no wake-up is lost.
+    auto id = g_futexes.with([&](Futexes& f) -> klib::Result<u64, Errno> {
+        auto cur = t.space->read_val<u32>(addr);
+        if (cur.is_err()) {
+            return Errno::EFAULT;
+        }
+        if (cur.value() != val) {
+            return Errno::EAGAIN;
+        }
+        Waiter w;
+        w.id = f.next_id++;
+        if (priv) {
+            w.space = t.space.clone();
+        }
+        w.addr = addr;
+        w.bitset = bitset;
+        if (f.waiters.try_push(klib::move(w)).is_err()) {
+            return Errno::ENOMEM;
+        }
+        return f.next_id - 1;
+    });
+    const u64 me = TRY(klib::move(id));
+    const Process& p = *t.proc;
+    if (deadline_ns.has_value()) {
+        const u64 now = keel::monotonic_ns();
+        if (deadline_ns.value() > now) {
+            (void)g_futex_wq.wait_until_for([&] { return !listed(me) || p.exiting(); },
+                                            deadline_ns.value() - now);
+        }
+    } else {
+        g_futex_wq.wait_until([&] { return !listed(me) || p.exiting(); });
+    }
+    if (!unlist(me)) {
+        return u64(0); // woken
+    }
+    if (p.exiting()) {
+        return Errno::EINTR;
+    }
+    return Errno::ETIMEDOUT;
+}
+
+klib::Result<u64, syscall::Errno> futex_wake(const Thread& t, u64 addr, i32 n, u32 bitset,
+                                             bool priv) {
+    using syscall::Errno;
+    if ((addr & 3) != 0 || bitset == 0) {
+        return Errno::EINVAL;
+    }
+    const u64 woken =
+        g_futexes.with([&](Futexes& f) { return wake_locked(f, t, addr, n, bitset, priv); });
+    if (woken > 0) {
+        g_futex_wq.wake_all();
+    }
+    return woken;
+}
+
+klib::Result<u64, syscall::Errno> futex_requeue(const Thread& t, u64 addr, u64 addr2, i32 n_wake,
+                                                i32 n_requeue, klib::Optional<u32> cmp,
+                                                bool priv) {
+    using syscall::Errno;
+    if (n_wake < 0 || n_requeue < 0) {
+        return Errno::EINVAL;
+    }
+    if ((addr & 3) != 0 || (addr2 & 3) != 0) {
+        return Errno::EINVAL;
+    }
+    auto r = g_futexes.with([&](Futexes& f) -> klib::Result<u64, Errno> {
+        if (cmp.has_value()) {
+            auto cur = t.space->read_val<u32>(addr);
+            if (cur.is_err()) {
+                return Errno::EFAULT;
+            }
+            if (cur.value() != cmp.value()) {
+                return Errno::EAGAIN;
+            }
+        }
+        u64 woken = 0;
+        u64 moved = 0;
+        for (usize i = 0; i < f.waiters.size();) {
+            // Linux's loop: stop once n_requeue have been moved past the
+            // n_wake woken (so n_wake == 0 wakes none here).
+            if (i64(woken + moved) - i64(n_wake) >= i64(n_requeue)) {
+                break;
+            }
+            if (!same_key(f.waiters[i], t, addr, priv)) {
+                ++i;
+                continue;
+            }
+            if (i64(woken) < i64(n_wake)) {
+                (void)f.waiters.remove(i);
+                ++woken;
+                continue;
+            }
+            f.waiters[i].addr = addr2;
+            ++moved;
+            ++i;
+        }
+        return woken + moved;
+    });
+    const u64 n = TRY(klib::move(r));
+    g_futex_wq.wake_all();
+    return n;
+}
+
+void futex_wake_all_waiters() {
+    g_futex_wq.wake_all();
+}
+
+usize futex_waiter_count() {
+    return g_futexes.with([](Futexes& f) { return f.waiters.size(); });
+}
+
+} // namespace services::process

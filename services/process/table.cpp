@@ -1,0 +1,356 @@
+#include "table.h"
+
+#include <klib/vec.h>
+
+namespace services::process {
+
+namespace {
+
+struct Entry {
+    explicit Entry(klib::Arc<Process> p) : pid(p->pid), proc(klib::move(p)) {}
+    i32 pid = 0;
+    i32 ppid = 0;
+    i32 pgid = 0;
+    i32 sid = 0;
+    bool zombie = false;
+    bool execed = false;
+    i32 status = 0;
+    klib::Arc<Process> proc;
+};
+
+struct Table {
+    klib::Vec<Entry> procs; // in creation order (reparented ones moved last)
+    klib::Vec<i32> tids;    // thread ids other than the group leaders'
+    i32 last = 0;           // the last id handed out
+};
+
+keel::SpinLock<Table> g_table;
+
+klib::Optional<usize> index_of(const Table& t, i32 pid) {
+    for (usize i = 0; i < t.procs.size(); ++i) {
+        if (t.procs[i].pid == pid) {
+            return i;
+        }
+    }
+    return klib::none;
+}
+
+bool id_used(const Table& t, i32 id) {
+    if (index_of(t, id).has_value()) {
+        return true;
+    }
+    for (i32 x : t.tids) {
+        if (x == id) {
+            return true;
+        }
+    }
+    // A process group or session id stays taken while it names one.
+    for (const Entry& e : t.procs) {
+        if (e.pgid == id || e.sid == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The next free id after t.last, wrapping to RESERVED_PIDS.
+klib::Optional<i32> alloc_id(Table& t) {
+    i32 id = t.last;
+    for (i32 tries = 0; tries < PID_MAX; ++tries) {
+        id = id + 1 >= PID_MAX ? RESERVED_PIDS : id + 1;
+        if (!id_used(t, id)) {
+            t.last = id;
+            return id;
+        }
+    }
+    return klib::none;
+}
+
+bool matches(const Entry& e, i32 which, i32 my_pgid) {
+    if (which > 0) {
+        return e.pid == which;
+    }
+    if (which == -1) {
+        return true;
+    }
+    return e.pgid == (which == 0 ? my_pgid : -which);
+}
+
+} // namespace
+
+klib::Result<klib::Arc<Process>> new_process(i32 parent) {
+    return g_table.with([&](Table& t) -> klib::Result<klib::Arc<Process>> {
+        TRY(t.procs.try_reserve(t.procs.size() + 1));
+        klib::Optional<i32> id = alloc_id(t);
+        if (!id.has_value()) {
+            return klib::Error::WouldBlock;
+        }
+        klib::Arc<Process> p = TRY(klib::Arc<Process>::make(id.value()));
+        Entry e(p.clone());
+        e.ppid = parent;
+        if (auto pi = index_of(t, parent); pi.has_value()) {
+            e.pgid = t.procs[pi.value()].pgid;
+            e.sid = t.procs[pi.value()].sid;
+        }
+        TRY(t.procs.try_push(klib::move(e)));
+        return klib::move(p);
+    });
+}
+
+void discard_process(i32 pid) {
+    g_table.with([&](Table& t) {
+        if (auto i = index_of(t, pid); i.has_value()) {
+            t.procs.remove(i.value());
+        }
+    });
+}
+
+klib::Result<i32> new_tid() {
+    return g_table.with([](Table& t) -> klib::Result<i32> {
+        TRY(t.tids.try_reserve(t.tids.size() + 1));
+        klib::Optional<i32> id = alloc_id(t);
+        if (!id.has_value()) {
+            return klib::Error::WouldBlock;
+        }
+        TRY(t.tids.try_push(id.value()));
+        return id.value();
+    });
+}
+
+void release_tid(i32 tid) {
+    g_table.with([&](Table& t) {
+        for (usize i = 0; i < t.tids.size(); ++i) {
+            if (t.tids[i] == tid) {
+                t.tids.remove(i);
+                return;
+            }
+        }
+    });
+}
+
+klib::Optional<klib::Arc<Process>> find(i32 pid) {
+    return g_table.with([&](Table& t) -> klib::Optional<klib::Arc<Process>> {
+        auto i = index_of(t, pid);
+        if (!i.has_value()) {
+            return klib::none;
+        }
+        return t.procs[i.value()].proc.clone();
+    });
+}
+
+i32 parent_of(i32 pid) {
+    return g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        return i.has_value() ? t.procs[i.value()].ppid : 0;
+    });
+}
+
+usize process_count() {
+    return g_table.with([](Table& t) { return t.procs.size(); });
+}
+
+void make_zombie(i32 pid, i32 status) {
+    klib::Optional<klib::Arc<Process>> parent;
+    klib::Optional<klib::Arc<Process>> init;
+    klib::Optional<klib::Arc<Process>> self;
+    g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        if (!i.has_value()) {
+            return;
+        }
+        t.procs[i.value()].zombie = true;
+        t.procs[i.value()].status = status;
+        self = t.procs[i.value()].proc.clone();
+        if (auto pi = index_of(t, t.procs[i.value()].ppid); pi.has_value()) {
+            parent = t.procs[pi.value()].proc.clone();
+        }
+        // Orphans go to pid 1, at the end of its children (Linux appends
+        // them to the reaper's list).
+        bool zombie_orphan = false;
+        const usize n = t.procs.size();
+        for (usize k = 0, seen = 0; seen < n; ++seen) {
+            if (t.procs[k].ppid != pid || t.procs[k].pid == pid) {
+                ++k;
+                continue;
+            }
+            Entry e = t.procs.remove(k);
+            e.ppid = 1;
+            zombie_orphan = zombie_orphan || e.zombie;
+            (void)t.procs.try_push(klib::move(e)); // cannot fail: one was taken
+        }
+        if (zombie_orphan) {
+            if (auto ii = index_of(t, 1); ii.has_value()) {
+                init = t.procs[ii.value()].proc.clone();
+            }
+        }
+    });
+    if (parent.has_value()) {
+        parent.value()->child_wait.wake_all();
+    }
+    if (init.has_value()) {
+        init.value()->child_wait.wake_all();
+    }
+    if (self.has_value()) {
+        self.value()->changed.wake_all();
+    }
+}
+
+bool is_zombie(i32 pid) {
+    return g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        return i.has_value() && t.procs[i.value()].zombie;
+    });
+}
+
+WaitResult wait_child(i32 parent, i32 which, bool reap) {
+    return g_table.with([&](Table& t) {
+        WaitResult r;
+        auto me = index_of(t, parent);
+        const i32 my_pgid = me.has_value() ? t.procs[me.value()].pgid : 0;
+        for (usize i = 0; i < t.procs.size(); ++i) {
+            const Entry& e = t.procs[i];
+            if (e.ppid != parent || e.pid == parent || !matches(e, which, my_pgid)) {
+                continue;
+            }
+            if (!e.zombie) {
+                r.outcome = WaitOutcome::NotYet;
+                continue;
+            }
+            r.outcome = WaitOutcome::Found;
+            r.pid = e.pid;
+            r.status = e.status;
+            if (reap) {
+                t.procs.remove(i);
+            }
+            return r;
+        }
+        return r;
+    });
+}
+
+i32 getpgid(i32 pid) {
+    return g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        return i.has_value() ? t.procs[i.value()].pgid : 0;
+    });
+}
+
+i32 getsid(i32 pid) {
+    return g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        return i.has_value() ? t.procs[i.value()].sid : 0;
+    });
+}
+
+void mark_execed(i32 pid) {
+    g_table.with([&](Table& t) {
+        if (auto i = index_of(t, pid); i.has_value()) {
+            t.procs[i.value()].execed = true;
+        }
+    });
+}
+
+i64 setpgid(i32 caller, i32 pid, i32 pgid) {
+    constexpr i64 EPERM = 1, ESRCH = 3, EACCES = 13, EINVAL = 22;
+    if (pid == 0) {
+        pid = caller;
+    }
+    if (pgid == 0) {
+        pgid = pid;
+    }
+    if (pgid < 0) {
+        return -EINVAL;
+    }
+    return g_table.with([&](Table& t) -> i64 {
+        auto pi = index_of(t, pid);
+        auto ci = index_of(t, caller);
+        if (!pi.has_value() || !ci.has_value()) {
+            for (i32 x : t.tids) {
+                if (x == pid) {
+                    return -EINVAL; // a thread, not a group leader
+                }
+            }
+            return -ESRCH;
+        }
+        Entry& p = t.procs[pi.value()];
+        const Entry& c = t.procs[ci.value()];
+        if (p.ppid == caller) {
+            if (p.sid != c.sid) {
+                return -EPERM;
+            }
+            if (p.execed) {
+                return -EACCES;
+            }
+        } else if (p.pid != caller) {
+            return -ESRCH;
+        }
+        if (p.sid == p.pid) {
+            return -EPERM; // a session leader
+        }
+        if (pgid != pid) {
+            bool found = false;
+            for (const Entry& e : t.procs) {
+                found = found || (e.pgid == pgid && e.sid == c.sid);
+            }
+            if (!found) {
+                return -EPERM;
+            }
+        }
+        p.pgid = pgid;
+        return 0;
+    });
+}
+
+i64 setsid(i32 caller) {
+    constexpr i64 EPERM = 1, ESRCH = 3;
+    return g_table.with([&](Table& t) -> i64 {
+        auto ci = index_of(t, caller);
+        if (!ci.has_value()) {
+            return -ESRCH;
+        }
+        for (const Entry& e : t.procs) {
+            if (e.pgid == caller) {
+                return -EPERM; // already a process-group leader
+            }
+        }
+        t.procs[ci.value()].pgid = caller;
+        t.procs[ci.value()].sid = caller;
+        return caller;
+    });
+}
+
+} // namespace services::process
+
+namespace services::process {
+
+klib::Optional<i32> session_of_pgrp(i32 pgrp) {
+    return g_table.with([&](Table& t) -> klib::Optional<i32> {
+        for (const Entry& e : t.procs) {
+            if (e.pgid == pgrp) {
+                return e.sid;
+            }
+        }
+        return klib::none;
+    });
+}
+
+} // namespace services::process
+
+namespace services::process {
+
+bool pgrp_orphaned(i32 pgrp) {
+    return g_table.with([&](Table& t) {
+        for (const Entry& e : t.procs) {
+            if (e.pgid != pgrp || e.zombie || e.ppid <= 1) {
+                continue;
+            }
+            auto pi = index_of(t, e.ppid);
+            if (pi.has_value() && t.procs[pi.value()].pgid != pgrp && t.procs[pi.value()].sid == e.sid) {
+                return false; // a parent in another group of the session
+            }
+        }
+        return true;
+    });
+}
+
+} // namespace services::process

@@ -1,0 +1,73 @@
+// The process table: every process by pid with its relations (parent,
+// process group, session) and its life (running, zombie), and the thread
+// ids in use, under one lock (Linux's tasklist_lock). Pids and tids come
+// from one space, allocated upwards and wrapping at PID_MAX as Linux's
+// alloc_pid does.
+#pragma once
+
+#include "process.h"
+#include <klib/arc.h>
+#include <klib/optional.h>
+#include <klib/result.h>
+
+namespace services::process {
+
+constexpr i32 PID_MAX = 32768;      // Linux's default /proc/sys/kernel/pid_max
+constexpr i32 RESERVED_PIDS = 300;  // where allocation restarts after wrapping
+
+// A new process in the table with a fresh pid, child of `parent` (0: none,
+// the first process, which gets pid 1), in its parent's process group and
+// session. NoMemory; WouldBlock when no pid is free.
+klib::Result<klib::Arc<Process>> new_process(i32 parent);
+// Removes a process that never ran (a fork that failed after new_process).
+void discard_process(i32 pid);
+// A fresh thread id (WouldBlock: none free; NoMemory), and its release.
+klib::Result<i32> new_tid();
+void release_tid(i32 tid);
+
+klib::Optional<klib::Arc<Process>> find(i32 pid);
+// The parent's pid (0 for pid 1 or an unknown pid).
+i32 parent_of(i32 pid);
+// Number of processes in the table (zombies included).
+usize process_count();
+
+// Marks `pid` a zombie with wait status `status`: its children go to pid
+// 1, its parent's waiters are woken, and so are the process's own.
+void make_zombie(i32 pid, i32 status);
+bool is_zombie(i32 pid);
+
+// wait4's view of the children of `parent`. `which`: > 0 that pid, -1 any,
+// 0 the caller's process group, < -1 the group -which.
+enum class WaitOutcome : u8 { Found, NotYet, NoChild };
+struct WaitResult {
+    WaitOutcome outcome = WaitOutcome::NoChild;
+    i32 pid = 0;
+    i32 status = 0;
+};
+// Finds a zombie child matching `which`; with `reap`, removes it.
+WaitResult wait_child(i32 parent, i32 which, bool reap);
+
+// Process groups and sessions (Linux's setpgid/setsid rules). Errors as
+// errno numbers: EINVAL, ESRCH, EPERM, EACCES.
+i32 getpgid(i32 pid); // 0 when pid is unknown
+i32 getsid(i32 pid);  // 0 when pid is unknown
+// 0 or a negative errno.
+i64 setpgid(i32 caller, i32 pid, i32 pgid);
+// The new session id, or a negative errno.
+i64 setsid(i32 caller);
+
+} // namespace services::process
+
+namespace services::process {
+// execve succeeded in `pid` (setpgid on it from its parent gives EACCES).
+void mark_execed(i32 pid);
+} // namespace services::process
+
+namespace services::process {
+// The session of process group `pgrp` (any live member's); none when no
+// process is in that group (TIOCSPGRP's ESRCH).
+klib::Optional<i32> session_of_pgrp(i32 pgrp);
+// Linux's will_become_orphaned_pgrp: no member has a parent (other than
+// init) in another process group of the same session.
+bool pgrp_orphaned(i32 pgrp);
+} // namespace services::process
