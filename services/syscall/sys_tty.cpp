@@ -22,6 +22,7 @@ constexpr u64 TIOCSWINSZ = 0x5414;
 constexpr u64 FIONREAD = 0x541b;
 constexpr u64 TIOCNOTTY = 0x5422;
 constexpr u64 TIOCGSID = 0x5429;
+constexpr u64 TIOCGSERIAL = 0x541e;
 constexpr u64 SIG_IGN = 1;
 
 using TermiosBytes = klib::Array<u8, tty::TERMIOS_SIZE>;
@@ -154,6 +155,23 @@ SysResult tty_ioctl(process::Thread& t, const tty::TtyFile& f, u64 cmd, u64 arg)
         TRY_SYS(t.space->write_val(arg, sid));
         return u64(0);
     }
+    case TIOCGSERIAL: {
+        // struct serial_struct of the console's UART, COM1 (the port the
+        // framework's console drives): a 16550A at 0x3f8, IRQ 4, 16-byte
+        // FIFO, 115200 baud base, Linux's default close delays (0.5 s,
+        // 30 s in centiseconds); flags and the MMIO fields are 0.
+        klib::Array<u32, 18> ser{};
+        ser[0] = 4;       // type: PORT_16550A
+        ser[1] = 0;       // line: ttyS0
+        ser[2] = 0x3f8;   // port
+        ser[3] = 4;       // irq
+        ser[5] = 16;      // xmit_fifo_size
+        ser[7] = 115200;  // baud_base
+        ser[8] = 50;      // close_delay (u16), io_type 0 (UPIO_PORT)
+        ser[10] = 3000;   // closing_wait (u16), closing_wait2 0
+        TRY_SYS(t.space->write_val(arg, ser));
+        return u64(0);
+    }
     case TIOCSCTTY:
         TRY(tty->set_ctty(view, tty, arg, f.readable()));
         view.apply(t);
@@ -169,12 +187,18 @@ SysResult tty_ioctl(process::Thread& t, const tty::TtyFile& f, u64 cmd, u64 arg)
 
 klib::Result<void, Errno> tty_check_read(process::Thread& t, const fs::File& f) {
     return klib::downcast_ref<tty::TtyFile>(f, [&](const tty::TtyFile& f2) -> klib::Result<void, Errno> {
+        if (f2.is_console()) {
+            return {}; // /dev/console skips job control (Linux's redirected console)
+        }
         return f2.tty()->check_read(View(t));
     }).value_or(klib::Result<void, Errno>{});
 }
 
 klib::Result<void, Errno> tty_check_write(process::Thread& t, const fs::File& f) {
     return klib::downcast_ref<tty::TtyFile>(f, [&](const tty::TtyFile& f2) -> klib::Result<void, Errno> {
+        if (f2.is_console()) {
+            return {};
+        }
         return f2.tty()->check_write(View(t));
     }).value_or(klib::Result<void, Errno>{});
 }

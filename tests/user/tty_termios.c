@@ -73,6 +73,28 @@ int main(void) {
     check_ok("TIOCGWINSZ again", ioctl(0, TIOCGWINSZ, &ws2));
     check_true("winsize round trip", ws2.ws_row == 24 && ws2.ws_col == 80, "%d %d", ws2.ws_row, ws2.ws_col);
 
+    // The serial port behind the console (busybox cttyhack names the
+    // terminal /dev/ttyS<line> from it).
+    struct {
+        int type, line;
+        unsigned port;
+        int irq, flags, xmit_fifo_size, custom_divisor, baud_base;
+        unsigned short close_delay;
+        char io_type, reserved;
+        int hub6;
+        unsigned short closing_wait, closing_wait2;
+        unsigned char* iomem_base;
+        unsigned short iomem_reg_shift;
+        unsigned port_high;
+        unsigned long iomap_base;
+    } ser;
+    memset(&ser, 0xff, sizeof ser);
+    check_eq("serial_struct is 72 bytes", sizeof ser, 72);
+    check_ok("TIOCGSERIAL", ioctl(0, TIOCGSERIAL, &ser));
+    printf("serial type %d line %d port %#x irq %d fifo %d baud_base %d\n", ser.type, ser.line, ser.port, ser.irq,
+           ser.xmit_fifo_size, ser.baud_base);
+    check_err("TIOCGSERIAL NULL", ioctl(0, TIOCGSERIAL, NULL), EFAULT);
+
     // Errors.
     int p[2];
     check_require("pipe", pipe(p) == 0);
