@@ -2,6 +2,8 @@
 // reader gets, what was echoed and which signal was asked for. The
 // expectations are Linux 6.1's n_tty with tty_std_termios.
 #include "ldisc.h"
+#include "tty.h"
+#include "../fs/filesystems.h"
 
 #include <keel/ktest.h>
 #include <klib/box.h>
@@ -265,6 +267,19 @@ KTEST(tty_ldisc_full_buffer_drops_input_but_keeps_room_for_newline) {
     (void)ld.receive('\n', echo);
     KEXPECT(ld.readable());
     KEXPECT_EQ(ld.readable_bytes(), LineDiscipline::BUF);
+}
+
+} // namespace services::tty
+
+namespace services::tty {
+
+KTEST(tty_devices_registered_in_devtmpfs) {
+    MUST(register_devices());
+    MUST(register_devices()); // idempotent
+    klib::Arc<fs::FileSystem> dev = MUST(fs::make_filesystem("devtmpfs"));
+    KEXPECT_EQ(MUST(dev->root()->lookup("ttyS0"))->stat().rdev, fs::encode_dev(4, 64));
+    KEXPECT_EQ(MUST(dev->root()->lookup("console"))->stat().rdev, fs::encode_dev(5, 1));
+    KEXPECT_EQ(MUST(dev->root()->lookup("tty"))->stat().rdev, fs::encode_dev(5, 0));
 }
 
 } // namespace services::tty
