@@ -33,14 +33,14 @@ $(BUILD)/user-host/%.musl: tests/user/host/%.c
 	@echo "  HOSTCC  $@"
 	@musl-gcc $(HOST_CFLAGS) -o $@ $<
 
-# newc cpio, gzip-compressed like Linux's initramfs: /init is the hello test.
-$(BUILD)/initramfs.cpio.gz: $(USER_PROGS) $(HOST_PROGS) mk/user.mk
-	@rm -rf $(BUILD)/initramfs && mkdir -p $(BUILD)/initramfs/bin
-	cp $(BUILD)/user/hello $(BUILD)/initramfs/init
-	cd $(BUILD)/initramfs && find . | sort | cpio -o -H newc --quiet | gzip -9 > ../initramfs.cpio.gz
+# The initramfs of `make run`: busybox-static, all applets, busybox init
+# and a login shell with job control on the console (tools/mkrootfs.sh).
+$(BUILD)/initramfs.cpio.gz: tools/mkrootfs.sh $(wildcard tools/rootfs/etc/* tools/rootfs/etc/*/*) mk/user.mk
+	@mkdir -p $(@D)
+	bash tools/mkrootfs.sh $@
 
 .PHONY: initramfs
-initramfs: $(BUILD)/initramfs.cpio.gz
+initramfs: $(BUILD)/initramfs.cpio.gz $(USER_PROGS) $(HOST_PROGS)
 
 # The lmbench-style suite run on Keel and Linux (tests/run-bench-linux.sh).
 $(BUILD)/bench/lmbench: tests/bench/lmbench.c mk/user.mk

@@ -44,6 +44,7 @@ fi
 run_suite ktest make -s -j"$jobs" ktest
 run_suite ktest-selftest bash tests/ktest-selftest.sh
 run_suite user bash tests/run-user.sh
+run_suite interactive python3 tests/interactive/session.py
 run_suite bench-linux bash tests/run-bench-linux.sh --short
 run_suite boot bash -c "make -s iso && bash tests/boot-matrix.sh"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

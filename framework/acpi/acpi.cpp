@@ -147,6 +147,13 @@ void parse_madt(u64 pa, u32 len) {
         } else if (type == 1 && elen >= 12 && g_info.ioapic_phys == 0) {
             g_info.ioapic_phys =
                 u32(m[off + 4] | (m[off + 5] << 8) | (m[off + 6] << 16) | (u32(m[off + 7]) << 24));
+            g_info.ioapic_gsi_base =
+                u32(m[off + 8] | (m[off + 9] << 8) | (m[off + 10] << 16) | (u32(m[off + 11]) << 24));
+        } else if (type == 2 && elen >= 10 && m[off + 2] == 0 && m[off + 3] < 16) {
+            // Interrupt source override: bus 0 (ISA), source IRQ, GSI, flags.
+            g_info.isa_gsi[m[off + 3]] =
+                u32(m[off + 4] | (m[off + 5] << 8) | (m[off + 6] << 16) | (u32(m[off + 7]) << 24));
+            g_info.isa_flags[m[off + 3]] = u16(m[off + 8] | (m[off + 9] << 8));
         } else if (type == 9 && elen >= 16 && (m[off + 8] & 3) != 0) {
             ++cpus; // x2APIC entry
         }

@@ -13,6 +13,12 @@ struct Info {
     u32 cpu_count = 1;
     u64 lapic_phys = 0xfee00000;
     u64 ioapic_phys = 0;
+    u32 ioapic_gsi_base = 0;
+    // ISA IRQ i arrives at global system interrupt isa_gsi[i] with the MPS
+    // flags isa_flags[i] (bits 0-1 polarity, 2-3 trigger; 0: bus default,
+    // ISA's active-high edge). MADT interrupt source overrides change them.
+    u32 isa_gsi[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    u16 isa_flags[16] = {};
     u16 pm1a_cnt = 0;
     u16 pm1b_cnt = 0;
     u16 slp_typ_s5a = 0;

@@ -23,8 +23,12 @@ struct Unit {};
 SpinLock<Unit, IrqOff> g_lock;
 bool g_panicking = false;
 
-void emit(Capture& cap, klib::StringView s) {
-    serial_write(s);
+void emit(Capture& cap, klib::StringView s, bool raw = false) {
+    if (raw) {
+        serial_write_bytes(s);
+    } else {
+        serial_write(s);
+    }
     if (cap.active) {
         for (char c : s) {
             if (cap.len < CAPTURE_SIZE) {
@@ -86,6 +90,18 @@ void console_write(klib::Span<const u8> bytes) {
     // and char have the same representation.
     console::write(klib::StringView::from_raw(reinterpret_cast<const char*>(bytes.unsafe_data()),
                                               bytes.size()));
+}
+
+void console_write_raw(klib::Span<const u8> bytes) {
+    // SAFETY: as console_write.
+    const klib::StringView s =
+        klib::StringView::from_raw(reinterpret_cast<const char*>(bytes.unsafe_data()), bytes.size());
+    if (__atomic_load_n(&console::g_panicking, __ATOMIC_RELAXED)) {
+        console::emit(console::g_capture, s, true);
+        return;
+    }
+    auto guard = console::g_lock.lock();
+    console::emit(console::g_capture, s, true);
 }
 
 } // namespace keel

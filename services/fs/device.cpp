@@ -1,6 +1,7 @@
 #include "device.h"
 
-#include <keel/console.h>
+#include "../random/random.h"
+
 #include <keel/time.h>
 
 namespace services::fs {
@@ -61,22 +62,18 @@ public:
     klib::Result<usize, Errno> write(u64, u64, WriteSource) const override { return Errno::ENOSPC; }
 };
 
-// Not cryptographic: xorshift seeded from the clock (no entropy source yet).
+// /dev/random and /dev/urandom: the kernel's CSPRNG (services/random),
+// always seeded before it answers, so neither blocks (Linux 5.6+ after
+// the crng is ready). Writes mix the bytes into the pool, as Linux.
 class RandomFile final : public DeviceFile {
 public:
     using DeviceFile::DeviceFile;
     klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
-        u64 seed = keel::monotonic_ns() * 0x9e3779b97f4a7c15ull + 1;
         klib::Array<u8, 256> chunk{};
         u64 done = 0;
         while (done < len) {
             const u64 n = klib::min(len - done, u64(chunk.size()));
-            for (u64 i = 0; i < n; ++i) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                chunk[usize(i)] = u8(seed);
-            }
+            random::fill(chunk.span().first(usize(n)));
             auto r = sink(chunk.span().first(usize(n)));
             if (r.is_err()) {
                 if (done > 0) {
@@ -88,16 +85,6 @@ public:
         }
         return usize(done);
     }
-    klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
-};
-
-// ---- the console (also /dev/tty and /dev/ttyS0) --------------------------------
-
-class ConsoleFile final : public DeviceFile {
-public:
-    using DeviceFile::DeviceFile;
-    // No console input yet: end of file.
-    klib::Result<usize, Errno> read(u64, u64, ReadSink) const override { return usize(0); }
     klib::Result<usize, Errno> write(u64, u64 len, WriteSource source) const override {
         klib::Array<u8, 256> chunk{};
         u64 done = 0;
@@ -111,25 +98,10 @@ public:
                 }
                 return r.error();
             }
-            keel::console_write(part);
+            random::mix(part);
             done += n;
         }
         return usize(done);
-    }
-    bool seekable() const override { return false; }
-    bool seek_always_zero() const override { return false; }
-    // Output is always possible; there is no input yet.
-    u32 poll() const override { return POLLOUT | POLLWRNORM; }
-    bool is_tty() const override { return true; }
-    bool supports_epoll() const override { return true; }
-};
-
-// /dev/tty: the process's controlling terminal. Nothing has one yet (init
-// has none on Linux either): ENXIO.
-class NoCtty final : public CharDevice {
-public:
-    klib::Result<klib::Arc<File>, Errno> open(klib::Arc<Inode>, u32) const override {
-        return Errno::ENXIO;
     }
 };
 
@@ -231,23 +203,6 @@ klib::Result<void, Errno> register_builtin_devices() {
     TRY(add_builtin<FullFile>(1, 7, "full", 0666));
     TRY(add_builtin<RandomFile>(1, 8, "random", 0666));
     TRY(add_builtin<RandomFile>(1, 9, "urandom", 0666));
-    const bool have_tty = g_devices.with([](klib::Vec<Registered>& v) {
-        for (const Registered& r : v) {
-            if (r.info.major == 5 && r.info.minor == 0) {
-                return true;
-            }
-        }
-        return false;
-    });
-    if (!have_tty) {
-        auto tty = klib::Arc<NoCtty>::make();
-        if (tty.is_err()) {
-            return Errno::ENOMEM;
-        }
-        TRY(register_char_device(5, 0, "tty", 0666, klib::Arc<CharDevice>(tty.release_value())));
-    }
-    TRY(add_builtin<ConsoleFile>(5, 1, "console", 0600));
-    TRY(add_builtin<ConsoleFile>(4, 64, "ttyS0", 0660));
     return {};
 }
 

@@ -34,8 +34,9 @@ klib::Result<klib::Arc<File>, Errno> open_char_device(u64 rdev, klib::Arc<Inode>
 // Calls `f` for each registered device, in registration order.
 klib::Result<void, Errno> each_char_device(klib::FunctionRef<klib::Result<void, Errno>(const DeviceInfo&)> f);
 
-// Registers Keel's built-in devices (mem: null, zero, full, random,
-// urandom; tty: console, tty, ttyS0). Idempotent.
+// Registers Keel's memory devices (null, zero, full, random, urandom).
+// Terminals (console, tty, ttyS0) are the tty subsystem's
+// (services/tty). Idempotent.
 klib::Result<void, Errno> register_builtin_devices();
 
 // A file of a device node: stat comes from the node, the offset is
@@ -45,6 +46,8 @@ public:
     DeviceFile(klib::Arc<Inode> node, u32 flags) : File(flags), node_(klib::move(node)) {}
     klib::Result<Stat, Errno> stat() const override { return node_->stat(); }
     bool seek_always_zero() const override { return true; }
+    klib::Arc<Inode> node() const { return node_.clone(); }
+    u32 open_flags() const { return flags(); }
 
 private:
     klib::Arc<Inode> node_;

@@ -113,6 +113,9 @@ namespace {
             s.brk_current = mine.brk_current;
             s.handlers = mine.handlers;
             s.rlimits = mine.rlimits;
+            if (mine.terminal.ctty.has_value()) { // the controlling terminal
+                s.terminal.ctty = mine.terminal.ctty.value().clone();
+            }
             s.live_threads = 1;
             if ((flags & CLONE_CLEAR_SIGHAND) != 0) {
                 s.handlers.reset_handled();

@@ -14,6 +14,7 @@
 #include "../fs/vfs.h"
 #include "../mm/address_space.h"
 #include "../signal/signal.h"
+#include "../tty/tty.h"
 #include "files.h"
 #include "fs_share.h"
 #include <keel/sync/spinlock.h>
@@ -50,6 +51,7 @@ struct ProcState {
     i32 group_status = 0;     // the wait status then
     i32 leader_status = 0;    // the wait status the group leader exited with
     bool vfork_done = false;  // exec'd or exited: a vfork parent may go on
+    tty::ProcessTty terminal; // the controlling terminal (fork copies it)
 };
 
 class Process {

@@ -431,4 +431,34 @@ klib::Result<klib::Vec<klib::Arc<Process>>> signal_targets(i32 which, i32 caller
     });
 }
 
+klib::Optional<i32> session_of_pgrp(i32 pgrp) {
+    return g_table.with([&](Table& t) -> klib::Optional<i32> {
+        for (const Entry& e : t.procs) {
+            if (e.pgid == pgrp) {
+                return e.sid;
+            }
+        }
+        return klib::none;
+    });
+}
+
+} // namespace services::process
+
+namespace services::process {
+
+bool pgrp_orphaned(i32 pgrp) {
+    return g_table.with([&](Table& t) {
+        for (const Entry& e : t.procs) {
+            if (e.pgid != pgrp || e.zombie || e.ppid <= 1) {
+                continue;
+            }
+            auto pi = index_of(t, e.ppid);
+            if (pi.has_value() && t.procs[pi.value()].pgid != pgrp && t.procs[pi.value()].sid == e.sid) {
+                return false; // a parent in another group of the session
+            }
+        }
+        return true;
+    });
+}
+
 } // namespace services::process

@@ -99,3 +99,12 @@ namespace services::process {
 // execve succeeded in `pid` (setpgid on it from its parent gives EACCES).
 void mark_execed(i32 pid);
 } // namespace services::process
+
+namespace services::process {
+// The session of process group `pgrp` (any live member's); none when no
+// process is in that group (TIOCSPGRP's ESRCH).
+klib::Optional<i32> session_of_pgrp(i32 pgrp);
+// Linux's will_become_orphaned_pgrp: no member has a parent (other than
+// init) in another process group of the same session.
+bool pgrp_orphaned(i32 pgrp);
+} // namespace services::process

@@ -10,6 +10,7 @@
 #include "../fs/pipe.h"
 #include "../fs/tmpfs.h"
 #include "syscall.h"
+#include "sys_tty.h"
 #include "transfer.h"
 #include "user_mem.h"
 
@@ -68,7 +69,8 @@ SysResult do_openat(process::Thread& t, u64 dirfd, u64 path_addr, u64 flags_arg,
                                    : klib::StringView(path.short_path.span().first(path.len));
     klib::Arc<fs::PathNode> base = TRY(start_dir(t, dirfd, v));
     const fs::FsContext vfs = TRY(t.vfs->get());
-    klib::Arc<fs::File> file = TRY(fs::open(vfs, base, v, flags, u32(mode)));
+    klib::Arc<fs::File> opened = TRY(fs::open(vfs, base, v, flags, u32(mode)));
+    klib::Arc<fs::File> file = TRY(resolve_ctty(t, klib::move(opened), flags));
     return t.files->install(klib::move(file), (flags & fs::O_CLOEXEC) != 0);
 }
 

@@ -5,26 +5,22 @@
 // allocation.
 #include "../fs/perm.h"
 #include "syscall.h"
+#include "sys_tty.h"
 #include "transfer.h"
 #include "user_mem.h"
 #include <keel/log.h>
 #include <keel/task.h>
 #include <klib/array.h>
+#include <klib/downcast.h>
 
 namespace services::syscall {
 
 namespace {
 
 using U64Pair = klib::Array<u64, 2>;
-using Termios = klib::Array<u8, 36>;
 
 constexpr u64 IOV_MAX = 1024;
 constexpr u64 MAX_RW = 0x7ffff000; // Linux caps one read/write at this
-constexpr u64 TCGETS = 0x5401;
-constexpr u64 TCSETS = 0x5402;
-constexpr u64 TCSETSW = 0x5403;
-constexpr u64 TCSETSF = 0x5404;
-constexpr u64 TIOCGWINSZ = 0x5413;
 constexpr u64 FIONREAD = 0x541b;
 constexpr u64 FIONBIO = 0x5421;
 constexpr u64 FIOCLEX = 0x5451;
@@ -39,6 +35,7 @@ SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
     if (at.has_value() && !f.seekable()) {
         return Errno::ESPIPE;
     }
+    TRY(tty_check_read(t, f));
     len = len > MAX_RW ? MAX_RW : len;
     const u64 off = at.has_value() ? at.value() : f.offset();
     u64 done = 0;
@@ -63,6 +60,7 @@ SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
     if (at.has_value() && !f.seekable()) {
         return Errno::ESPIPE;
     }
+    TRY(tty_check_write(t, f));
     len = len > MAX_RW ? MAX_RW : len;
     u64 off = at.has_value() ? at.value() : f.offset();
     if ((f.flags() & fs::O_APPEND) != 0 && f.seekable()) {
@@ -246,6 +244,14 @@ SysResult sys_ioctl(process::Thread& t, const Args& args) {
         f->set_status_flags(on != 0 ? flags | fs::O_NONBLOCK : flags & ~fs::O_NONBLOCK);
         return u64(0);
     }
+    default:
+        break;
+    }
+    // Terminals answer their own ioctls (FIONREAD is TIOCINQ there).
+    if (auto tf = klib::downcast<tty::TtyFile>(f); tf.has_value()) {
+        return tty_ioctl(t, *tf.value(), cmd, args.a[2]);
+    }
+    switch (cmd) {
     case FIONREAD: {
         if (auto n = f->readable_bytes(); n.has_value()) {
             TRY_SYS(t.space->write_val(args.a[2], i32(klib::min(n.value(), u64(0x7fffffff)))));
@@ -263,38 +269,8 @@ SysResult sys_ioctl(process::Thread& t, const Args& args) {
         TRY_SYS(t.space->write_val(args.a[2], avail));
         return u64(0);
     }
-    case TCGETS: {
-        if (!f->is_tty()) {
-            return Errno::ENOTTY;
-        }
-        // Linux's tty_std_termios: ICRNL|IXON, OPOST|ONLCR,
-        // B38400|CS8|CREAD|HUPCL, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|
-        // ECHOKE|IEXTEN, line 0, INIT_C_CC.
-        const klib::Array<u8, 36> termios = {0x00, 0x05, 0, 0, 0x05, 0, 0, 0, 0xbf, 0x04, 0, 0,
-                                             0x3b, 0x8a, 0, 0, 0, 3, 0x1c, 0x7f, 0x15, 4, 0, 1,
-                                             0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0};
-        TRY_SYS(t.space->write_val(args.a[2], termios));
-        return u64(0);
-    }
-    case TCSETS:
-    case TCSETSW:
-    case TCSETSF:
-        if (!f->is_tty()) {
-            return Errno::ENOTTY;
-        }
-        TRY_SYS(t.space->read_val<Termios>(args.a[2]));
-        return u64(0); // no line discipline yet: settings are accepted, not applied
-    case TIOCGWINSZ:
-        if (!f->is_tty()) {
-            return Errno::ENOTTY;
-        }
-        TRY_SYS(t.space->write_val(args.a[2], u64(0))); // a serial line: 0 rows, 0 columns
-        return u64(0);
     default:
-        // The console has no terminal settings yet; programs fall back to
-        // non-tty behaviour (e.g. full buffering of stdout). Files and
-        // the memory devices are not terminals either.
-        return Errno::ENOTTY;
+        return Errno::ENOTTY; // not a terminal
     }
 }
 

@@ -4,6 +4,7 @@
 #include "syscall.h"
 #include "user_mem.h"
 #include "../process/table.h"
+#include "../random/random.h"
 #include <keel/task.h>
 #include <keel/time.h>
 #include <keel/user.h>
@@ -20,6 +21,7 @@ constexpr u64 GRND_NONBLOCK = 1;
 constexpr u64 GRND_RANDOM = 2;
 constexpr u64 GRND_INSECURE = 4;
 constexpr u64 MAX_RW = 0x7ffff000;
+constexpr u64 USER_TOP = 0x7ffffffff000; // TASK_SIZE_MAX
 
 klib::Result<void> uts_field(OutBuffer& b, klib::StringView s) {
     TRY(b.text(s));
@@ -227,26 +229,28 @@ SysResult sys_prlimit64(process::Thread& t, const Args& args) {
 }
 
 SysResult sys_getrandom(process::Thread& t, const Args& args) {
-    if ((args.a[2] & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0 ||
-        (args.a[2] & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
+    const u64 flags = args.a[2];
+    if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0 ||
+        (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
         return Errno::EINVAL;
     }
-    // Not cryptographic: xorshift seeded from the clock (no entropy source yet).
+    // The generator is seeded before its first output (random::fill), so
+    // it is always "ready": GRND_NONBLOCK never sees EAGAIN, nothing waits.
+    const u64 buf = args.a[0];
     const u64 len = args.a[1] > MAX_RW ? MAX_RW : args.a[1];
-    u64 seed = keel::monotonic_ns() * 0x9e3779b97f4a7c15ull + 1;
+    if (buf > USER_TOP || len > USER_TOP - buf) { // access_ok
+        return Errno::EFAULT;
+    }
+    // 256-byte pieces that never cross a page, so a fault stops the copy
+    // exactly at the first unwritable page (Linux returns what it copied).
     u64 done = 0;
     while (done < len) {
-        const u64 n = len - done < 256 ? len - done : 256;
-        OutBuffer chunk;
-        for (u64 i = 0; i < n; ++i) {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            if (chunk.u8_(u8(seed)).is_err()) {
-                return Errno::ENOMEM;
-            }
-        }
-        if (chunk.copy_out(t, args.a[0] + done).is_err()) {
+        const u64 at = buf + done;
+        const u64 to_page = 4096 - (at & 4095);
+        const u64 n = klib::min(klib::min(len - done, u64(256)), to_page);
+        klib::Array<u8, 256> chunk{};
+        random::fill(chunk.span().first(usize(n)));
+        if (t.space->write_bytes(at, chunk.span().first(usize(n))).is_err()) {
             if (done > 0) {
                 return done;
             }

@@ -112,6 +112,7 @@
     X(162, sync)                                                                                   \
     X(165, mount)                                                                                  \
     X(166, umount2)                                                                                \
+    X(169, reboot)                                                                                 \
     X(186, gettid)                                                                                 \
     X(200, tkill)                                                                                  \
     X(201, time)                                                                                   \

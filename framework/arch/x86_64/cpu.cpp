@@ -56,6 +56,7 @@ void init_cpu() {
     g_features.rdrand = l1.ecx & (1u << 30);
     g_features.xsave = l1.ecx & (1u << 26);
     g_features.smep = l7.ebx & (1u << 7);
+    g_features.rdseed = l7.ebx & (1u << 18);
     g_features.smap = l7.ebx & (1u << 20);
     g_features.fsgsbase = l7.ebx & (1u << 0);
     g_features.umip = l7.ecx & (1u << 2);
@@ -74,6 +75,7 @@ void init_cpu() {
     add_feature(g_features.fsgsbase, "fsgsbase");
     add_feature(g_features.xsave, "xsave");
     add_feature(g_features.rdrand, "rdrand");
+    add_feature(g_features.rdseed, "rdseed");
     add_feature(g_features.invariant_tsc, "invtsc");
 
     init_descriptors();

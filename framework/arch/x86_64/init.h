@@ -13,7 +13,7 @@ void init_interrupts();
 klib::StringView cpu_features_string();
 
 struct Features {
-    bool nx, smep, smap, umip, pge, x2apic, invariant_tsc, rdrand, fsgsbase, xsave;
+    bool nx, smep, smap, umip, pge, x2apic, invariant_tsc, rdrand, rdseed, fsgsbase, xsave;
     u32 hwcap; // CPUID.1:EDX (AT_HWCAP)
 };
 const Features& features();

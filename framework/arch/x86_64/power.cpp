@@ -44,6 +44,28 @@ void poweroff() {
     arch::halt_forever();
 }
 
+void restart() {
+    arch::cli();
+    // SAFETY: 0xcf9 is the chipset's reset control register (PIIX/ICH/Q35):
+    // 0x02 selects a hard reset, 0x06 performs it. 0x64 <- 0xfe pulses the
+    // 8042's CPU reset line. The framework owns both ports.
+    arch::outb(0xcf9, 0x02);
+    arch::outb(0xcf9, 0x06);
+    for (int i = 0; i < 100000; ++i) {
+        arch::pause();
+    }
+    arch::outb(0x64, 0xfe);
+    for (int i = 0; i < 100000; ++i) {
+        arch::pause();
+    }
+    log_error("restart: the machine did not reset; halting");
+    arch::halt_forever();
+}
+
+void halt() {
+    arch::halt_forever();
+}
+
 void exit_qemu(ExitCode code) {
     if (debug_exit_present()) {
         // SAFETY: port 0xf4 is QEMU's isa-debug-exit; the write ends QEMU.

@@ -12,6 +12,10 @@ KLIB_TRUSTED_BEGIN
 namespace keel {
 
 void console_write(klib::Span<const u8> bytes);
+// As console_write, with no translation: the bytes go to the wire as they
+// are (a terminal's line discipline does its own output processing).
+// Any context (interrupts may be off).
+void console_write_raw(klib::Span<const u8> bytes);
 
 } // namespace keel
 

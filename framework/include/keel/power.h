@@ -16,6 +16,13 @@ enum class ExitCode : u32 { Success = 0x10, Failure = 0x11, Panic = 0x12 };
 // unusable, prints why and halts.
 [[noreturn]] void poweroff();
 
+// Resets the machine (the 0xcf9 reset control register, then the 8042
+// keyboard controller's reset line); halts if both are ignored.
+[[noreturn]] void restart();
+
+// Stops the CPU with interrupts off (Linux's "System halted").
+[[noreturn]] void halt();
+
 // Under test (isa-debug-exit present): QEMU exits with the code's status.
 // Otherwise: Success powers off, failures halt with a message.
 [[noreturn]] void exit_qemu(ExitCode code);
