@@ -11,6 +11,7 @@
 #include "../process/proc_view.h"
 #include "../procfs/procfs.h"
 #include "../tty/tty.h"
+#include "../syscall/sys_tty.h"
 #include <keel/boot.h>
 #include <keel/console.h>
 #include <keel/log.h>
@@ -158,7 +159,7 @@ void run_init() {
     fs::FsContext ctx(ns.value().clone(), top.clone(), top.clone());
     ctx.umask = 0;
     klib::Vec<initramfs::File> builtin;
-    if (tty::register_devices().is_err() || fs::register_builtin_devices().is_err() || procfs::register_procfs().is_err() ||
+    if (tty::register_devices().is_err() || syscall::install_tty_signals().is_err() || fs::register_builtin_devices().is_err() || procfs::register_procfs().is_err() ||
         builtin_entries(builtin).is_err() ||
         unpack_into(ctx, builtin).is_err()) {
         keel::log_error("init: cannot build the root file system: out of memory");

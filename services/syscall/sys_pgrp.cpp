@@ -43,7 +43,12 @@ SysResult sys_getpgrp(process::Thread& t, const Args&) {
 }
 
 SysResult sys_setsid(process::Thread& t, const Args&) {
-    return from_errno(process::setsid(t.pid()));
+    SysResult r = from_errno(process::setsid(t.pid()));
+    if (r.is_ok()) {
+        // A new session starts without a controlling terminal.
+        t.proc->state.with([](process::ProcState& s) { s.terminal.ctty = klib::none; });
+    }
+    return r;
 }
 
 SysResult sys_getsid(process::Thread& t, const Args& args) {

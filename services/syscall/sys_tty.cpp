@@ -35,10 +35,10 @@ class View final : public tty::ProcessView {
 public:
     explicit View(const process::Thread& t)
         : pid_(t.pid()), pgid_(process::getpgid(t.pid())), sid_(process::getsid(t.pid())),
-          ignored_(t.sigmask), ctty_(klib::none) {
+          ignored_(t.sig.mask), ctty_(klib::none) {
         t.proc->state.with([&](process::ProcState& s) {
-            for (usize i = 0; i < process::NSIG; ++i) {
-                if (s.sigactions[i].handler == SIG_IGN) {
+            for (usize i = 0; i < usize(signal::NSIG); ++i) {
+                if (s.handlers.actions[i].handler == SIG_IGN) {
                     ignored_ |= 1ull << i;
                 }
             }
@@ -65,7 +65,7 @@ public:
     }
     klib::Optional<i32> session_of_pgrp(i32 pgrp) const override { return process::session_of_pgrp(pgrp); }
     bool ignores_or_blocks(i32 sig) const override {
-        return sig >= 1 && usize(sig) <= process::NSIG && (ignored_ & (1ull << (sig - 1))) != 0;
+        return sig >= 1 && sig <= signal::NSIG && (ignored_ & (1ull << (sig - 1))) != 0;
     }
     bool pgrp_orphaned() const override { return process::pgrp_orphaned(pgid_); }
     bool is_admin() const override { return true; } // uid 0 with every capability
@@ -90,7 +90,32 @@ private:
     keel::SpinLock<bool> changed_;
 };
 
+// The terminal's ^C, ^Z, ^\ and SIGTTIN/SIGTTOU go to a process group as
+// the kernel's own signals (Linux's kill_pgrp(..., 1): SI_KERNEL).
+class PgrpSignals final : public tty::SignalSink {
+public:
+    void kill_pgrp(i32 pgrp, i32 sig) const override {
+        if (pgrp <= 0) {
+            return;
+        }
+        auto targets = process::signal_targets(-pgrp, 0);
+        if (targets.is_err()) {
+            return; // out of memory: the signal is lost, as a full queue
+        }
+        constexpr i32 SI_KERNEL = 0x80;
+        const signal::SigInfo info = signal::SigInfo::user(sig, SI_KERNEL, 0, 0);
+        for (const klib::Arc<process::Process>& p : targets.value()) {
+            signal::send((*p).signals.shared, info);
+        }
+    }
+};
+
 } // namespace
+
+klib::Result<void> install_tty_signals() {
+    tty::set_signal_sink(TRY(klib::Arc<PgrpSignals>::make()).clone_as<tty::SignalSink>());
+    return {};
+}
 
 SysResult tty_ioctl(process::Thread& t, const tty::TtyFile& f, u64 cmd, u64 arg) {
     const View view(t);

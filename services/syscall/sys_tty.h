@@ -20,4 +20,8 @@ klib::Result<void, Errno> tty_check_write(process::Thread& t, const fs::File& f)
 // other files are returned as they are.
 klib::Result<klib::Arc<fs::File>, Errno> resolve_ctty(process::Thread& t, klib::Arc<fs::File> f, u32 flags);
 
+// Routes the terminals' job-control signals to process groups (once, at
+// start-up). NoMemory.
+klib::Result<void> install_tty_signals();
+
 } // namespace services::syscall
