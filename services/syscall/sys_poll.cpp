@@ -65,9 +65,6 @@ klib::Result<u64, Errno> wait_ready(const process::Thread& t, klib::Vec<Watched>
             return Errno::ENOMEM;
         }
     }
-    if (!timeout_ns.has_value()) {
-        keel::log_info("poll: pid {} waits without a timeout", t.pid());
-    }
     const u64 start = keel::monotonic_ns();
     for (;;) {
         const u64 seen = obs.value()->events();
