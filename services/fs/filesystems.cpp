@@ -136,7 +136,20 @@ klib::Result<klib::Arc<FileSystem>, Errno> tmpfs(u32 root_mode) {
     return klib::Arc<FileSystem>(fs.release_value());
 }
 
-// devtmpfs: made once, filled with the registered devices.
+// Adds a node for every registered character device `root` lacks.
+klib::Result<void, Errno> add_device_nodes(const Inode& root) {
+    Cred cred;
+    return each_char_device([&](const DeviceInfo& d) -> klib::Result<void, Errno> {
+        auto made = root.create(d.name.view(), S_IFCHR | d.mode, cred, encode_dev(d.major, d.minor));
+        if (made.is_err() && made.error() != Errno::EEXIST) {
+            return made.error();
+        }
+        return {};
+    });
+}
+
+// devtmpfs: one instance, as Linux's; each mount also adds the nodes of
+// devices registered since it was made.
 klib::Result<klib::Arc<FileSystem>, Errno> devtmpfs() {
     auto existing = g_devtmpfs.with([](klib::Optional<klib::Arc<FileSystem>>& d)
                                         -> klib::Optional<klib::Arc<FileSystem>> {
@@ -146,19 +159,12 @@ klib::Result<klib::Arc<FileSystem>, Errno> devtmpfs() {
         return d.value().clone();
     });
     if (existing.has_value()) {
+        TRY(add_device_nodes(*existing.value()->root()));
         return klib::move(existing.value());
     }
     TRY(register_builtin_devices());
     klib::Arc<FileSystem> fs = TRY(tmpfs(0755));
-    klib::Arc<Inode> root = fs->root();
-    Cred cred;
-    TRY(each_char_device([&](const DeviceInfo& d) -> klib::Result<void, Errno> {
-        auto made = root->create(d.name.view(), S_IFCHR | d.mode, cred, encode_dev(d.major, d.minor));
-        if (made.is_err() && made.error() != Errno::EEXIST) {
-            return made.error();
-        }
-        return {};
-    }));
+    TRY(add_device_nodes(*fs->root()));
     return g_devtmpfs.with([&](klib::Optional<klib::Arc<FileSystem>>& d) {
         if (!d.has_value()) {
             d = fs.clone();
