@@ -63,6 +63,7 @@ struct WaitResult {
     WaitOutcome outcome = WaitOutcome::NoChild;
     i32 pid = 0;
     i32 status = 0;
+    CpuTimes usage; // a reaped child's times with its children's (wait4's rusage)
 };
 // Which children a wait considers: exited ones (WEXITED), and by exit
 // signal (__WALL: all; __WCLONE: those not signalling SIGCHLD).
@@ -71,7 +72,8 @@ struct WaitFilter {
     bool all = false;
     bool clone_only = false;
 };
-// Finds a zombie child matching `which`; with `reap`, removes it.
+// Finds a zombie child matching `which`; with `reap`, removes it (its
+// times go to the parent's children times, accounting.h).
 WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f = {});
 // The signal `pid` sends its parent at exit (clone's exit_signal).
 void set_exit_signal(i32 pid, u32 sig);
