@@ -7,6 +7,7 @@
 #include "inode.h"
 #include "path.h"
 #include "pollee.h"
+#include "write_access.h"
 #include <keel/sync/spinlock.h>
 
 namespace services::fs {
@@ -121,6 +122,9 @@ private:
 class InodeFile final : public File {
 public:
     InodeFile(klib::Arc<Inode> inode, u32 flags) : File(flags), inode_(klib::move(inode)) {}
+    // A regular file opened for writing holds `writer` (write_access.h).
+    InodeFile(klib::Arc<Inode> inode, u32 flags, WriteGuard writer)
+        : File(flags), inode_(klib::move(inode)), writer_(klib::move(writer)) {}
 
     klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const override {
         return inode_->read_at(pos, len, sink);
@@ -135,6 +139,7 @@ public:
 
 private:
     klib::Arc<Inode> inode_;
+    klib::Optional<WriteGuard> writer_; // open for writing: no exec meanwhile (ETXTBSY)
 };
 
 } // namespace services::fs
