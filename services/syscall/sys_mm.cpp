@@ -95,15 +95,15 @@ SysResult sys_mmap(process::Thread& t, const Args& args) {
         if (f->is_path_only()) {
             return Errno::EBADF;
         }
-        auto inode = f->inode();
-        if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
-            return Errno::ENODEV;
-        }
+        // Linux's do_mmap: access checks, then whether the file maps.
         if (!f->readable() || (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f->writable())) {
             return Errno::EACCES;
         }
-        req.backing = TRY(process::inode_pages(klib::move(inode.value())));
-        req.offset = offset;
+        klib::Optional<klib::Arc<mm::PageCache>> pages = TRY(f->map_pages());
+        if (pages.has_value()) {
+            req.backing = klib::move(pages.value());
+            req.offset = offset;
+        }
     }
 
     req.addr = addr;
