@@ -276,11 +276,14 @@ SysResult sys_msync(process::Thread& t, const Args& args) {
         ((flags & MS_ASYNC) != 0 && (flags & MS_SYNC) != 0)) {
         return Errno::EINVAL;
     }
-    if (len < args.a[1] || addr > USER_END - len) {
+    // Linux: the end wrapping around, or anything past user space, is
+    // unmapped (ENOMEM).
+    if (len < args.a[1] || len > USER_END || addr > USER_END - len) {
         return Errno::ENOMEM;
     }
-    // Nothing to write back: shared file pages never reach the file yet
-    // (docs/architecture.md, Virtual memory).
+    // Nothing to write back: the file systems keep their data in the page
+    // cache that shared mappings map (tmpfs), so the file already has every
+    // store; a file system with a backing store will write back here.
     if (len != 0 && !t.space->covers(addr, addr + len)) {
         return Errno::ENOMEM;
     }
