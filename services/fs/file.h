@@ -36,6 +36,12 @@ public:
     // Reads up to `len` bytes at `pos` (streams ignore it) into `sink`;
     // returns the count, 0 at end of file.
     virtual klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const;
+    // read() for a destination that can also store zeros directly; files
+    // whose contents are zeros (/dev/zero) override it to use `zeros`.
+    virtual klib::Result<usize, Errno> read_zeroing(u64 pos, u64 len, ReadSink sink,
+                                                    ZeroSink) const {
+        return read(pos, len, sink);
+    }
     virtual klib::Result<usize, Errno> write(u64 pos, u64 len, WriteSource source) const;
     // False for streams (pipes, terminals): lseek/pread are ESPIPE.
     virtual bool seekable() const { return true; }
