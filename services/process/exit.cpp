@@ -23,6 +23,7 @@ void exit_thread(Thread& t, i32 status, bool group) {
         // The other threads leave their waits and see the group exit.
         t.proc->child_wait.wake_all();
         futex_wake_all_waiters();
+        t.proc->signals.shared.kick(); // and every interruptible wait
     }
 }
 

@@ -1,4 +1,5 @@
 #include "syscall.h"
+#include "../process/interrupt.h"
 #include "../signal/signal.h"
 
 #include <keel/log.h>
@@ -9,6 +10,7 @@ void dispatch(process::Thread& t) {
     const keel::UserRegs r = t.ctx.regs;
     const Args args{{r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9}};
     SysResult res = Errno::ENOSYS;
+    process::publish_signals(t); // what its interruptible waits check
     switch (r.rax) {
 #define SERVICES_CASE(nr, name)                                                                    \
     case nr:                                                                                       \
