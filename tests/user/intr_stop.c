@@ -1,7 +1,8 @@
 // A stop is not an interruption (man 7 signal): a child blocked in a pipe
 // read, stopped by SIGSTOP and continued by SIGCONT, goes on waiting and
-// gets the data written after (no EINTR); the same for wait4 and a
-// SIGTSTP with no handler.
+// gets the data written after (no EINTR); the same for wait4. (Not
+// SIGTSTP: Linux drops it for the orphaned process group of init's
+// children.)
 #include "ptest.h"
 
 static int fds[2];
@@ -51,8 +52,6 @@ int main(void) {
     int saw = 0;
     check_eq("read_survives_sigstop", stopped_then_continued(reader, SIGSTOP, &saw), 3);
     check_eq("read_was_stopped", saw, 1);
-    check_eq("read_survives_sigtstp", stopped_then_continued(reader, SIGTSTP, &saw), 3);
-    check_eq("read_was_tstopped", saw, 1);
     check_eq("wait4_survives_sigstop", stopped_then_continued(waiter, SIGSTOP, &saw), 9);
     check_eq("wait4_was_stopped", saw, 1);
     sleep_ms(100);
