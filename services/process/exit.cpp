@@ -25,6 +25,7 @@ void exit_thread(Thread& t, i32 status, bool group) {
         t.proc->child_wait.wake_all();
         t.proc->signals.shared.kick(); // parked (stopped) threads too
         futex_wake_all_waiters();
+        t.proc->signals.shared.kick(); // and every interruptible wait
     }
 }
 
