@@ -7,6 +7,7 @@
 #include "inode.h"
 #include "path.h"
 #include "pollee.h"
+#include "write_access.h"
 #include <keel/sync/spinlock.h>
 
 namespace services::fs {
@@ -35,6 +36,12 @@ public:
     // Reads up to `len` bytes at `pos` (streams ignore it) into `sink`;
     // returns the count, 0 at end of file.
     virtual klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const;
+    // read() for a destination that can also store zeros directly; files
+    // whose contents are zeros (/dev/zero) override it to use `zeros`.
+    virtual klib::Result<usize, Errno> read_zeroing(u64 pos, u64 len, ReadSink sink,
+                                                    ZeroSink) const {
+        return read(pos, len, sink);
+    }
     virtual klib::Result<usize, Errno> write(u64 pos, u64 len, WriteSource source) const;
     // False for streams (pipes, terminals): lseek/pread are ESPIPE.
     virtual bool seekable() const { return true; }
@@ -127,6 +134,9 @@ private:
 class InodeFile final : public File {
 public:
     InodeFile(klib::Arc<Inode> inode, u32 flags) : File(flags), inode_(klib::move(inode)) {}
+    // A regular file opened for writing holds `writer` (write_access.h).
+    InodeFile(klib::Arc<Inode> inode, u32 flags, WriteGuard writer)
+        : File(flags), inode_(klib::move(inode)), writer_(klib::move(writer)) {}
 
     klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const override {
         return inode_->read_at(pos, len, sink);
@@ -143,6 +153,7 @@ public:
 
 private:
     klib::Arc<Inode> inode_;
+    klib::Optional<WriteGuard> writer_; // open for writing: no exec meanwhile (ETXTBSY)
 };
 
 } // namespace services::fs

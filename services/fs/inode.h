@@ -27,6 +27,13 @@ namespace services::fs {
 // (bytes already moved are reported by the caller, as Linux does).
 using ReadSink = klib::FunctionRef<klib::Result<void, Errno>(klib::Span<const u8>)>;
 using WriteSource = klib::FunctionRef<klib::Result<void, Errno>(klib::Span<u8>)>;
+// A destination that can store zeros with no source to copy from (user
+// memory: keel::VmSpace::zero_bytes) takes `n` zero bytes at byte `at` of
+// the read in one call, and returns how many it stored: fewer than `n` when
+// it reached memory it may not write (everything before that is stored, as
+// Linux's clear_user). A read hands its bytes to one of the two sinks,
+// never to both (each keeps its own count).
+using ZeroSink = klib::FunctionRef<u64(u64 at, u64 n)>;
 
 // chmod/chown/utimensat/truncate in one request; fields left empty do not
 // change. ctime is updated by the inode.

@@ -468,4 +468,13 @@ klib::Result<void> AddressSpace::write_bytes(u64 va, klib::Span<const u8> in) co
     return pt_->write_bytes(va, in);
 }
 
+klib::Result<void> AddressSpace::zero_bytes(u64 va, usize len) const {
+    auto r = pt_->zero_bytes(va, len);
+    if (r.is_ok() || r.error() != klib::Error::Fault) {
+        return r;
+    }
+    TRY(fault_in(va, len, true));
+    return pt_->zero_bytes(va, len);
+}
+
 } // namespace services::mm

@@ -138,6 +138,8 @@ public:
     // Fault when part of the range is not accessible that way.
     klib::Result<void> read_bytes(u64 va, klib::Span<u8> out) const;
     klib::Result<void> write_bytes(u64 va, klib::Span<const u8> in) const;
+    // Stores `len` zeros (keel::VmSpace::zero_bytes), faulting pages in.
+    klib::Result<void> zero_bytes(u64 va, usize len) const;
     template <klib::Pod T>
     klib::Result<T> read_val(u64 va) const {
         klib::Array<u8, sizeof(T)> buf{};

@@ -2,6 +2,8 @@
 // with binfmt_script and binfmt_elf) and the swap.
 #include "exec.h"
 
+#include "accounting.h"
+
 #include "fork.h"
 #include "loader.h"
 #include "proc_view.h"
@@ -210,6 +212,9 @@ klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::
         if (depth > MAX_EXEC_DEPTH) {
             return Errno::ELOOP;
         }
+        // do_open_execat's deny_write_access (a script's hold goes when
+        // its interpreter's is taken).
+        args.image = TRY(fs::deny_write_access(cur->inode->stat()));
         klib::Arc<mm::PageCache> pages = TRY(inode_pages(cur->inode.clone()));
         klib::Array<u8, BINPRM_BUF_SIZE> head{};
         const usize n = usize(klib::min<u64>(pages->size(), BINPRM_BUF_SIZE));
@@ -251,6 +256,7 @@ klib::Result<void, Errno> exec(Thread& t, klib::Arc<fs::PathNode> file, ExecArgs
     }
     files.value()->close_on_exec();
     commit(t, klib::move(img), space.release_value(), files.release_value());
+    hold_image(*t.proc, klib::move(args.image)); // the old image's file is writable again
     mark_execed(t.pid());                   // setpgid from the parent: EACCES now
     note_exec(t, args.filename.view());     // what /proc shows of it
     return {};

@@ -4,6 +4,7 @@
 // mmap maps nothing: pages are made when first touched.
 #include "syscall.h"
 #include "user_mem.h"
+#include "../process/accounting.h"
 #include "../process/exec.h"
 #include "../process/stack.h"
 #include <klib/array.h>
@@ -126,6 +127,9 @@ SysResult sys_mmap(process::Thread& t, const Args& args) {
             (flags & MAP_FIXED) != 0 ? mm::Placement::Fixed : mm::Placement::FixedNoReplace;
     } else if (page_up(addr) < MMAP_MIN_ADDR) {
         req.addr = 0; // a hint below mmap_min_addr: search instead
+    }
+    if (!process::may_expand_vm(t, size)) {
+        return Errno::ENOMEM; // RLIMIT_AS
     }
     const u64 start = TRY_SYS(t.space->map(klib::move(req)));
     if ((flags & (MAP_POPULATE | MAP_LOCKED)) != 0) {
