@@ -1,5 +1,6 @@
 // tmpfs: a file system in memory (Linux's tmpfs/shmem, also its rootfs).
-// Files are sparse page lists (holes read as zeros and take no space),
+// A file's data is its inode's page cache (mm::PageCache: sparse frames,
+// holes read as zeros and take no space; mmap maps those very frames),
 // directories are hashed name tables kept in creation order (O(1) lookup
 // and insert; readdir positions survive removals), and the instance has a
 // size limit in pages (ENOSPC) and an inode limit.

@@ -79,7 +79,7 @@ public:
 
     // Resolves a user page fault at `addr`. Ok: the access can be retried.
     // Fault: no area allows it (SIGSEGV); OutOfRange: past the end of the
-    // backing object (SIGBUS); NoMemory.
+    // backing object or NoSpace: no room for a tmpfs page (SIGBUS); NoMemory.
     klib::Result<void> handle_fault(u64 addr, Access access) const;
 
     // Creates an area (nothing is mapped until touched); returns its
