@@ -153,7 +153,10 @@ SysResult do_execveat(process::Thread& t, u64 dirfd, u64 path_addr, u64 argv_add
     // Then the argument and environment vectors, and their limits.
     const klib::Vec<u64> argv_ptrs = TRY(read_pointers(t, argv_addr));
     const klib::Vec<u64> envp_ptrs = TRY(read_pointers(t, envp_addr));
-    const u64 limit = process::arg_space_limit(process::STACK_SIZE);
+    // A quarter of RLIMIT_STACK (bprm_stack_limits).
+    const u64 stack_rlimit =
+        t.proc->state.with([](process::ProcState& s) { return s.res.limits.cur(process::RLIMIT_STACK); });
+    const u64 limit = process::arg_space_limit(stack_rlimit);
     const u64 ptrs = (u64(argv_ptrs.size() > 0 ? argv_ptrs.size() : 1) + envp_ptrs.size()) * 8;
     if (limit <= ptrs) {
         return Errno::E2BIG;

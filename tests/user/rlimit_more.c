@@ -53,6 +53,44 @@ static int exec_keeps(void* arg) {
     return 99;
 }
 
+// execve with `n` strings of 100 KB under RLIMIT_STACK `stack`; 0 if it
+// ran, else its errno.
+static int exec_args(long stack, int n) {
+    struct rlimit r = {stack, RLIM_INFINITY};
+    setrlimit(RLIMIT_STACK, &r);
+    static char s[100 * 1024];
+    memset(s, 'a', sizeof s - 1);
+    char* argv[80];
+    argv[0] = self_path;
+    argv[1] = "exit0";
+    for (int i = 0; i < n; i++) {
+        argv[2 + i] = s;
+    }
+    argv[2 + n] = NULL;
+    execve(self_path, argv, NULL);
+    return errno;
+}
+
+static int small_stack_e2big(void* arg) {
+    (void)arg;
+    return exec_args(1 << 20, 3); // 300 KB > 1 MiB / 4
+}
+
+static int default_stack_runs(void* arg) {
+    (void)arg;
+    return exec_args(8 << 20, 3);
+}
+
+static int big_stack_allows_more(void* arg) {
+    (void)arg;
+    return exec_args(32 << 20, 30); // 3 MB: over 8 MiB / 4, under 6 MiB
+}
+
+static int big_stack_caps_at_6m(void* arg) {
+    (void)arg;
+    return exec_args(64 << 20, 64); // 6.4 MB > 6 MiB
+}
+
 static int fsize_cut(void* arg) {
     (void)arg;
     struct rlimit r = {100, 100};
@@ -145,6 +183,9 @@ int main(int argc, char** argv) {
         getrlimit(RLIMIT_NOFILE, &r);
         _exit(r.rlim_cur == 50 && r.rlim_max == 60 ? 0 : 1);
     }
+    if (argc > 1 && strcmp(argv[1], "exit0") == 0) {
+        _exit(0);
+    }
     check_start(NULL);
     pid_t a = sleeper(1000);
     sleep_ms(50);
@@ -163,6 +204,10 @@ int main(int argc, char** argv) {
     check_err("setrlimit_efault", syscall(SYS_setrlimit, RLIMIT_NOFILE, 8), EFAULT);
     check_err("setrlimit_bad_resource", setrlimit(16, &r), EINVAL);
     check_eq("limits_kept_across_exec", exit_code(run_child(exec_keeps, NULL)), 0);
+    check_eq("stack_rlimit_small_e2big", exit_code(run_child(small_stack_e2big, NULL)), E2BIG);
+    check_eq("stack_rlimit_default_runs", exit_code(run_child(default_stack_runs, NULL)), 0);
+    check_eq("stack_rlimit_big_allows_more", exit_code(run_child(big_stack_allows_more, NULL)), 0);
+    check_eq("stack_rlimit_args_cap_6m", exit_code(run_child(big_stack_caps_at_6m, NULL)), E2BIG);
     check_eq("fsize_write_cut_at_limit", exit_code(run_child(fsize_cut, NULL)), 0);
     check_eq("nproc_does_not_bind_root", exit_code(run_child(root_not_bound, NULL)), 0);
 
