@@ -1,5 +1,6 @@
 // execve, execveat: the user's path, argv and envp, read with Linux's order
 // of checks and limits (do_execveat_common), then process::exec.
+#include "../process/accounting.h"
 #include "syscall.h"
 #include "user_mem.h"
 #include "../process/exec.h"
@@ -135,6 +136,10 @@ SysResult do_execveat(process::Thread& t, u64 dirfd, u64 path_addr, u64 argv_add
                       u64 flags) {
     // The file: its name, the lookup and open_exec's checks come first.
     klib::String path = TRY(read_path(t, path_addr));
+    // A set*uid to a user over RLIMIT_NPROC fails here (EAGAIN).
+    if (process::exec_nproc_check(*t.proc).is_err()) {
+        return Errno::EAGAIN;
+    }
     if ((flags & ~EXECVEAT_FLAGS) != 0) {
         return Errno::EINVAL;
     }
