@@ -36,6 +36,12 @@ public:
     // Reads up to `len` bytes at `pos` (streams ignore it) into `sink`;
     // returns the count, 0 at end of file.
     virtual klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const;
+    // read() for a destination that can also store zeros directly; files
+    // whose contents are zeros (/dev/zero) override it to use `zeros`.
+    virtual klib::Result<usize, Errno> read_zeroing(u64 pos, u64 len, ReadSink sink,
+                                                    ZeroSink) const {
+        return read(pos, len, sink);
+    }
     virtual klib::Result<usize, Errno> write(u64 pos, u64 len, WriteSource source) const;
     // False for streams (pipes, terminals): lseek/pread are ESPIPE.
     virtual bool seekable() const { return true; }
@@ -63,6 +69,12 @@ public:
     // What /proc/PID/fd/N shows for a file opened by no path ("pipe:[N]",
     // "anon_inode:[eventfd]"); ENOENT for files that have a path. ENOMEM.
     virtual klib::Result<klib::String, Errno> anon_name() const { return Errno::ENOENT; }
+    // What mmap(2) maps (Linux's f_op->mmap): the pages of the object, or
+    // none for anonymous memory (/dev/zero: private zero pages, or a new
+    // shared anonymous object). ENODEV: the file cannot be mapped.
+    virtual klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> map_pages() const {
+        return Errno::ENODEV;
+    }
 
     KLIB_DYN_BASE(File)
 
@@ -134,6 +146,8 @@ public:
     }
     klib::Result<Stat, Errno> stat() const override { return inode_->stat(); }
     klib::Optional<klib::Arc<Inode>> inode() const override { return inode_.clone(); }
+    // Regular files: their page cache (inode.h: pages_of).
+    klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> map_pages() const override;
 
     KLIB_DYN_TYPE(InodeFile)
 

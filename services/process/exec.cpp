@@ -191,30 +191,7 @@ klib::Result<klib::Arc<fs::PathNode>, Errno> open_exec(const fs::FsContext& fs,
 }
 
 klib::Result<klib::Arc<mm::PageCache>, Errno> inode_pages(klib::Arc<fs::Inode> inode) {
-    const u64 size = inode->stat().size;
-    auto fill = mm::PageCache::Fill::make(
-        [inode = klib::move(inode)](u64 offset, keel::Frame& frame) -> klib::Result<void> {
-            u64 at = 0;
-            auto r = inode->read_at(offset, mm::PAGE, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-                if (frame.write_bytes(at, part).is_err()) {
-                    return Errno::EFAULT;
-                }
-                at += part.size();
-                return {};
-            });
-            if (r.is_err()) {
-                return klib::Err(klib::Error::IoError);
-            }
-            return {};
-        });
-    if (fill.is_err()) {
-        return Errno::ENOMEM;
-    }
-    auto cache = mm::PageCache::with_fill(size, fill.release_value());
-    if (cache.is_err()) {
-        return Errno::ENOMEM;
-    }
-    return cache.release_value();
+    return fs::pages_of(klib::move(inode));
 }
 
 // The format search: scripts hand over to their interpreter, up to

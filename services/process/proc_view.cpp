@@ -92,7 +92,7 @@ public:
         i.ppid = parent_of(r_.pid);
         i.pgid = getpgid(r_.pid);
         i.sid = getsid(r_.pid);
-        i.state = is_zombie(r_.pid) ? 'Z' : 'R';
+        i.state = is_zombie(r_.pid) ? 'Z' : r_.proc->signals.shared.stopped() ? 'T' : 'R';
         for (u8 c : r_.comm) {
             if (c == 0) {
                 break;

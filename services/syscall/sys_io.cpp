@@ -26,6 +26,24 @@ constexpr u64 FIONBIO = 0x5421;
 constexpr u64 FIOCLEX = 0x5451;
 constexpr u64 FIONCLEX = 0x5450;
 
+// `n` zeros at user address `at`; returns how many were stored: after a
+// fault, every page up to the first one that cannot be written (what
+// Linux's clear_user leaves behind).
+u64 store_zeros(const mm::AddressSpace& space, u64 at, u64 n) {
+    if (space.zero_bytes(at, usize(n)).is_ok()) {
+        return n;
+    }
+    u64 got = 0;
+    while (got < n) {
+        const u64 piece = klib::min(n - got, mm::PAGE - ((at + got) & (mm::PAGE - 1)));
+        if (space.zero_bytes(at + got, usize(piece)).is_err()) {
+            break;
+        }
+        got += piece;
+    }
+    return got;
+}
+
 // read(2) on an open file at `at` (none: the file's own offset).
 SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
                   klib::Optional<u64> at) {
@@ -39,13 +57,16 @@ SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
     len = len > MAX_RW ? MAX_RW : len;
     const u64 off = at.has_value() ? at.value() : f.offset();
     u64 done = 0;
-    const usize n = TRY(f.read(off, len, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-        if (t.space->write_bytes(buf + done, part).is_err()) {
-            return Errno::EFAULT;
-        }
-        done += part.size();
-        return {};
-    }));
+    const usize n = TRY(f.read_zeroing(
+        off, len,
+        [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+            if (t.space->write_bytes(buf + done, part).is_err()) {
+                return Errno::EFAULT;
+            }
+            done += part.size();
+            return {};
+        },
+        [&](u64 at, u64 zeros) -> u64 { return store_zeros(*t.space, buf + at, zeros); }));
     if (!at.has_value() && f.seekable()) {
         f.set_offset(off + n);
     }

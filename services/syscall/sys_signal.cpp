@@ -59,13 +59,20 @@ SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
     if (sig < 1 || sig > u64(NSIG) || (act != 0 && (s == SIGKILL || s == SIGSTOP))) {
         return Errno::EINVAL;
     }
-    const SigAction old = action_of(*t.proc, s);
+    // Read, replace and test the disposition under one hold of the lock.
+    SigAction old;
+    const bool ignored = t.proc->state.with([&](process::ProcState& st) {
+        old = st.handlers.get(s);
+        if (act == 0) {
+            return false;
+        }
+        st.handlers.set(s, fresh);
+        return st.handlers.ignores(s);
+    });
     if (act != 0) {
-        set_action(*t.proc, s, fresh);
         // POSIX: setting a disposition to ignore discards the pending
         // instances, in the process and its threads (this one: the others'
         // are dropped when they dequeue them).
-        const bool ignored = t.proc->state.with([&](process::ProcState& st) { return st.handlers.ignores(s); });
         if (ignored) {
             t.proc->signals.shared.discard(bit(s));
             t.sig.pending.discard(bit(s));

@@ -1,5 +1,6 @@
-// wait4 and waitid: reaping children (process::wait_child) and the
-// encodings of their status.
+// wait4 and waitid: reaping children (process::wait_child), their stops
+// and continues (WUNTRACED/WSTOPPED, WCONTINUED), and the encodings of
+// their status.
 #include "../process/table.h"
 #include "rusage.h"
 #include "syscall.h"
@@ -23,6 +24,8 @@ constexpr i32 INT_MIN = -2147483647 - 1;
 process::WaitFilter filter_of(u64 options, bool exited) {
     process::WaitFilter f;
     f.exited = exited;
+    f.stopped = (options & WSTOPPED) != 0; // WUNTRACED is the same bit
+    f.continued = (options & WCONTINUED) != 0;
     f.all = (options & WALL) != 0;
     f.clone_only = (options & WCLONE) != 0;
     return f;
@@ -135,7 +138,13 @@ SysResult sys_waitid(process::Thread& t, const Args& args) {
     // writes only these fields).
     i32 code = 0;
     i32 status = 0;
-    if (found) {
+    if (found && r.status == process::CONTINUED_STATUS) {
+        code = signal::CLD_CONTINUED;
+        status = signal::SIGCONT;
+    } else if (found && (r.status & 0x7f) == 0x7f) {
+        code = signal::CLD_STOPPED;
+        status = (r.status >> 8) & 0xff;
+    } else if (found) {
         const i32 sig = r.status & 0x7f;
         code = sig == 0 ? CLD_EXITED : ((r.status & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED);
         status = sig == 0 ? (r.status >> 8) & 0xff : sig;
