@@ -83,6 +83,22 @@ void hold_image(const Process& p, klib::Optional<fs::WriteGuard> image) {
     });
 }
 
+klib::Result<void> exec_nproc_check(const Process& p) {
+    bool marked = false;
+    u32 uid = 0;
+    u64 limit = 0;
+    p.state.with([&](ProcState& s) {
+        marked = s.res.nproc_exceeded;
+        s.res.nproc_exceeded = false;
+        uid = s.res.nproc_uid;
+        limit = s.res.limits.cur(RLIMIT_NPROC);
+    });
+    if (marked && nproc_count(uid) > limit) {
+        return klib::Error::WouldBlock;
+    }
+    return {};
+}
+
 bool may_expand_vm(const Thread& t, u64 bytes) {
     constexpr u64 PAGE = 4096;
     const u64 limit = t.proc->state.with([](ProcState& s) { return s.res.limits.cur(RLIMIT_AS); });
@@ -103,12 +119,22 @@ bool may_expand_vm(const Thread& t, u64 bytes) {
 void nproc_move(const Process& p, u32 uid) {
     u32 old = 0;
     u32 n = 0;
+    u64 limit = 0;
     p.state.with([&](ProcState& s) {
         old = s.res.nproc_uid;
         n = s.res.nproc_charged;
-        s.res.nproc_uid = uid;
+        limit = s.res.limits.cur(RLIMIT_NPROC);
     });
-    if (old == uid || n == 0) {
+    if (old == uid) {
+        return;
+    }
+    // flag_nproc_exceeded: counted before this process moves in.
+    const bool over = uid != 0 && nproc_count(uid) > limit;
+    p.state.with([&](ProcState& s) {
+        s.res.nproc_uid = uid;
+        s.res.nproc_exceeded = over;
+    });
+    if (n == 0) {
         return;
     }
     nproc_uncharge(old, n);

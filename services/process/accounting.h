@@ -28,8 +28,14 @@ CpuTimes account_reap(const Process& parent, const Process& child);
 // of RLIMIT_NPROC only (Linux adds no times then).
 void account_release(const Process& child);
 // After a set*uid call changed the real uid to `uid`: p's tasks count for
-// `uid` from now on (Linux's commit_creds moves the count).
+// `uid` from now on (Linux's commit_creds moves the count). The change is
+// never refused; if `uid` (not root) was already over p's RLIMIT_NPROC,
+// p's next execve is (exec_nproc_check).
 void nproc_move(const Process& p, u32 uid);
+// execve's RLIMIT_NPROC check (PF_NPROC_EXCEEDED): WouldBlock (EAGAIN)
+// when a set*uid found the new uid over the limit and it still is; the
+// mark is cleared either way.
+klib::Result<void> exec_nproc_check(const Process& p);
 
 // `p` runs a new program image (execve, init): `image` keeps its file
 // from being written; the previous image's hold is dropped.

@@ -207,7 +207,8 @@ KTEST(process_loader_corrupt_programs_are_errnos) {
 }
 
 KTEST(process_loader_argument_limits) {
-    // One string may be 32 pages; all of them a quarter of the stack.
+    // One string may be 32 pages; all of them 6 MiB at most (the loader's
+    // bound; execve applies the caller's RLIMIT_STACK / 4 before).
     klib::Vec<klib::String> argv = one_arg();
     klib::String big;
     for (usize i = 0; i < 100000; ++i) {
@@ -217,7 +218,7 @@ KTEST(process_loader_argument_limits) {
         MUST(argv.try_push(MUST(klib::String::from(big.view()))));
     }
     KEXPECT(load_with(exec::testdata::kStaticExec.span(), klib::none, argv).is_ok());
-    for (usize i = 0; i < 2; ++i) {
+    for (usize i = 0; i < 45; ++i) { // 64 strings: 6.4 MB
         MUST(argv.try_push(MUST(klib::String::from(big.view()))));
     }
     KEXPECT(err_of(load_with(exec::testdata::kStaticExec.span(), klib::none, argv)) == Errno::E2BIG);

@@ -66,6 +66,9 @@ struct Resources {
     Rlimits limits;
     u32 nproc_uid = 0;     // the real uid its tasks are counted for (RLIMIT_NPROC)
     u32 nproc_charged = 0; // how many of its tasks are counted there
+    // A set*uid moved it to a uid already over RLIMIT_NPROC: its next
+    // execve fails with EAGAIN if still so (Linux's PF_NPROC_EXCEEDED).
+    bool nproc_exceeded = false;
     CpuTimes dead;         // its threads that ended
     CpuTimes children;     // its reaped children (with their reaped children)
     // Its program image's file may not be written while it runs (Linux's

@@ -81,7 +81,9 @@ klib::Result<u64> build_stack(const mm::AddressSpace& space, const klib::Vec<kli
     }
     const u64 execfn_off = strings.size();
     TRY(push_str(strings, execfn));
-    const u64 limit = arg_space_limit(STACK_SIZE);
+    // execve checked the RLIMIT_STACK bound (arg_space_limit); this one is
+    // the most any limit allows, which the stack area always holds.
+    const u64 limit = arg_space_limit(~u64(0)); // RLIM_INFINITY
     const u64 ptrs = (u64(argv.size() > 0 ? argv.size() : 1) + envp.size()) * 8;
     if (limit <= ptrs || strings.size() > limit - ptrs) {
         return klib::Err(klib::Error::Overflow); // E2BIG

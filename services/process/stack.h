@@ -47,7 +47,8 @@ constexpr u64 MIN_SIGSTKSZ = 2048;
 
 // Maps the stack into `space` and writes the initial contents; returns the
 // initial rsp. Overflow when the strings and pointers exceed
-// arg_space_limit(STACK_SIZE) (E2BIG).
+// arg_space_limit(RLIM_INFINITY) (E2BIG; execve checks the caller's
+// RLIMIT_STACK bound before).
 klib::Result<u64> build_stack(const mm::AddressSpace& space, const klib::Vec<klib::String>& argv,
                               const klib::Vec<klib::String>& envp, klib::StringView execfn,
                               const ImageInfo& info);

@@ -1,5 +1,6 @@
 // execve, execveat: the user's path, argv and envp, read with Linux's order
 // of checks and limits (do_execveat_common), then process::exec.
+#include "../process/accounting.h"
 #include "syscall.h"
 #include "user_mem.h"
 #include "../process/exec.h"
@@ -135,6 +136,10 @@ SysResult do_execveat(process::Thread& t, u64 dirfd, u64 path_addr, u64 argv_add
                       u64 flags) {
     // The file: its name, the lookup and open_exec's checks come first.
     klib::String path = TRY(read_path(t, path_addr));
+    // A set*uid to a user over RLIMIT_NPROC fails here (EAGAIN).
+    if (process::exec_nproc_check(*t.proc).is_err()) {
+        return Errno::EAGAIN;
+    }
     if ((flags & ~EXECVEAT_FLAGS) != 0) {
         return Errno::EINVAL;
     }
@@ -153,7 +158,10 @@ SysResult do_execveat(process::Thread& t, u64 dirfd, u64 path_addr, u64 argv_add
     // Then the argument and environment vectors, and their limits.
     const klib::Vec<u64> argv_ptrs = TRY(read_pointers(t, argv_addr));
     const klib::Vec<u64> envp_ptrs = TRY(read_pointers(t, envp_addr));
-    const u64 limit = process::arg_space_limit(process::STACK_SIZE);
+    // A quarter of RLIMIT_STACK (bprm_stack_limits).
+    const u64 stack_rlimit =
+        t.proc->state.with([](process::ProcState& s) { return s.res.limits.cur(process::RLIMIT_STACK); });
+    const u64 limit = process::arg_space_limit(stack_rlimit);
     const u64 ptrs = (u64(argv_ptrs.size() > 0 ? argv_ptrs.size() : 1) + envp_ptrs.size()) * 8;
     if (limit <= ptrs) {
         return Errno::E2BIG;

@@ -205,6 +205,9 @@ SysResult sys_mremap(process::Thread& t, const Args& args) {
     if (old > USER_END || old_len > USER_END - old) {
         return Errno::EFAULT;
     }
+    if (new_len > old_len && !process::may_expand_vm(t, new_len - old_len)) {
+        return Errno::ENOMEM; // RLIMIT_AS (vma_to_resize)
+    }
     return TRY_SYS(t.space->remap(old, old_len, new_len, (flags & MREMAP_MAYMOVE) != 0, fixed,
                                  brk_start(t) + process::BRK_LIMIT, MMAP_TOP));
 }

@@ -53,6 +53,97 @@ static int exec_keeps(void* arg) {
     return 99;
 }
 
+// execve with `n` strings of 100 KB under RLIMIT_STACK `stack`; 0 if it
+// ran, else its errno.
+static int exec_args(long stack, int n) {
+    struct rlimit r = {stack, RLIM_INFINITY};
+    setrlimit(RLIMIT_STACK, &r);
+    static char s[100 * 1024];
+    memset(s, 'a', sizeof s - 1);
+    char* argv[80];
+    argv[0] = self_path;
+    argv[1] = "exit0";
+    for (int i = 0; i < n; i++) {
+        argv[2 + i] = s;
+    }
+    argv[2 + n] = NULL;
+    execve(self_path, argv, NULL);
+    return errno;
+}
+
+static int small_stack_e2big(void* arg) {
+    (void)arg;
+    return exec_args(1 << 20, 3); // 300 KB > 1 MiB / 4
+}
+
+static int default_stack_runs(void* arg) {
+    (void)arg;
+    return exec_args(8 << 20, 3);
+}
+
+static int big_stack_allows_more(void* arg) {
+    (void)arg;
+    return exec_args(32 << 20, 30); // 3 MB: over 8 MiB / 4, under 6 MiB
+}
+
+static int big_stack_caps_at_6m(void* arg) {
+    (void)arg;
+    return exec_args(64 << 20, 64); // 6.4 MB > 6 MiB
+}
+
+// setuid to a user with 2 processes under RLIMIT_NPROC 1 succeeds; the
+// execve after fails with EAGAIN while the user stays over the limit
+// (arg 0), runs once it is not (arg 1).
+static int setuid_then_exec(void* arg) {
+    int drop = (int)(long)arg;
+    struct rlimit r = {1, 1};
+    setrlimit(RLIMIT_NPROC, &r);
+    pid_t kids[2];
+    for (int i = 0; i < 2; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            setuid(1000);
+            for (;;) {
+                pause();
+            }
+        }
+    }
+    sleep_ms(100);
+    if (setuid(1000) != 0) {
+        return 1;
+    }
+    if (drop) {
+        for (int i = 0; i < 2; i++) {
+            kill(kids[i], SIGKILL);
+            waitpid(kids[i], NULL, 0);
+        }
+    }
+    char* av[] = {self_path, "exit0", NULL};
+    execve(self_path, av, NULL);
+    int e = errno;
+    for (int i = 0; i < 2; i++) {
+        kill(kids[i], SIGKILL);
+        waitpid(kids[i], NULL, 0);
+    }
+    return e == EAGAIN ? 0 : 2;
+}
+
+static int as_mremap(void* arg) {
+    (void)arg;
+    struct rlimit r = {64 << 20, 64 << 20};
+    setrlimit(RLIMIT_AS, &r);
+    void* m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        return 1;
+    }
+    void* big = mremap(m, 1 << 20, 128 << 20, MREMAP_MAYMOVE);
+    if (big != MAP_FAILED || errno != ENOMEM) {
+        return 2;
+    }
+    void* more = mremap(m, 1 << 20, 2 << 20, MREMAP_MAYMOVE);
+    return more != MAP_FAILED ? 0 : 3;
+}
+
 static int fsize_cut(void* arg) {
     (void)arg;
     struct rlimit r = {100, 100};
@@ -145,6 +236,9 @@ int main(int argc, char** argv) {
         getrlimit(RLIMIT_NOFILE, &r);
         _exit(r.rlim_cur == 50 && r.rlim_max == 60 ? 0 : 1);
     }
+    if (argc > 1 && strcmp(argv[1], "exit0") == 0) {
+        _exit(0);
+    }
     check_start(NULL);
     pid_t a = sleeper(1000);
     sleep_ms(50);
@@ -163,7 +257,14 @@ int main(int argc, char** argv) {
     check_err("setrlimit_efault", syscall(SYS_setrlimit, RLIMIT_NOFILE, 8), EFAULT);
     check_err("setrlimit_bad_resource", setrlimit(16, &r), EINVAL);
     check_eq("limits_kept_across_exec", exit_code(run_child(exec_keeps, NULL)), 0);
+    check_eq("stack_rlimit_small_e2big", exit_code(run_child(small_stack_e2big, NULL)), E2BIG);
+    check_eq("stack_rlimit_default_runs", exit_code(run_child(default_stack_runs, NULL)), 0);
+    check_eq("stack_rlimit_big_allows_more", exit_code(run_child(big_stack_allows_more, NULL)), 0);
+    check_eq("stack_rlimit_args_cap_6m", exit_code(run_child(big_stack_caps_at_6m, NULL)), E2BIG);
+    check_eq("as_mremap_grow_enomem", exit_code(run_child(as_mremap, NULL)), 0);
     check_eq("fsize_write_cut_at_limit", exit_code(run_child(fsize_cut, NULL)), 0);
+    check_eq("setuid_over_nproc_exec_eagain", exit_code(run_child(setuid_then_exec, (void*)0)), 0);
+    check_eq("setuid_over_nproc_exec_after_drop", exit_code(run_child(setuid_then_exec, (void*)1)), 0);
     check_eq("nproc_does_not_bind_root", exit_code(run_child(root_not_bound, NULL)), 0);
 
     int* seen = shared_page();
