@@ -15,6 +15,67 @@ namespace {
 using fs::Errno;
 constexpr usize BINPRM_BUF_SIZE = 256;
 
+// The page caches of the last executables run (and their interpreters),
+// so that every execve of a program maps the same frames, as Linux maps
+// the file's own pages: no page is copied out of the file again, and the
+// emulator keeps its translations of the program's code. An entry is
+// used only while the file is unchanged: same device, inode number, size,
+// mtime and ctime (a write changes ctime, to the nanosecond); an entry
+// of a changed or unlinked file is dropped at the next execve, and at
+// most MAX_IMAGES are kept (the oldest goes first). Processes map these
+// frames copy-on-write, so nothing writes to them.
+constexpr usize MAX_IMAGES = 8;
+
+struct CachedImage {
+    klib::Arc<fs::Inode> inode;
+    fs::Stat stat;
+    klib::Arc<mm::PageCache> pages;
+};
+
+keel::SpinLock<klib::Vec<CachedImage>> g_images;
+
+bool same_time(const fs::Timespec& a, const fs::Timespec& b) {
+    return a.sec == b.sec && a.nsec == b.nsec;
+}
+
+bool unchanged(const fs::Stat& was, const fs::Stat& now) {
+    return was.dev == now.dev && was.ino == now.ino && was.size == now.size &&
+           same_time(was.mtime, now.mtime) && same_time(was.ctime, now.ctime);
+}
+
+klib::Result<klib::Arc<mm::PageCache>, Errno> exec_pages(klib::Arc<fs::Inode> inode) {
+    const fs::Stat st = inode->stat();
+    klib::Optional<klib::Arc<mm::PageCache>> hit =
+        g_images.with([&](klib::Vec<CachedImage>& v) -> klib::Optional<klib::Arc<mm::PageCache>> {
+            for (usize i = 0; i < v.size(); ++i) {
+                if (unchanged(v[i].stat, st)) {
+                    return v[i].pages.clone();
+                }
+            }
+            return klib::none;
+        });
+    if (hit.has_value()) {
+        return hit.release_value();
+    }
+    klib::Arc<mm::PageCache> pages = TRY(inode_pages(inode.clone()));
+    // Stale entries (changed or unlinked files) go before the new one.
+    klib::Vec<CachedImage> dropped;
+    g_images.with([&](klib::Vec<CachedImage>& v) {
+        for (usize i = v.size(); i > 0; --i) {
+            const fs::Stat now = v[i - 1].inode->stat();
+            if (!unchanged(v[i - 1].stat, now) || now.nlink == 0 ||
+                (now.dev == st.dev && now.ino == st.ino)) {
+                (void)dropped.try_push(v.remove(i - 1));
+            }
+        }
+        if (v.size() >= MAX_IMAGES) {
+            (void)dropped.try_push(v.remove(0));
+        }
+        (void)v.try_push(CachedImage{klib::move(inode), st, pages.clone()});
+    });
+    return pages;
+}
+
 klib::Result<klib::String, Errno> string_of(klib::StringView s) {
     auto r = klib::String::from(s);
     if (r.is_err()) {
@@ -233,7 +294,7 @@ klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::
         if (depth > MAX_EXEC_DEPTH) {
             return Errno::ELOOP;
         }
-        klib::Arc<mm::PageCache> pages = TRY(inode_pages(cur->inode.clone()));
+        klib::Arc<mm::PageCache> pages = TRY(exec_pages(cur->inode.clone()));
         klib::Array<u8, BINPRM_BUF_SIZE> head{};
         const usize n = usize(klib::min<u64>(pages->size(), BINPRM_BUF_SIZE));
         if (read_file(*pages, 0, head.span().first(n)).is_err()) {
@@ -253,7 +314,7 @@ klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::
             pages,
             [&](klib::StringView path) -> klib::Result<klib::Arc<mm::PageCache>, Errno> {
                 klib::Arc<fs::PathNode> node = TRY(open_exec(fs, fs.cwd, path, true));
-                return inode_pages(node->inode.clone());
+                return exec_pages(node->inode.clone());
             },
             args.argv, args.envp, args.filename.view(), fs.cred));
         img.comm = comm_of(args.comm_from_file ? cur->name.view() : args.filename.view());

@@ -26,8 +26,8 @@ klib::Result<klib::Arc<fs::PathNode>, fs::Errno> open_exec(const fs::FsContext& 
 klib::Result<void, fs::Errno> check_exec(const fs::FsContext& fs, const fs::PathNode& node);
 
 // The pages of a regular file, read from its inode on first use: what
-// execve and mmap map (a new cache per call for now; one per inode is the
-// VFS's next step). ENOMEM.
+// mmap maps (a new cache per call for now; one per inode is the VFS's next
+// step; execve keeps the caches of the last programs it ran). ENOMEM.
 klib::Result<klib::Arc<mm::PageCache>, fs::Errno> inode_pages(klib::Arc<fs::Inode> inode);
 
 struct ExecArgs {
