@@ -77,6 +77,10 @@ public:
         return zero_fill(len, zeros);
     }
     klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
+    // Linux's mmap_zero: anonymous memory, private or shared.
+    klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> map_pages() const override {
+        return klib::Optional<klib::Arc<mm::PageCache>>();
+    }
 };
 
 class FullFile final : public DeviceFile {

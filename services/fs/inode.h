@@ -8,6 +8,7 @@
 #pragma once
 
 #include "types.h"
+#include "../mm/page_cache.h"
 #include <klib/arc.h>
 #include <klib/downcast.h>
 #include <klib/function.h>
@@ -93,10 +94,20 @@ public:
     // Symbolic links.
     virtual klib::Result<klib::String, Errno> read_link() const;
 
+    // The page cache of a regular file whose data lives in it (one per
+    // inode: read/write and every mapping share its frames). None: the
+    // file system has none (mmap then maps a private copy of the bytes).
+    virtual klib::Optional<klib::Arc<mm::PageCache>> page_cache() const { return klib::none; }
+
     KLIB_DYN_BASE(Inode)
 };
 
 // A mountable file system instance.
+// The pages of regular file `inode` as mappings and exec see them: its
+// page cache, or for a file system with none a private copy of its bytes
+// filled page by page on first use. ENOMEM.
+klib::Result<klib::Arc<mm::PageCache>, Errno> pages_of(klib::Arc<Inode> inode);
+
 class FileSystem {
 public:
     virtual ~FileSystem() = default;

@@ -76,6 +76,20 @@ klib::Result<klib::Vec<Vma>> AddressSpace::areas() const {
     });
 }
 
+klib::Result<klib::Optional<SharedKey>> AddressSpace::shared_key(u64 addr) const {
+    return state_.with([&](State& s) -> klib::Result<klib::Optional<SharedKey>> {
+        klib::Optional<usize> idx = s.vmas.find(addr);
+        if (!idx.has_value()) {
+            return klib::Err(klib::Error::Fault);
+        }
+        const Vma v = s.vmas.get(idx.value());
+        if (!v.shared || !v.backing.has_value()) {
+            return klib::Optional<SharedKey>();
+        }
+        return klib::Optional<SharedKey>(SharedKey{v.backing.value().clone(), v.offset + (addr - v.start)});
+    });
+}
+
 bool AddressSpace::overlaps(u64 start, u64 end) const {
     return state_.with([&](State& s) { return s.vmas.overlaps(start, end); });
 }

@@ -2,6 +2,8 @@
 // with binfmt_script and binfmt_elf) and the swap.
 #include "exec.h"
 
+#include "accounting.h"
+
 #include "fork.h"
 #include "loader.h"
 #include "proc_view.h"
@@ -14,67 +16,6 @@ namespace {
 
 using fs::Errno;
 constexpr usize BINPRM_BUF_SIZE = 256;
-
-// The page caches of the last executables run (and their interpreters),
-// so that every execve of a program maps the same frames, as Linux maps
-// the file's own pages: no page is copied out of the file again, and the
-// emulator keeps its translations of the program's code. An entry is
-// used only while the file is unchanged: same device, inode number, size,
-// mtime and ctime (a write changes ctime, to the nanosecond); an entry
-// of a changed or unlinked file is dropped at the next execve, and at
-// most MAX_IMAGES are kept (the oldest goes first). Processes map these
-// frames copy-on-write, so nothing writes to them.
-constexpr usize MAX_IMAGES = 8;
-
-struct CachedImage {
-    klib::Arc<fs::Inode> inode;
-    fs::Stat stat;
-    klib::Arc<mm::PageCache> pages;
-};
-
-keel::SpinLock<klib::Vec<CachedImage>> g_images;
-
-bool same_time(const fs::Timespec& a, const fs::Timespec& b) {
-    return a.sec == b.sec && a.nsec == b.nsec;
-}
-
-bool unchanged(const fs::Stat& was, const fs::Stat& now) {
-    return was.dev == now.dev && was.ino == now.ino && was.size == now.size &&
-           same_time(was.mtime, now.mtime) && same_time(was.ctime, now.ctime);
-}
-
-klib::Result<klib::Arc<mm::PageCache>, Errno> exec_pages(klib::Arc<fs::Inode> inode) {
-    const fs::Stat st = inode->stat();
-    klib::Optional<klib::Arc<mm::PageCache>> hit =
-        g_images.with([&](klib::Vec<CachedImage>& v) -> klib::Optional<klib::Arc<mm::PageCache>> {
-            for (usize i = 0; i < v.size(); ++i) {
-                if (unchanged(v[i].stat, st)) {
-                    return v[i].pages.clone();
-                }
-            }
-            return klib::none;
-        });
-    if (hit.has_value()) {
-        return hit.release_value();
-    }
-    klib::Arc<mm::PageCache> pages = TRY(inode_pages(inode.clone()));
-    // Stale entries (changed or unlinked files) go before the new one.
-    klib::Vec<CachedImage> dropped;
-    g_images.with([&](klib::Vec<CachedImage>& v) {
-        for (usize i = v.size(); i > 0; --i) {
-            const fs::Stat now = v[i - 1].inode->stat();
-            if (!unchanged(v[i - 1].stat, now) || now.nlink == 0 ||
-                (now.dev == st.dev && now.ino == st.ino)) {
-                (void)dropped.try_push(v.remove(i - 1));
-            }
-        }
-        if (v.size() >= MAX_IMAGES) {
-            (void)dropped.try_push(v.remove(0));
-        }
-        (void)v.try_push(CachedImage{klib::move(inode), st, pages.clone()});
-    });
-    return pages;
-}
 
 klib::Result<klib::String, Errno> string_of(klib::StringView s) {
     auto r = klib::String::from(s);
@@ -250,30 +191,7 @@ klib::Result<klib::Arc<fs::PathNode>, Errno> open_exec(const fs::FsContext& fs,
 }
 
 klib::Result<klib::Arc<mm::PageCache>, Errno> inode_pages(klib::Arc<fs::Inode> inode) {
-    const u64 size = inode->stat().size;
-    auto fill = mm::PageCache::Fill::make(
-        [inode = klib::move(inode)](u64 offset, keel::Frame& frame) -> klib::Result<void> {
-            u64 at = 0;
-            auto r = inode->read_at(offset, mm::PAGE, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-                if (frame.write_bytes(at, part).is_err()) {
-                    return Errno::EFAULT;
-                }
-                at += part.size();
-                return {};
-            });
-            if (r.is_err()) {
-                return klib::Err(klib::Error::IoError);
-            }
-            return {};
-        });
-    if (fill.is_err()) {
-        return Errno::ENOMEM;
-    }
-    auto cache = mm::PageCache::with_fill(size, fill.release_value());
-    if (cache.is_err()) {
-        return Errno::ENOMEM;
-    }
-    return cache.release_value();
+    return fs::pages_of(klib::move(inode));
 }
 
 // The format search: scripts hand over to their interpreter, up to
@@ -294,7 +212,10 @@ klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::
         if (depth > MAX_EXEC_DEPTH) {
             return Errno::ELOOP;
         }
-        klib::Arc<mm::PageCache> pages = TRY(exec_pages(cur->inode.clone()));
+        // do_open_execat's deny_write_access (a script's hold goes when
+        // its interpreter's is taken).
+        args.image = TRY(fs::deny_write_access(cur->inode->stat()));
+        klib::Arc<mm::PageCache> pages = TRY(inode_pages(cur->inode.clone()));
         klib::Array<u8, BINPRM_BUF_SIZE> head{};
         const usize n = usize(klib::min<u64>(pages->size(), BINPRM_BUF_SIZE));
         if (read_file(*pages, 0, head.span().first(n)).is_err()) {
@@ -314,7 +235,7 @@ klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::
             pages,
             [&](klib::StringView path) -> klib::Result<klib::Arc<mm::PageCache>, Errno> {
                 klib::Arc<fs::PathNode> node = TRY(open_exec(fs, fs.cwd, path, true));
-                return exec_pages(node->inode.clone());
+                return inode_pages(node->inode.clone());
             },
             args.argv, args.envp, args.filename.view(), fs.cred));
         img.comm = comm_of(args.comm_from_file ? cur->name.view() : args.filename.view());
@@ -335,6 +256,7 @@ klib::Result<void, Errno> exec(Thread& t, klib::Arc<fs::PathNode> file, ExecArgs
     }
     files.value()->close_on_exec();
     commit(t, klib::move(img), space.release_value(), files.release_value());
+    hold_image(*t.proc, klib::move(args.image)); // the old image's file is writable again
     mark_execed(t.pid());                   // setpgid from the parent: EACCES now
     note_exec(t, args.filename.view());     // what /proc shows of it
     return {};

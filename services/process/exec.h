@@ -25,9 +25,9 @@ klib::Result<klib::Arc<fs::PathNode>, fs::Errno> open_exec(const fs::FsContext& 
 // The same checks on a node already resolved (execveat's AT_EMPTY_PATH).
 klib::Result<void, fs::Errno> check_exec(const fs::FsContext& fs, const fs::PathNode& node);
 
-// The pages of a regular file, read from its inode on first use: what
-// mmap maps (a new cache per call for now; one per inode is the VFS's next
-// step; execve keeps the caches of the last programs it ran). ENOMEM.
+// The pages of a regular file as execve and mmap map them: its inode's
+// page cache (fs::pages_of; shared by every mapping and by read/write).
+// ENOMEM.
 klib::Result<klib::Arc<mm::PageCache>, fs::Errno> inode_pages(klib::Arc<fs::Inode> inode);
 
 struct ExecArgs {
@@ -43,6 +43,10 @@ struct ExecArgs {
     // The task name comes from the name of the file run, not `filename`
     // (execveat with AT_EMPTY_PATH: "/dev/fd/N" would name it "N").
     bool comm_from_file = false;
+    // Filled by prepare_exec: the hold that keeps the program's file from
+    // being written while it runs (ETXTBSY); the caller gives it to the
+    // process (hold_image, accounting.h).
+    klib::Optional<fs::WriteGuard> image;
 };
 
 // Most interpreter levels (#! scripts and the ELF file they end in) that
@@ -52,7 +56,8 @@ constexpr usize MAX_EXEC_DEPTH = 5;
 // The part of execve before the point of no return: finds the format of
 // `file` (checked by open_exec/check_exec), follows #! scripts (rewriting
 // args.argv) and builds the new program whole, task name included.
-// Errors: ENOEXEC (no known format), ELOOP, a #! interpreter's or
+// Errors: ETXTBSY (a file of the chain is open for writing), ENOEXEC (no
+// known format), ELOOP, a #! interpreter's or
 // PT_INTERP's open errors, EIO, ELIBBAD, E2BIG, EINVAL, ENOMEM. Nothing
 // outside the result is changed.
 klib::Result<Loaded, fs::Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::PathNode> file,

@@ -73,6 +73,31 @@ SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
     return u64(n);
 }
 
+// RLIMIT_FSIZE on a regular file (generic_write_check_limits): a write
+// starting at or past the limit raises SIGXFSZ and fails with EFBIG; one
+// that would cross it is cut at the limit.
+klib::Result<void, Errno> fsize_limit(process::Thread& t, const fs::File& f, u64 off, u64& len) {
+    const u64 limit = t.proc->state.with([](process::ProcState& s) { return s.res.limits.cur(process::RLIMIT_FSIZE); });
+    if (limit == process::RLIM_INFINITY) {
+        return {};
+    }
+    auto inode = f.inode();
+    if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
+        return {};
+    }
+    if (off >= limit) {
+        u32 uid = 0;
+        if (auto ctx = t.vfs->get(); ctx.is_ok()) {
+            uid = ctx.value().cred.uid;
+        }
+        signal::send_thread(t.sig, t.proc->signals.shared,
+                            signal::SigInfo::user(signal::SIGXFSZ, signal::SI_USER, t.pid(), uid));
+        return Errno::EFBIG;
+    }
+    len = klib::min(len, limit - off);
+    return {};
+}
+
 SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
                    klib::Optional<u64> at) {
     if (!f.writable()) {
@@ -89,6 +114,9 @@ SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
         if (st.is_ok() && st.value().type() == fs::S_IFREG) {
             off = st.value().size; // Linux appends even for pwrite
         }
+    }
+    if (len > 0 && f.seekable()) {
+        TRY(fsize_limit(t, f, off, len));
     }
     if (len > 0 && f.seekable()) {
         // file_remove_privs: a write by someone without CAP_FSETID drops

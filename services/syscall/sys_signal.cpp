@@ -1,5 +1,6 @@
 // Signals: dispositions, masks, sending, waiting, sigreturn, altstack.
 // The machinery (pending sets, frames, delivery) is services/signal.
+#include "../process/signal_perm.h"
 #include "../process/table.h"
 #include "../signal/deliver.h"
 #include "syscall.h"
@@ -250,13 +251,21 @@ SysResult sys_kill(process::Thread& t, const Args& args) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
-    if (sig != 0) {
-        const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
-        for (const klib::Arc<process::Process>& p : targets.value()) {
+    // Each target's permission (EPERM); kill(-1) fails only when there is
+    // nobody to try, a group when every member refused (Linux's
+    // kill_something_info and __kill_pgrp_info).
+    const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
+    bool any = false;
+    for (const klib::Arc<process::Process>& p : targets.value()) {
+        if (process::may_signal(t, p->pid, i32(sig)).is_err()) {
+            continue;
+        }
+        any = true;
+        if (sig != 0) {
             send((*p).signals.shared, info);
         }
     }
-    return u64(0);
+    return any || pid == -1 ? SysResult(u64(0)) : SysResult(Errno::EPERM);
 }
 
 namespace {
@@ -282,6 +291,7 @@ SysResult send_to_thread(process::Thread& t, i32 tgid, i32 tid, u64 sig) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
+    TRY(process::may_signal(t, tid, i32(sig)));
     if (sig != 0) {
         send((*p.value()).signals.shared, info);
     }
@@ -324,6 +334,7 @@ SysResult sys_rt_sigqueueinfo(process::Thread& t, const Args& args) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
+    TRY(process::may_signal(t, pid, i32(sig)));
     if (sig != 0) {
         send((*p.value()).signals.shared, info);
     }
