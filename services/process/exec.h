@@ -25,9 +25,9 @@ klib::Result<klib::Arc<fs::PathNode>, fs::Errno> open_exec(const fs::FsContext& 
 // The same checks on a node already resolved (execveat's AT_EMPTY_PATH).
 klib::Result<void, fs::Errno> check_exec(const fs::FsContext& fs, const fs::PathNode& node);
 
-// The pages of a regular file, read from its inode on first use: what
-// execve and mmap map (a new cache per call for now; one per inode is the
-// VFS's next step). ENOMEM.
+// The pages of a regular file as execve and mmap map them: its inode's
+// page cache (fs::pages_of; shared by every mapping and by read/write).
+// ENOMEM.
 klib::Result<klib::Arc<mm::PageCache>, fs::Errno> inode_pages(klib::Arc<fs::Inode> inode);
 
 struct ExecArgs {
