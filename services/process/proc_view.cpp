@@ -250,30 +250,28 @@ klib::Result<klib::Arc<procfs::ProcessView>, fs::Errno> view(Rec r) {
     return klib::Arc<procfs::ProcessView>(v.release_value());
 }
 
+// The view of the first record `match` accepts (none if none, or if the
+// view cannot be allocated).
+klib::Optional<klib::Arc<procfs::ProcessView>> view_of(klib::FunctionRef<bool(const Rec&)> match) {
+    klib::Optional<Rec> r = find_rec(match);
+    if (!r.has_value()) {
+        return klib::none;
+    }
+    auto v = view(klib::move(r.value()));
+    if (v.is_err()) {
+        return klib::none;
+    }
+    return v.release_value();
+}
+
 class Source final : public procfs::ProcessSource {
 public:
     klib::Optional<klib::Arc<procfs::ProcessView>> current() const override {
         const keel::TaskId me = keel::current_task();
-        klib::Optional<Rec> r = find_rec([me](const Rec& x) { return x.task == me; });
-        if (!r.has_value()) {
-            return klib::none;
-        }
-        auto v = view(klib::move(r.value()));
-        if (v.is_err()) {
-            return klib::none;
-        }
-        return v.release_value();
+        return view_of([me](const Rec& x) { return x.task == me; });
     }
     klib::Optional<klib::Arc<procfs::ProcessView>> find(i32 pid) const override {
-        klib::Optional<Rec> r = find_rec([pid](const Rec& x) { return x.pid == pid; });
-        if (!r.has_value()) {
-            return klib::none;
-        }
-        auto v = view(klib::move(r.value()));
-        if (v.is_err()) {
-            return klib::none;
-        }
-        return v.release_value();
+        return view_of([pid](const Rec& x) { return x.pid == pid; });
     }
     klib::Result<klib::Vec<i32>, fs::Errno> pids() const override {
         return g_threads.with([](klib::Vec<Rec>& v) -> klib::Result<klib::Vec<i32>, fs::Errno> {
