@@ -254,8 +254,13 @@ public:
         i32 status = 0;
     };
     Notice take_notice() const;
-    bool notice_due() const {
-        return state_.with([](State& s) { return s.job.notice != 0; });
+    // Job-control work for the thread that parked last in generation
+    // `seen`: a stop to park for, or a notice to send (one lock: the
+    // return-to-user path asks).
+    bool job_work(u64 seen) const {
+        return state_.with([&](State& s) {
+            return (s.job.stopping && s.job.gen != seen) || s.job.notice != 0;
+        });
     }
     // wait(2)'s reports, each given once (`consume`: not WNOWAIT): a
     // completed stop (the stop signal; 0: none) and a continue.
