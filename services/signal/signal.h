@@ -234,6 +234,11 @@ public:
     // A thread left the process during a group stop: completes the stop
     // when every other thread is parked (true: tell the parent).
     bool recount(u32 live) const;
+    // A group stop is under way or done (until SIGCONT): every wait of a
+    // thread of the process that is not parked ends, so the thread parks.
+    bool group_stopping() const {
+        return state_.with([](State& s) { return s.job.stopping; });
+    }
     // Whether a thread parked in generation `gen` stays parked.
     bool holds(u64 gen) const {
         return state_.with([&](State& s) { return s.job.stopping && s.job.gen == gen; });
