@@ -1,4 +1,5 @@
 #include "exit.h"
+#include "accounting.h"
 #include "fork.h"
 #include "futex.h"
 #include "table.h"
@@ -116,6 +117,7 @@ void finish_thread(const ThreadEnd& e) {
         status = s.group_exit ? s.group_status : s.leader_status;
         return s.live_threads == 0;
     });
+    account_thread_end(p, last);
     if (e.tid != p.pid) {
         release_tid(e.tid);
     }

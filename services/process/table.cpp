@@ -1,5 +1,7 @@
 #include "table.h"
 
+#include "accounting.h"
+
 #include <klib/vec.h>
 
 namespace services::process {
@@ -237,11 +239,16 @@ void make_zombie(i32 pid, i32 status) {
         // A parent that ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT) does not
         // keep zombies: the child is reaped at once (Linux's autoreap).
         if (a.handler == signal::SIG_IGN || (a.flags & signal::SA_NOCLDWAIT) != 0) {
+            bool autoreaped = false;
             g_table.with([&](Table& t) {
                 if (auto i = index_of(t, pid); i.has_value() && t.procs[i.value()].zombie) {
                     (void)t.procs.remove(i.value());
+                    autoreaped = true;
                 }
             });
+            if (autoreaped && self.has_value()) {
+                account_release(*self.value());
+            }
         }
         parent.value()->child_wait.wake_all();
     }
@@ -288,7 +295,9 @@ bool is_zombie(i32 pid) {
 
 WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f) {
     constexpr u32 SIGCHLD = 17;
-    return g_table.with([&](Table& t) {
+    klib::Optional<klib::Arc<Process>> reaped;
+    klib::Optional<klib::Arc<Process>> waiter;
+    WaitResult res = g_table.with([&](Table& t) {
         WaitResult r;
         auto me = index_of(t, parent);
         const i32 my_pgid = me.has_value() ? t.procs[me.value()].pgid : 0;
@@ -323,12 +332,23 @@ WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f) {
             r.pid = e.pid;
             r.status = e.status;
             if (reap) {
-                t.procs.remove(i);
+                reaped = t.procs.remove(i).proc.clone();
+                if (me.has_value()) {
+                    waiter = t.procs[me.value() < i ? me.value() : me.value() - 1].proc.clone();
+                }
             }
             return r;
         }
         return r;
     });
+    if (reaped.has_value()) {
+        if (waiter.has_value()) {
+            res.usage = account_reap(*waiter.value(), *reaped.value());
+        } else {
+            account_release(*reaped.value());
+        }
+    }
+    return res;
 }
 
 i32 getpgid(i32 pid) {

@@ -67,6 +67,7 @@ struct WaitResult {
     WaitOutcome outcome = WaitOutcome::NoChild;
     i32 pid = 0;
     i32 status = 0;
+    CpuTimes usage; // a reaped child's times with its children's (wait4's rusage)
 };
 // Which children a wait considers: exited ones (WEXITED), stopped ones
 // (WUNTRACED/WSTOPPED), continued ones (WCONTINUED), and by exit signal
@@ -87,7 +88,8 @@ constexpr i32 CONTINUED_STATUS = 0xffff;
 // Finds a child matching `which` with something to report, in Linux's
 // order (exit, stop, continue; children in creation order); with `reap`,
 // the report is consumed: a zombie is removed, a stop or continue is
-// reported once.
+// reported once (a reaped zombie's times go to the parent's children
+// times, accounting.h).
 WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f = {});
 // The signal `pid` sends its parent at exit (clone's exit_signal).
 void set_exit_signal(i32 pid, u32 sig);

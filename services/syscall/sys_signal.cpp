@@ -1,5 +1,6 @@
 // Signals: dispositions, masks, sending, waiting, sigreturn, altstack.
 // The machinery (pending sets, frames, delivery) is services/signal.
+#include "../process/signal_perm.h"
 #include "../process/table.h"
 #include "../signal/deliver.h"
 #include "syscall.h"
@@ -58,13 +59,20 @@ SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
     if (sig < 1 || sig > u64(NSIG) || (act != 0 && (s == SIGKILL || s == SIGSTOP))) {
         return Errno::EINVAL;
     }
-    const SigAction old = action_of(*t.proc, s);
+    // Read, replace and test the disposition under one hold of the lock.
+    SigAction old;
+    const bool ignored = t.proc->state.with([&](process::ProcState& st) {
+        old = st.handlers.get(s);
+        if (act == 0) {
+            return false;
+        }
+        st.handlers.set(s, fresh);
+        return st.handlers.ignores(s);
+    });
     if (act != 0) {
-        set_action(*t.proc, s, fresh);
         // POSIX: setting a disposition to ignore discards the pending
         // instances, in the process and its threads (this one: the others'
         // are dropped when they dequeue them).
-        const bool ignored = t.proc->state.with([&](process::ProcState& st) { return st.handlers.ignores(s); });
         if (ignored) {
             t.proc->signals.shared.discard(bit(s));
             t.sig.pending.discard(bit(s));
@@ -243,13 +251,21 @@ SysResult sys_kill(process::Thread& t, const Args& args) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
-    if (sig != 0) {
-        const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
-        for (const klib::Arc<process::Process>& p : targets.value()) {
+    // Each target's permission (EPERM); kill(-1) fails only when there is
+    // nobody to try, a group when every member refused (Linux's
+    // kill_something_info and __kill_pgrp_info).
+    const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
+    bool any = false;
+    for (const klib::Arc<process::Process>& p : targets.value()) {
+        if (process::may_signal(t, p->pid, i32(sig)).is_err()) {
+            continue;
+        }
+        any = true;
+        if (sig != 0) {
             send((*p).signals.shared, info);
         }
     }
-    return u64(0);
+    return any || pid == -1 ? SysResult(u64(0)) : SysResult(Errno::EPERM);
 }
 
 namespace {
@@ -275,6 +291,7 @@ SysResult send_to_thread(process::Thread& t, i32 tgid, i32 tid, u64 sig) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
+    TRY(process::may_signal(t, tid, i32(sig)));
     if (sig != 0) {
         send((*p.value()).signals.shared, info);
     }
@@ -317,6 +334,7 @@ SysResult sys_rt_sigqueueinfo(process::Thread& t, const Args& args) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
+    TRY(process::may_signal(t, pid, i32(sig)));
     if (sig != 0) {
         send((*p.value()).signals.shared, info);
     }

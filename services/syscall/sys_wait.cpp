@@ -2,6 +2,7 @@
 // and continues (WUNTRACED/WSTOPPED, WCONTINUED), and the encodings of
 // their status.
 #include "../process/table.h"
+#include "rusage.h"
 #include "syscall.h"
 #include "user_mem.h"
 
@@ -58,16 +59,6 @@ klib::Result<process::WaitResult, Errno> wait_for(process::Thread& t, process::W
     }
 }
 
-// struct rusage: the times and counters of a reaped child (none are
-// accounted per process yet: zeros, as for a child that used no time).
-klib::Result<void, Errno> copy_rusage(const process::Thread& t, u64 addr) {
-    OutBuffer b;
-    if (b.zeros(144).is_err()) {
-        return Errno::ENOMEM;
-    }
-    return b.copy_out(t, addr);
-}
-
 } // namespace
 
 // wait4(pid, status, options, rusage).
@@ -90,7 +81,7 @@ SysResult sys_wait4(process::Thread& t, const Args& args) {
         TRY_SYS(t.space->write_val<i32>(args.a[1], r.status));
     }
     if (args.a[3] != 0) {
-        TRY(copy_rusage(t, args.a[3]));
+        TRY(copy_rusage(t, args.a[3], r.usage));
     }
     return u64(r.pid);
 }
@@ -137,7 +128,7 @@ SysResult sys_waitid(process::Thread& t, const Args& args) {
                      filter_of(options, (options & WEXITED) != 0)));
     const bool found = r.outcome == process::WaitOutcome::Found;
     if (found && args.a[4] != 0) {
-        TRY(copy_rusage(t, args.a[4]));
+        TRY(copy_rusage(t, args.a[4], r.usage));
     }
     if (args.a[2] == 0) {
         return u64(0);
