@@ -294,6 +294,14 @@ bool WaitQueue::wait_until_for(klib::FunctionRef<bool()> cond, u64 timeout_ns) c
     return cond();
 }
 
+bool wake_task(TaskId task) {
+    IrqGuard irq;
+    // Only tasks blocked on a queue: a sleep_ns sleeper keeps sleeping.
+    return wake_matching([task](const Task& t) {
+               return t.state == State::Blocked && t.id == task;
+           }) != 0;
+}
+
 void WaitQueue::wake_all() const {
     IrqGuard irq;
     const u64 k = key();

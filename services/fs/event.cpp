@@ -66,7 +66,8 @@ klib::Result<usize, Errno> EventFile::read(u64, u64 len, ReadSink sink) const {
         if (nonblock) {
             return Errno::EAGAIN;
         }
-        pollee_.wait_until([&]() { return count_.with([](u64& c) { return c != 0; }); });
+        // A signal first: ERESTARTSYS, as Linux's eventfd_read.
+        (void)TRY(pollee_.wait_interruptible([&]() { return count_.with([](u64& c) { return c != 0; }); }));
     }
 }
 
@@ -101,7 +102,8 @@ klib::Result<usize, Errno> EventFile::write(u64, u64 len, WriteSource source) co
         if (nonblock) {
             return Errno::EAGAIN;
         }
-        pollee_.wait_until([&]() { return count_.with([value](u64& c) { return EVENTFD_MAX - c >= value; }); });
+        (void)TRY(pollee_.wait_interruptible(
+            [&]() { return count_.with([value](u64& c) { return EVENTFD_MAX - c >= value; }); }));
     }
 }
 
@@ -325,14 +327,18 @@ klib::Result<usize, Errno> EpollFile::wait(
             }
             break;
         }
+        u64 left = 0; // no limit
         if (timeout_ns.has_value()) {
             const u64 spent = keel::monotonic_ns() - start;
             if (spent >= timeout_ns.value()) {
                 break;
             }
-            (void)obs.value()->wait(seen, timeout_ns.value() - spent);
-        } else {
-            (void)obs.value()->wait(seen, 0);
+            left = timeout_ns.value() - spent;
+        }
+        if (obs.value()->wait_interruptible(seen, left).is_err()) {
+            // Linux's ep_poll: EINTR, never restarted (even after a stop).
+            unobserve(obs.value());
+            return Errno::EINTR;
         }
     }
     unobserve(obs.value());

@@ -93,9 +93,10 @@ klib::Result<usize, Errno> PipeBuffer::read(u64 len, ReadSink sink, bool nonbloc
         if (nonblock) {
             return Errno::EAGAIN;
         }
-        pollee.wait_until([&]() {
+        // A signal first: ERESTARTSYS (restarted with SA_RESTART).
+        (void)TRY(pollee.wait_interruptible([&]() {
             return state_.with([](State& s) { return s.len > 0 || s.writers == 0; });
-        });
+        }));
     }
 }
 
@@ -163,11 +164,18 @@ klib::Result<usize, Errno> PipeBuffer::write(u64 len, WriteSource source, bool n
             }
             return Errno::EAGAIN;
         }
-        pollee.wait_until([&]() {
+        auto waited = pollee.wait_interruptible([&]() {
             return state_.with([&](State& s) {
                 return s.readers == 0 || s.ring.size() - s.len >= klib::min(len - done, PIPE_BUF);
             });
         });
+        if (waited.is_err()) {
+            // Linux's pipe_write: what was written counts, else ERESTARTSYS.
+            if (done > 0) {
+                return usize(done);
+            }
+            return waited.error();
+        }
     }
 }
 
@@ -181,18 +189,20 @@ void PipeBuffer::attach(bool reader, bool writer) const {
     pollee.notify(POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM | POLLHUP | POLLERR);
 }
 
-void PipeBuffer::wait_partner(bool for_writer) const {
+klib::Result<void, Errno> PipeBuffer::wait_partner(bool for_writer) const {
     u64 seen = 0;
     const bool alone = state_.with([&](State& s) {
         seen = for_writer ? s.opened_writers : s.opened_readers;
         return for_writer ? s.writers == 0 : s.readers == 0;
     });
     if (!alone) {
-        return;
+        return {};
     }
-    pollee.wait_until([&]() {
+    // Interrupted: ERESTARTSYS, as Linux's wait_for_partner.
+    (void)TRY(pollee.wait_interruptible([&]() {
         return state_.with([&](State& s) { return (for_writer ? s.opened_writers : s.opened_readers) != seen; });
-    });
+    }));
+    return {};
 }
 
 void PipeBuffer::detach(bool reader, bool writer) const {
@@ -397,9 +407,9 @@ klib::Result<klib::Arc<File>, Errno> open_fifo(const klib::Arc<Inode>& node, u32
     // write-only open for a reader (O_RDWR never waits; O_NONBLOCK readers
     // do not wait either).
     if (acc == O_RDONLY && (flags & O_NONBLOCK) == 0) {
-        buf->wait_partner(true);
+        TRY(buf->wait_partner(true));
     } else if (acc == O_WRONLY) {
-        buf->wait_partner(false);
+        TRY(buf->wait_partner(false));
     }
     return klib::Arc<File>(f.release_value());
 }

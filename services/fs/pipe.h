@@ -34,7 +34,8 @@ public:
     void detach(bool reader, bool writer) const;
     // A FIFO open with no partner yet: sleeps until a writer (for_writer)
     // or a reader attaches; returns at once when one is attached.
-    void wait_partner(bool for_writer) const;
+    // ERESTARTSYS when a signal interrupts the wait.
+    klib::Result<void, Errno> wait_partner(bool for_writer) const;
     u32 poll(bool reader, bool writer) const;
     u64 capacity() const;
     u64 held() const;

@@ -5,6 +5,7 @@
 // they watch and sleep on the Observer's queue alone.
 #pragma once
 
+#include "../wait/interrupt.h"
 #include <keel/sync/spinlock.h>
 #include <keel/task.h>
 #include <klib/arc.h>
@@ -39,6 +40,13 @@ public:
         return wq_.wait_until_for([&]() { return events() != seen; }, timeout_ns);
     }
 
+    // The same, interruptible by signals (services/wait): ERESTARTSYS when
+    // a signal is to be acted on first (poll, select and epoll_wait turn
+    // it into their own codes).
+    klib::Result<bool, syscall::Errno> wait_interruptible(u64 seen, u64 timeout_ns) const {
+        return wait::until(wq_, [&]() { return events() != seen; }, timeout_ns);
+    }
+
 private:
     u32 mask_;
     keel::SpinLock<u64> events_;
@@ -65,6 +73,13 @@ public:
     }
     // Blocking I/O: waits until `ready()` holds (re-checked at every notify).
     void wait_until(klib::FunctionRef<bool()> ready) const { wq_.wait_until(ready); }
+    // The same, interruptible by signals (services/wait): true once ready()
+    // holds, false after `timeout_ns` (0: none), ERESTARTSYS when a signal
+    // is to be acted on first. Blocking syscalls use this one.
+    klib::Result<bool, syscall::Errno> wait_interruptible(klib::FunctionRef<bool()> ready,
+                                                          u64 timeout_ns = 0) const {
+        return wait::until(wq_, ready, timeout_ns);
+    }
 
     klib::Result<void> observe(const klib::Arc<Observer>& o) const {
         return observers_.with([&](klib::Vec<klib::Arc<Observer>>& v) { return v.try_push(o.clone()); });

@@ -1,4 +1,5 @@
 #include "futex.h"
+#include "../wait/interrupt.h"
 
 #include <keel/time.h>
 #include <klib/vec.h>
@@ -104,21 +105,27 @@ klib::Result<u64, syscall::Errno> futex_wait(const Thread& t, u64 addr, u32 val,
         return f.next_id - 1;
     });
     const u64 me = TRY(klib::move(id));
-    const Process& p = *t.proc;
+    bool interrupted = false;
     if (deadline_ns.has_value()) {
         const u64 now = keel::monotonic_ns();
         if (deadline_ns.value() > now) {
-            (void)g_futex_wq.wait_until_for([&] { return !listed(me) || p.exiting(); },
-                                            deadline_ns.value() - now);
+            interrupted = wait::until(g_futex_wq, [&] { return !listed(me); },
+                                      deadline_ns.value() - now)
+                              .is_err();
         }
     } else {
-        g_futex_wq.wait_until([&] { return !listed(me) || p.exiting(); });
+        // (A process exiting interrupts the wait: see interrupt.cpp.)
+        interrupted = wait::until(g_futex_wq, [&] { return !listed(me); }).is_err();
     }
     if (!unlist(me)) {
         return u64(0); // woken
     }
-    if (p.exiting()) {
-        return Errno::EINTR;
+    if (interrupted) {
+        // Linux's futex_wait: ERESTARTSYS without a timeout; with one, a
+        // restart block that resumes the same deadline (EINTR when a
+        // handler runs). ERESTARTNOHAND gives the same EINTR, and restarts
+        // with the timeout as given (absolute for WAIT_BITSET: the same).
+        return deadline_ns.has_value() ? Errno::ERESTARTNOHAND : Errno::ERESTARTSYS;
     }
     return Errno::ETIMEDOUT;
 }

@@ -3,6 +3,7 @@
 #include "../signal/deliver.h"
 #include "../syscall/syscall.h"
 #include "exit.h"
+#include "interrupt.h"
 #include "proc_view.h"
 #include "process.h"
 #include "table.h"
@@ -214,8 +215,12 @@ void run(Thread& t) {
 
 void thread_main(Thread t) {
     note_thread(t); // what /proc shows of it
+    if (enter_waits(t).is_err()) {
+        keel::log_warn("pid {}: out of memory: thread {} waits uninterruptibly", t.pid(), t.tid);
+    }
     run(t);
     leave_group_stop(t);
+    leave_waits(t);
     if (t.proc->exiting() || t.proc->state.with([](ProcState& s) { return s.live_threads <= 1; })) {
         t.proc->signals.itimer.stop(); // its task holds the process
     }

@@ -165,3 +165,114 @@ KTEST(task_spawned_task_can_run_user_mode_from_its_stack) {
 }
 
 } // namespace services::selftest
+
+namespace services::selftest {
+
+namespace {
+
+// A task waiting on a queue of its own (`other`) that nobody wakes
+// through the queue: only wake_task can make it re-check. It logs 1 when
+// it starts waiting, 2 when its condition held.
+struct Parked {
+    keel::SpinLock<bool> go{false};
+    keel::SpinLock<u64> checks{0}; // how often the condition was checked
+    keel::WaitQueue other;
+    Shared sh;
+};
+
+bool parked_go(const Parked& p) {
+    p.checks.with([](u64& n) { ++n; });
+    return p.go.with([](bool& g) { return g; });
+}
+
+keel::TaskId park(const klib::Arc<Parked>& p, u64 timeout_ns) {
+    klib::Arc<Parked> mine = p.clone();
+    auto body = MUST(klib::Function<void()>::make([mine = klib::move(mine), timeout_ns]() {
+        append((*mine).sh, 1);
+        (*mine).sh.done.wake_all();
+        if (timeout_ns == 0) {
+            (*mine).other.wait_until([&] { return parked_go(*mine); });
+            append((*mine).sh, 2);
+        } else {
+            const bool ok = (*mine).other.wait_until_for([&] { return parked_go(*mine); }, timeout_ns);
+            append((*mine).sh, ok ? 2 : 3);
+        }
+        (*mine).sh.done.wake_all();
+    }));
+    return MUST(keel::spawn_task(klib::move(body)));
+}
+
+u64 parked_checks(const Parked& p) {
+    return p.checks.with([](u64& n) { return n; });
+}
+
+} // namespace
+
+KTEST(task_wake_task_wakes_a_waiter_blocked_on_any_queue) {
+    klib::Arc<Parked> p = MUST(klib::Arc<Parked>::make());
+    const keel::TaskId id = park(p, 0);
+    (*p).sh.done.wait_until([&] { return log_size((*p).sh) == 1; });
+    keel::yield_now(); // it blocks on `other`
+    const u64 before = parked_checks(*p);
+    (*p).go.with([](bool& g) { g = true; });
+    KEXPECT(keel::wake_task(id));
+    (*p).sh.done.wait_until([&] { return log_size((*p).sh) == 2; });
+    KEXPECT_GT(parked_checks(*p), before);
+    keel::yield_now(); // let it exit
+    KEXPECT(!keel::wake_task(id)); // gone: no effect
+}
+
+KTEST(task_wake_task_without_the_condition_is_a_spurious_wakeup) {
+    klib::Arc<Parked> p = MUST(klib::Arc<Parked>::make());
+    const keel::TaskId id = park(p, 0);
+    (*p).sh.done.wait_until([&] { return log_size((*p).sh) == 1; });
+    keel::yield_now();
+    const u64 before = parked_checks(*p);
+    KEXPECT(keel::wake_task(id));
+    KEXPECT(!keel::wake_task(id)); // ready now, not blocked
+    keel::yield_now();             // it re-checks and blocks again
+    KEXPECT_EQ(parked_checks(*p), before + 1);
+    KEXPECT_EQ(log_size((*p).sh), u64(1));
+    KEXPECT(keel::wake_task(id)); // blocked again
+    (*p).go.with([](bool& g) { g = true; });
+    (*p).other.wake_all();
+    (*p).sh.done.wait_until([&] { return log_size((*p).sh) == 2; });
+    keel::yield_now();
+}
+
+KTEST(task_wake_task_wakes_a_timed_wait_before_its_deadline) {
+    klib::Arc<Parked> p = MUST(klib::Arc<Parked>::make());
+    const u64 t0 = keel::monotonic_ns();
+    const keel::TaskId id = park(p, 5000000000);
+    (*p).sh.done.wait_until([&] { return log_size((*p).sh) == 1; });
+    keel::yield_now();
+    (*p).go.with([](bool& g) { g = true; });
+    KEXPECT(keel::wake_task(id));
+    (*p).sh.done.wait_until([&] { return log_size((*p).sh) == 2; });
+    KEXPECT_LT(keel::monotonic_ns() - t0, u64(1000000000));
+    keel::yield_now();
+}
+
+KTEST(task_wake_task_leaves_running_and_sleeping_tasks_alone) {
+    KEXPECT(!keel::wake_task(keel::current_task())); // running
+    KEXPECT(!keel::wake_task(~u64(0)));             // no such task
+    klib::Arc<Shared> sh = MUST(klib::Arc<Shared>::make());
+    klib::Arc<Shared> mine = sh.clone();
+    auto body = MUST(klib::Function<void()>::make([mine = klib::move(mine)]() {
+        append(*mine, 1);
+        (*mine).done.wake_all();
+        keel::sleep_ns(30000000);
+        append(*mine, 2);
+        (*mine).done.wake_all();
+    }));
+    const u64 t0 = keel::monotonic_ns();
+    const keel::TaskId id = MUST(keel::spawn_task(klib::move(body)));
+    (*sh).done.wait_until([&] { return log_size(*sh) == 1; });
+    keel::yield_now(); // it sleeps now
+    KEXPECT(!keel::wake_task(id)); // a sleep_ns is not a queue wait
+    (*sh).done.wait_until([&] { return log_size(*sh) == 2; });
+    KEXPECT_GE(keel::monotonic_ns() - t0, u64(30000000));
+    keel::yield_now();
+}
+
+} // namespace services::selftest

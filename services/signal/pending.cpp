@@ -246,6 +246,29 @@ void Inbox::post(const SigInfo& info) const {
 void Inbox::kick() const {
     state_.with([](State& s) { ++s.gen; });
     wq_.wake_all();
+    // After the post (the waiters' condition is true now): a thread that
+    // checked before blocks before this wake-up, one that checks after
+    // sees the signal (keel::wake_task's contract).
+    tasks_.with([](klib::Vec<keel::TaskId>& v) {
+        for (keel::TaskId t : v) {
+            (void)keel::wake_task(t);
+        }
+    });
+}
+
+klib::Result<void> Inbox::attach(keel::TaskId task) const {
+    return tasks_.with([task](klib::Vec<keel::TaskId>& v) { return v.try_push(task); });
+}
+
+void Inbox::detach(keel::TaskId task) const {
+    tasks_.with([task](klib::Vec<keel::TaskId>& v) {
+        for (usize i = 0; i < v.size(); ++i) {
+            if (v[i] == task) {
+                (void)v.remove(i);
+                return;
+            }
+        }
+    });
 }
 
 bool Inbox::wait(klib::FunctionRef<bool()> cond, u64 timeout_ns) const {

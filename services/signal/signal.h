@@ -202,8 +202,14 @@ public:
     void discard(u64 sigs) const {
         pending_.with([&](Pending& p) { p.discard(sigs); });
     }
-    // Wakes the owner's interruptible waits without posting (they re-check).
+    // Wakes the owner's interruptible waits without posting (they re-check):
+    // Inbox::wait, and the tasks attached here wherever they block
+    // (services/wait: keel::wake_task).
     void kick() const;
+    // The task of one of the owner's threads, woken by every post and kick
+    // until detached (thread start and exit). NoMemory.
+    klib::Result<void> attach(keel::TaskId task) const;
+    void detach(keel::TaskId task) const;
     // Sleeps until cond() holds or a kick/post; `timeout_ns` 0: no limit.
     // Returns cond()'s last value.
     bool wait(klib::FunctionRef<bool()> cond, u64 timeout_ns) const;
@@ -290,6 +296,7 @@ private:
     };
     keel::SpinLock<Pending> pending_;
     keel::SpinLock<State> state_;
+    keel::SpinLock<klib::Vec<keel::TaskId>> tasks_;
     keel::WaitQueue wq_;
 };
 

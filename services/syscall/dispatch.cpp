@@ -1,4 +1,5 @@
 #include "syscall.h"
+#include "../process/interrupt.h"
 #include "../signal/signal.h"
 
 #include <keel/log.h>
@@ -12,6 +13,7 @@ void dispatch(process::Thread& t) {
     const u64 nr = regs.rax;
     const Args args{{regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}};
     SysResult res = Errno::ENOSYS;
+    process::publish_signals(t); // what its interruptible waits check
     switch (nr) {
 #define SERVICES_CASE(nr, name)                                                                    \
     case nr:                                                                                       \

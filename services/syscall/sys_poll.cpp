@@ -66,26 +66,35 @@ klib::Result<u64, Errno> wait_ready(const process::Thread& t, klib::Vec<Watched>
         }
     }
     const u64 start = keel::monotonic_ns();
+    bool interrupted = false;
     for (;;) {
         const u64 seen = obs.value()->events();
         ready = scan(w, revents);
         if (ready > 0) {
             break;
         }
+        u64 left = 0; // no limit
         if (timeout_ns.has_value()) {
             const u64 spent = keel::monotonic_ns() - start;
             if (spent >= timeout_ns.value()) {
                 break;
             }
-            (void)obs.value()->wait(seen, timeout_ns.value() - spent);
-        } else {
-            (void)obs.value()->wait(seen, 0);
+            left = timeout_ns.value() - spent;
+        }
+        if (obs.value()->wait_interruptible(seen, left).is_err()) {
+            interrupted = true;
+            break;
         }
     }
     for (const Watched& x : w) {
         if (x.file.has_value()) {
             x.file.value()->unobserve(obs.value());
         }
+    }
+    if (interrupted) {
+        // Linux's do_sys_poll and core_sys_select: EINTR when a handler
+        // runs, restarted only when none does (a stop, an ignored signal).
+        return Errno::ERESTARTNOHAND;
     }
     return ready;
 }

@@ -2,6 +2,7 @@
 // and continues (WUNTRACED/WSTOPPED, WCONTINUED), and the encodings of
 // their status.
 #include "../process/table.h"
+#include "../wait/interrupt.h"
 #include "rusage.h"
 #include "syscall.h"
 #include "user_mem.h"
@@ -48,14 +49,12 @@ klib::Result<process::WaitResult, Errno> wait_for(process::Thread& t, process::W
         if (nohang) {
             return r;
         }
-        me.child_wait.wait_until([&] {
+        // Interrupted: ERESTARTSYS, as Linux's do_wait (a process exiting
+        // has SIGKILL-like pending state: it never returns to user mode).
+        (void)TRY(wait::until(me.child_wait, [&] {
             return process::wait_child(me.pid, which, false, f).outcome !=
-                       process::WaitOutcome::NotYet ||
-                   me.exiting();
-        });
-        if (me.exiting()) {
-            return Errno::EINTR;
-        }
+                   process::WaitOutcome::NotYet;
+        }));
     }
 }
 

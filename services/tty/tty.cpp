@@ -1,6 +1,7 @@
 #include "tty.h"
 
 #include "../random/random.h"
+#include "../wait/interrupt.h"
 
 #include <keel/console.h>
 #include <keel/log.h>
@@ -113,21 +114,29 @@ klib::Result<usize, Errno> Tty::read(u64 len, fs::ReadSink sink, bool nonblock) 
         }
         if (!canon && vmin == 0) {
             // MIN 0: TIME bounds the wait for one byte (0: do not wait).
+            // A signal first: ERESTARTSYS, as Linux's n_tty_read.
             if (vtime_ns > 0) {
-                (void)readers_.wait_until_for([&] { return has_input(); }, vtime_ns);
+                (void)TRY(wait::until(readers_, [&] { return has_input(); }, vtime_ns));
             }
         } else {
-            readers_.wait_until([&] { return has_input(); });
+            (void)TRY(wait::until(readers_, [&] { return has_input(); }));
         }
     }
     if (!canon && want > 1) {
         // MIN > 1: wait for MIN bytes; with TIME, at most TIME between bytes.
         while (available() < want) {
             const usize before = available();
-            if (vtime_ns == 0) {
-                readers_.wait_until([&] { return available() > before; });
-            } else if (!readers_.wait_until_for([&] { return available() > before; }, vtime_ns)) {
+            auto got = wait::until(readers_, [&] { return available() > before; }, vtime_ns);
+            if (got.is_err()) {
+                // Interrupted: the bytes already there are the read's
+                // (Linux returns what it copied), none: ERESTARTSYS.
+                if (available() == 0) {
+                    return got.error();
+                }
                 break;
+            }
+            if (!got.value()) {
+                break; // TIME passed between bytes
             }
         }
     }

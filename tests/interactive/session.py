@@ -23,8 +23,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMPT = re.compile(rb"root:[^\n]*# $")
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[a-zA-Z]|c)")
-KEEL_PENDING = ("blocking reads of a terminal or pipe are not yet interrupted by signals (^C on cat, ^Z), "
-                "so 8 of the 16 steps still fail on Keel (run with --pending to see)")
+KEEL_PENDING = ("^Z does not stop a foreground job yet (job-control stop/continue), "
+                "so the 6 steps from ^Z on still fail on Keel (run with --pending to see)")
 
 
 class Console:

@@ -49,6 +49,20 @@ klib::Optional<TaskTimes> task_times(TaskId id);
 // Number of tasks that exist (ready, running, blocked or sleeping).
 u64 task_count();
 
+// Makes `task` ready if it is blocked on a WaitQueue (wait_until or
+// wait_until_for, whatever the queue); it re-checks its condition and,
+// as after any wake-up, blocks again if the condition still fails.
+// Returns whether the task was blocked. No effect on a task that runs, is
+// ready, sleeps in sleep_ns, has exited or never existed (task ids are
+// never reused). Any context, IRQ handlers included.
+// Ordering: the caller first makes the waiter's condition true (e.g.
+// posts a signal under its lock), then calls wake_task. The condition
+// check and the blocking of WaitQueue happen under the scheduler's lock,
+// which wake_task takes too, so the wake-up cannot be lost between them
+// (one CPU: interrupts off; a multi-CPU scheduler must keep check+block
+// and wake_task under one run-queue lock).
+bool wake_task(TaskId task);
+
 // Tasks block on a wait queue until a condition holds. The condition is
 // checked with interrupts off, atomically with going to sleep, so a
 // wake_all() between the check and the sleep cannot be lost.

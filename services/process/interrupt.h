@@ -1,0 +1,23 @@
+// The Interrupter of a user thread (services/wait): its waits end when
+// its process exits or a signal it neither blocks nor drops is pending,
+// SIGKILL always. Internal to services/process (run.cpp registers it).
+#pragma once
+
+#include "../wait/interrupt.h"
+#include "process.h"
+
+namespace services::process {
+
+// Registers the running task as `t`'s: signals posted to its process wake
+// it wherever it blocks, and its waits give up as Linux's
+// signal_pending(). Undone by leave_waits. NoMemory.
+klib::Result<void> enter_waits(const Thread& t);
+void leave_waits(const Thread& t);
+
+// Publishes the thread's mask and own pending set for its waits (before
+// each syscall, and after a syscall changed the mask to wait with it).
+inline void publish_signals(const Thread& t) {
+    wait::publish(t.sig.mask, t.sig.pending.set());
+}
+
+} // namespace services::process
