@@ -23,9 +23,8 @@ void exit_thread(Thread& t, i32 status, bool group) {
     if (first) {
         // The other threads leave their waits and see the group exit.
         t.proc->child_wait.wake_all();
-        t.proc->signals.shared.kick(); // parked (stopped) threads too
         futex_wake_all_waiters();
-        t.proc->signals.shared.kick(); // and every interruptible wait
+        t.proc->signals.shared.kick(); // every interruptible wait, parked threads too
     }
 }
 

@@ -21,8 +21,8 @@ public:
             exiting = s.group_exit;
             return s.handlers.dropped(init);
         });
-        if (exiting) {
-            return true;
+        if (exiting || p.signals.shared.group_stopping()) {
+            return true; // (a group stop: the thread parks, the call restarts)
         }
         return ((shared | own) & ~mask & ~dropped) != 0;
     }

@@ -54,7 +54,6 @@ klib::Optional<signal::SigInfo> page_fault(const Thread& t, const keel::UserExce
     }
     switch (r.error()) {
     case klib::Error::OutOfRange:
-    case klib::Error::NoSpace: // a tmpfs page over the size limit (as Linux's shmem fault)
         return SigInfo::fault(SIGBUS, BUS_ADRERR, e.fault_addr); // past the object's end
     case klib::Error::NoMemory:
         return SigInfo(SIGKILL, SI_KERNEL); // as Linux's out-of-memory killer
@@ -220,8 +219,8 @@ void thread_main(Thread t) {
         keel::log_warn("pid {}: out of memory: thread {} waits uninterruptibly", t.pid(), t.tid);
     }
     run(t);
-    leave_waits(t);
     leave_group_stop(t);
+    leave_waits(t);
     if (t.proc->exiting() || t.proc->state.with([](ProcState& s) { return s.live_threads <= 1; })) {
         t.proc->signals.itimer.stop(); // its task holds the process
     }

@@ -47,6 +47,8 @@ klib::StringView state_name(char s) {
         return "S (sleeping)";
     case 'Z':
         return "Z (zombie)";
+    case 'T':
+        return "T (stopped)";
     default:
         return "R (running)";
     }

@@ -32,7 +32,7 @@ Outcome deliver(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<
 // (Forgets the syscall number when its result asks for no restart.)
 inline bool has_work(const Inbox& shared, ThreadSignals& thread, const keel::UserContext& ctx) {
     if (thread.saved_mask.has_value() || thread.deliverable(shared) != 0 ||
-        shared.stop_wanted(thread.stop_seen) || shared.notice_due()) {
+        shared.job_work(thread.stop_seen)) {
         return true;
     }
     const u64 rax = ctx.regs.rax;

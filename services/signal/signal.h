@@ -240,6 +240,11 @@ public:
     // A thread left the process during a group stop: completes the stop
     // when every other thread is parked (true: tell the parent).
     bool recount(u32 live) const;
+    // A group stop is under way or done (until SIGCONT): every wait of a
+    // thread of the process that is not parked ends, so the thread parks.
+    bool group_stopping() const {
+        return state_.with([](State& s) { return s.job.stopping; });
+    }
     // Whether a thread parked in generation `gen` stays parked.
     bool holds(u64 gen) const {
         return state_.with([&](State& s) { return s.job.stopping && s.job.gen == gen; });
@@ -260,8 +265,13 @@ public:
         i32 status = 0;
     };
     Notice take_notice() const;
-    bool notice_due() const {
-        return state_.with([](State& s) { return s.job.notice != 0; });
+    // Job-control work for the thread that parked last in generation
+    // `seen`: a stop to park for, or a notice to send (one lock: the
+    // return-to-user path asks).
+    bool job_work(u64 seen) const {
+        return state_.with([&](State& s) {
+            return (s.job.stopping && s.job.gen != seen) || s.job.notice != 0;
+        });
     }
     // wait(2)'s reports, each given once (`consume`: not WNOWAIT): a
     // completed stop (the stop signal; 0: none) and a continue.

@@ -16,6 +16,7 @@ constexpr u64 TCSBRK = 0x5409;
 constexpr u64 TCFLSH = 0x540b;
 constexpr u64 TIOCSCTTY = 0x540e;
 constexpr u64 TIOCGPGRP = 0x540f;
+constexpr u64 TIOCSTI = 0x5412;
 constexpr u64 TIOCSPGRP = 0x5410;
 constexpr u64 TIOCOUTQ = 0x5411;
 constexpr u64 TIOCGWINSZ = 0x5413;
@@ -31,6 +32,7 @@ constexpr u64 SIG_IGN = 1;
 
 using TermiosBytes = klib::Array<u8, tty::TERMIOS_SIZE>;
 using WinBytes = klib::Array<u16, 4>;
+using ByteArr = klib::Array<u8, 1>;
 
 // The calling thread's process as the terminal sees it (a snapshot
 // taken at the call; a changed controlling terminal is written back by
@@ -223,6 +225,18 @@ SysResult tty_ioctl(process::Thread& t, const tty::TtyFile& f, u64 cmd, u64 arg)
         ser[8] = 50;      // close_delay (u16), io_type 0 (UPIO_PORT)
         ser[10] = 3000;   // closing_wait (u16), closing_wait2 0
         TRY_SYS(t.space->write_val(arg, ser));
+        return u64(0);
+    }
+    case TIOCSTI: {
+        // A byte into the input as if typed (Linux 6.1's tiocsti: the
+        // caller's own terminal, or CAP_SYS_ADMIN; no job-control check).
+        auto c = view.ctty();
+        const bool own = c.has_value() && c.value()->id() == tty->id();
+        if (!own && !view.is_admin()) {
+            return Errno::EPERM;
+        }
+        const ByteArr b = TRY_SYS(t.space->read_val<ByteArr>(arg));
+        tty->receive(b.span());
         return u64(0);
     }
     case TIOCSCTTY:

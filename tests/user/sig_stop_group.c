@@ -6,9 +6,10 @@
 // caller; a second SIGSTOP to a stopped process reports nothing new;
 // SIGCONT to a running process reports no continue; waitid(WNOWAIT)
 // leaves the stop report in place; SIGCHLD's CLD_STOPPED carries the
-// stop signal in si_status.
+// stop signal in si_status; /proc shows a stopped process as T.
 #include "ptest.h"
 #include <pthread.h>
+#include <sys/mount.h>
 
 static volatile long* counters; // in a shared page: [0..2] per thread
 
@@ -57,6 +58,8 @@ static void on_chld(int s, siginfo_t* si, void* uc) {
 int main(void) {
     check_start(NULL);
     counters = shared_page();
+    mkdir("/proc", 0555);
+    check_require("mount proc", mount("proc", "/proc", "proc", 0, NULL) == 0);
     check_require("shared page", counters != NULL);
     int st = 0;
 
@@ -132,6 +135,16 @@ int main(void) {
     check_true("raise_sigstop_stops", waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) &&
                                           WSTOPSIG(st) == SIGSTOP,
                "status %#x", st);
+    // /proc shows it stopped.
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    long n = get_file(path, text, sizeof text);
+    const char* paren = n > 0 ? strrchr(text, ')') : NULL;
+    check_true("proc_stat_state_T", paren != NULL && paren[1] == ' ' && paren[2] == 'T', "%s", n > 0 ? text : "-");
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    n = get_file(path, text, sizeof text);
+    check_true("proc_status_stopped", n > 0 && strstr(text, "\nState:\tT (stopped)\n") != NULL, "%s",
+               n > 0 ? text : "-");
     // Already stopped: another SIGSTOP is no new stop.
     kill(pid, SIGSTOP);
     sleep_ms(50);
