@@ -54,6 +54,7 @@ klib::Optional<signal::SigInfo> page_fault(const Thread& t, const keel::UserExce
     }
     switch (r.error()) {
     case klib::Error::OutOfRange:
+    case klib::Error::NoSpace: // a tmpfs page over the size limit (as Linux's shmem fault)
         return SigInfo::fault(SIGBUS, BUS_ADRERR, e.fault_addr); // past the object's end
     case klib::Error::NoMemory:
         return SigInfo(SIGKILL, SI_KERNEL); // as Linux's out-of-memory killer
