@@ -76,6 +76,16 @@ klib::Result<klib::Vec<Vma>> AddressSpace::areas() const {
     });
 }
 
+klib::Optional<Vma> AddressSpace::area_at(u64 addr) const {
+    return state_.with([&](State& s) -> klib::Optional<Vma> {
+        klib::Optional<usize> i = s.vmas.find(addr);
+        if (!i.has_value()) {
+            return klib::none;
+        }
+        return s.vmas.get(i.value());
+    });
+}
+
 bool AddressSpace::overlaps(u64 start, u64 end) const {
     return state_.with([&](State& s) { return s.vmas.overlaps(start, end); });
 }

@@ -116,6 +116,8 @@ public:
     usize area_count() const;
     // A copy of every area, in address order (/proc/PID/maps). NoMemory.
     klib::Result<klib::Vec<Vma>> areas() const;
+    // A copy of the area containing `addr` (futex keys); none if unmapped.
+    klib::Optional<Vma> area_at(u64 addr) const;
     u64 resident_pages() const { return pt_->mapped_pages(); }
 
     // Copies between kernel buffers and user memory, as keel::VmSpace's, but

@@ -23,6 +23,7 @@ void exit_thread(Thread& t, i32 status, bool group) {
         // The other threads leave their waits and see the group exit.
         t.proc->child_wait.wake_all();
         futex_wake_all_waiters();
+        t.proc->signals.shared.kick(); // and every interruptible wait
     }
 }
 
@@ -119,6 +120,7 @@ void finish_thread(const ThreadEnd& e) {
         release_tid(e.tid);
     }
     release_thread();
+    p.changed.wake_all(); // an exec waits for the other threads to be gone
     if (last) {
         release_vfork_parent(p);
         make_zombie(p.pid, status);

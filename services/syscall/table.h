@@ -155,6 +155,7 @@
     X(293, pipe2)                                                                                  \
     X(295, preadv)                                                                                 \
     X(296, pwritev)                                                                                \
+    X(297, rt_tgsigqueueinfo)                                                                      \
     X(302, prlimit64)                                                                              \
     X(306, syncfs)                                                                                 \
     X(309, getcpu)                                                                                 \
