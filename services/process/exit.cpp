@@ -113,7 +113,9 @@ void finish_thread(const ThreadEnd& e) {
             s.leader_status = e.status;
         }
         s.live_threads -= 1;
-        status = s.group_exit ? s.group_status : s.leader_status;
+        // Without a group exit, the wait status is the last thread's exit
+        // code, leader or not (as Linux 6.1 reports it: tests/user/thread_sched).
+        status = s.group_exit ? s.group_status : e.status;
         return s.live_threads == 0;
     });
     if (e.tid != p.pid) {

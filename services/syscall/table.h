@@ -117,6 +117,7 @@
     X(200, tkill)                                                                                  \
     X(201, time)                                                                                   \
     X(202, futex)                                                                                  \
+    X(203, sched_setaffinity)                                                                      \
     X(204, sched_getaffinity)                                                                      \
     X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
