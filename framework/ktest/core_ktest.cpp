@@ -6,6 +6,7 @@
 #include <keel/boot.h>
 #include <keel/ktest.h>
 #include <keel/sync/spinlock.h>
+#include <keel/task.h>
 #include <keel/time.h>
 #include <klib/optional.h>
 #include <klib/vec.h>
@@ -114,6 +115,38 @@ KTEST(monotonic_clock_never_goes_backwards) {
     u64 a = monotonic_ns();
     delay_ns(2000000);
     KEXPECT_GE(monotonic_ns() - a, u64(2000000));
+}
+
+KTEST(task_times_count_running_not_sleeping) {
+    const TaskTimes a = task_times();
+    delay_ns(20000000); // 20 ms busy: counted
+    const TaskTimes b = task_times();
+    KEXPECT_GE(b.total_ns - a.total_ns, u64(20000000));
+    KEXPECT_EQ(b.user_ns, a.user_ns); // no user mode ran
+    sleep_ns(50000000); // 50 ms asleep: not counted
+    const TaskTimes c = task_times();
+    KEXPECT_LT(c.total_ns - b.total_ns, u64(25000000));
+    // The same numbers by id, for the running task; none for a bad id.
+    const klib::Optional<TaskTimes> by_id = task_times(current_task());
+    KASSERT(by_id.has_value());
+    KEXPECT_GE(by_id.value().total_ns, c.total_ns);
+    KEXPECT(!task_times(~TaskId(0)).has_value());
+}
+
+KTEST(task_times_of_another_task) {
+    SpinLock<bool> done(false);
+    const TaskId id = MUST(spawn_task(MUST(klib::Function<void()>::make([&] {
+        delay_ns(10000000);
+        done.with([](bool& d) { d = true; });
+    }))));
+    while (!done.with([](bool& d) { return d; })) {
+        yield_now();
+    }
+    // It ran its 10 ms; it may have exited already (then: none).
+    const klib::Optional<TaskTimes> t = task_times(id);
+    if (t.has_value()) {
+        KEXPECT_GE(t.value().total_ns, u64(10000000));
+    }
 }
 
 KTEST(acpi_tables_found) {

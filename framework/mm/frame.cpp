@@ -115,6 +115,31 @@ void Frame::copy_from(const Frame& src) {
     __builtin_memcpy(mm::phys_ptr<u8>(pa_), mm::phys_ptr<const u8>(src.pa_), SIZE);
 }
 
+klib::Result<void> Frame::lend(usize offset, usize len,
+                               klib::FunctionRef<void(klib::Span<const u8>)> f) const {
+    KLIB_CHECK(pa_ != INVALID, "Frame: use after move");
+    if (!range_ok(offset, len, SIZE)) {
+        return klib::Err(klib::Error::OutOfRange);
+    }
+    // SAFETY: the frame is Untyped and alive for the whole call (we hold a
+    // reference and `f` cannot drop it: it only has the view), the range is
+    // inside it, and the view cannot escape the call (KS-BORROW).
+    f(klib::Span<const u8>::from_raw(mm::phys_ptr<const u8>(pa_) + offset, len));
+    return {};
+}
+
+klib::Result<void> Frame::lend_mut(usize offset, usize len,
+                                   klib::FunctionRef<void(klib::Span<u8>)> f) {
+    KLIB_CHECK(pa_ != INVALID, "Frame: use after move");
+    if (!range_ok(offset, len, SIZE)) {
+        return klib::Err(klib::Error::OutOfRange);
+    }
+    // SAFETY: as lend; untyped frames hold no kernel objects, so any bytes
+    // `f` writes are harmless to the kernel.
+    f(klib::Span<u8>::from_raw(mm::phys_ptr<u8>(pa_) + offset, len));
+    return {};
+}
+
 klib::Result<Segment> Segment::alloc(usize nframes) {
     if (nframes == 0 || nframes > (usize(1) << mm::MAX_ORDER)) {
         return klib::Err(klib::Error::InvalidArgument);

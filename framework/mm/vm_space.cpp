@@ -289,8 +289,9 @@ klib::Optional<VmSpace::Mapping> VmSpace::query(u64 va) const {
     });
 }
 
-klib::Result<void> VmSpace::copy(u64 va, usize len, bool to_user, klib::Span<u8> out,
+klib::Result<void> VmSpace::copy(u64 va, usize len, Op op, klib::Span<u8> out,
                                  klib::Span<const u8> in) const {
+    const bool to_user = op != Op::Read;
     KLIB_CHECK(!moved_, "VmSpace: use after move");
     if (va >= USER_END || len > USER_END - va) {
         return klib::Err(klib::Error::OutOfRange);
@@ -324,9 +325,12 @@ klib::Result<void> VmSpace::copy(u64 va, usize len, bool to_user, klib::Span<u8>
             // SAFETY: the page is a mapped untyped frame of this space, held
             // by the mapping while the lock keeps it from being unmapped;
             // [page_off, page_off + chunk) lies within it and within the
-            // caller's span (done + chunk <= len == span size).
+            // caller's span (done + chunk <= len == span size; Zero has no
+            // span and only stores into the frame).
             u8* frame = mm::phys_ptr<u8>(pte & mm::pte::ADDR_MASK);
-            if (to_user) {
+            if (op == Op::Zero) {
+                __builtin_memset(frame + page_off, 0, chunk);
+            } else if (to_user) {
                 __builtin_memcpy(frame + page_off, in.subspan(done, chunk).unsafe_data(), chunk);
             } else {
                 __builtin_memcpy(out.subspan(done, chunk).unsafe_data(), frame + page_off, chunk);
@@ -338,11 +342,15 @@ klib::Result<void> VmSpace::copy(u64 va, usize len, bool to_user, klib::Span<u8>
 }
 
 klib::Result<void> VmSpace::read_bytes(u64 va, klib::Span<u8> out) const {
-    return copy(va, out.size(), false, out, {});
+    return copy(va, out.size(), Op::Read, out, {});
 }
 
 klib::Result<void> VmSpace::write_bytes(u64 va, klib::Span<const u8> in) const {
-    return copy(va, in.size(), true, {}, in);
+    return copy(va, in.size(), Op::Write, {}, in);
+}
+
+klib::Result<void> VmSpace::zero_bytes(u64 va, usize len) const {
+    return copy(va, len, Op::Zero, {}, {});
 }
 
 void VmSpace::activate() const {

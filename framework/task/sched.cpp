@@ -30,6 +30,9 @@ struct Task : klib::ListLink<Task> {
     u64 stack_top = 0;  // 0 for the boot task (its stack is in the image)
     u64 wait_key = 0;   // WaitQueue it blocks on
     u64 wake_at_ns = 0; // for Sleeping
+    u64 ran_since = 0;  // monotonic_ns() when it last started running
+    u64 cpu_ns = 0;     // time it ran before ran_since (kernel and user mode)
+    u64 user_ns = 0;    // of which in user mode (execute_user)
     klib::Function<void()> body;
 };
 
@@ -90,9 +93,13 @@ u64 wake_matching(F&& match) {
 // interrupts on until an interrupt makes something ready.
 void schedule() {
     Task* prev = g.current;
+    // CPU time: prev has run until now (idling below is nobody's).
+    const u64 now = monotonic_ns();
+    prev->cpu_ns += now - prev->ran_since;
+    prev->ran_since = now;
     while (g.ready.empty()) {
         if (prev->state == State::Running) {
-            return; // nothing else to do: keep running
+            return; // nothing else to do: keep running (ran_since is now)
         }
         // SAFETY: sti;hlt is the idle loop; the tick handler may make a
         // sleeper ready, which ends it.
@@ -112,6 +119,8 @@ void schedule() {
         arch::fpu_release(); // a user FPU state never stays live across tasks
         keel_switch(&prev->rsp, next.rsp);
     }
+    // Running again (g.current is this task): its CPU time counts from here.
+    g.current->ran_since = monotonic_ns();
     reap_zombie();
 }
 
@@ -122,6 +131,12 @@ void init() {
     g_boot_task.state = State::Running;
     g.current = &g_boot_task;
     g.count = 1;
+}
+
+void charge_user(u64 ns) {
+    if (g.current != nullptr) {
+        g.current->user_ns += ns;
+    }
 }
 
 bool others_ready() {
@@ -143,6 +158,7 @@ void on_tick() {
 
 extern "C" [[noreturn]] void keel_task_main(keel::sched::Task* t) {
     using namespace keel::sched;
+    t->ran_since = keel::monotonic_ns();
     reap_zombie();
     keel::arch::sti();
     t->body();
@@ -198,6 +214,31 @@ void yield_now() {
 
 TaskId current_task() {
     return g.current == nullptr ? 1 : g.current->id;
+}
+
+TaskTimes task_times() {
+    IrqGuard irq;
+    const Task& t = *g.current;
+    return TaskTimes{t.user_ns, t.cpu_ns + (monotonic_ns() - t.ran_since)};
+}
+
+klib::Optional<TaskTimes> task_times(TaskId id) {
+    IrqGuard irq;
+    if (g.current != nullptr && g.current->id == id) {
+        const Task& t = *g.current;
+        return TaskTimes{t.user_ns, t.cpu_ns + (monotonic_ns() - t.ran_since)};
+    }
+    klib::Optional<TaskTimes> found;
+    auto look = [&](const klib::IntrusiveList<Task>& list) {
+        for (const Task& t : list) {
+            if (t.id == id) {
+                found = TaskTimes{t.user_ns, t.cpu_ns};
+            }
+        }
+    };
+    look(g.ready);
+    look(g.waiting);
+    return found;
 }
 
 u64 task_count() {

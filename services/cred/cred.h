@@ -73,6 +73,14 @@ struct Credentials {
     // ENOMEM.
     klib::Result<void, Errno> setgroups(klib::Span<const u32> list);
 
+    // Linux's kill_ok_by_cred: may a process with these credentials
+    // signal one with `target`'s? Its real or effective uid equal to the
+    // target's real or saved uid, or CAP_KILL.
+    bool may_signal(const Credentials& target) const {
+        return euid == target.suid || euid == target.uid || uid == target.suid ||
+               uid == target.uid || capable();
+    }
+
     // The credentials access(2) checks with: fs ids set to the real ones.
     Credentials for_access() const;
 };

@@ -44,13 +44,43 @@ klib::Result<usize, Errno> zero_read(u64 len, ReadSink sink) {
     return usize(done);
 }
 
+// Zeros stored straight into a destination that can (user memory), at
+// most ZERO_BATCH bytes a call (each call holds the user space's lock).
+// EFAULT when not one byte could be stored, else the count (Linux's
+// read_zero).
+constexpr u64 ZERO_BATCH = 16 * 4096;
+
+klib::Result<usize, Errno> zero_fill(u64 len, ZeroSink zeros) {
+    u64 done = 0;
+    while (done < len) {
+        const u64 n = klib::min(len - done, ZERO_BATCH);
+        const u64 got = zeros(done, n);
+        done += got;
+        if (got < n) {
+            if (done == 0) {
+                return Errno::EFAULT;
+            }
+            break;
+        }
+    }
+    return usize(done);
+}
+
 class ZeroFile final : public DeviceFile {
 public:
     using DeviceFile::DeviceFile;
     klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
         return zero_read(len, sink);
     }
+    klib::Result<usize, Errno> read_zeroing(u64, u64 len, ReadSink,
+                                            ZeroSink zeros) const override {
+        return zero_fill(len, zeros);
+    }
     klib::Result<usize, Errno> write(u64, u64 len, WriteSource) const override { return usize(len); }
+    // Linux's mmap_zero: anonymous memory, private or shared.
+    klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> map_pages() const override {
+        return klib::Optional<klib::Arc<mm::PageCache>>();
+    }
 };
 
 class FullFile final : public DeviceFile {
@@ -58,6 +88,10 @@ public:
     using DeviceFile::DeviceFile;
     klib::Result<usize, Errno> read(u64, u64 len, ReadSink sink) const override {
         return zero_read(len, sink);
+    }
+    klib::Result<usize, Errno> read_zeroing(u64, u64 len, ReadSink,
+                                            ZeroSink zeros) const override {
+        return zero_fill(len, zeros);
     }
     klib::Result<usize, Errno> write(u64, u64, WriteSource) const override { return Errno::ENOSPC; }
 };

@@ -10,6 +10,13 @@ u64 next_file_id() {
     return g_next_file_id.with([](u64& n) { return n++; });
 }
 
+klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> InodeFile::map_pages() const {
+    if (inode_->stat().type() != S_IFREG) {
+        return Errno::ENODEV;
+    }
+    return klib::Optional<klib::Arc<mm::PageCache>>(TRY(pages_of(inode_.clone())));
+}
+
 klib::Result<usize, Errno> File::read(u64, u64, ReadSink) const {
     return Errno::EINVAL;
 }

@@ -7,6 +7,7 @@
 #include "inode.h"
 #include "path.h"
 #include "pollee.h"
+#include "write_access.h"
 #include <keel/sync/spinlock.h>
 
 namespace services::fs {
@@ -35,6 +36,12 @@ public:
     // Reads up to `len` bytes at `pos` (streams ignore it) into `sink`;
     // returns the count, 0 at end of file.
     virtual klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const;
+    // read() for a destination that can also store zeros directly; files
+    // whose contents are zeros (/dev/zero) override it to use `zeros`.
+    virtual klib::Result<usize, Errno> read_zeroing(u64 pos, u64 len, ReadSink sink,
+                                                    ZeroSink) const {
+        return read(pos, len, sink);
+    }
     virtual klib::Result<usize, Errno> write(u64 pos, u64 len, WriteSource source) const;
     // False for streams (pipes, terminals): lseek/pread are ESPIPE.
     virtual bool seekable() const { return true; }
@@ -62,6 +69,12 @@ public:
     // What /proc/PID/fd/N shows for a file opened by no path ("pipe:[N]",
     // "anon_inode:[eventfd]"); ENOENT for files that have a path. ENOMEM.
     virtual klib::Result<klib::String, Errno> anon_name() const { return Errno::ENOENT; }
+    // What mmap(2) maps (Linux's f_op->mmap): the pages of the object, or
+    // none for anonymous memory (/dev/zero: private zero pages, or a new
+    // shared anonymous object). ENODEV: the file cannot be mapped.
+    virtual klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> map_pages() const {
+        return Errno::ENODEV;
+    }
 
     KLIB_DYN_BASE(File)
 
@@ -121,6 +134,9 @@ private:
 class InodeFile final : public File {
 public:
     InodeFile(klib::Arc<Inode> inode, u32 flags) : File(flags), inode_(klib::move(inode)) {}
+    // A regular file opened for writing holds `writer` (write_access.h).
+    InodeFile(klib::Arc<Inode> inode, u32 flags, WriteGuard writer)
+        : File(flags), inode_(klib::move(inode)), writer_(klib::move(writer)) {}
 
     klib::Result<usize, Errno> read(u64 pos, u64 len, ReadSink sink) const override {
         return inode_->read_at(pos, len, sink);
@@ -130,11 +146,14 @@ public:
     }
     klib::Result<Stat, Errno> stat() const override { return inode_->stat(); }
     klib::Optional<klib::Arc<Inode>> inode() const override { return inode_.clone(); }
+    // Regular files: their page cache (inode.h: pages_of).
+    klib::Result<klib::Optional<klib::Arc<mm::PageCache>>, Errno> map_pages() const override;
 
     KLIB_DYN_TYPE(InodeFile)
 
 private:
     klib::Arc<Inode> inode_;
+    klib::Optional<WriteGuard> writer_; // open for writing: no exec meanwhile (ETXTBSY)
 };
 
 } // namespace services::fs

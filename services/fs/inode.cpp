@@ -52,4 +52,36 @@ klib::Result<klib::String, Errno> Inode::read_link() const {
     return Errno::EINVAL;
 }
 
+klib::Result<klib::Arc<mm::PageCache>, Errno> pages_of(klib::Arc<Inode> inode) {
+    klib::Optional<klib::Arc<mm::PageCache>> own = inode->page_cache();
+    if (own.has_value()) {
+        return klib::move(own.value());
+    }
+    const u64 size = inode->stat().size;
+    auto fill = mm::PageCache::Fill::make(
+        [inode = klib::move(inode)](u64 offset, keel::Frame& frame) -> klib::Result<void> {
+            u64 at = 0;
+            auto r = inode->read_at(offset, keel::Frame::SIZE,
+                                    [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+                                        if (frame.write_bytes(usize(at), part).is_err()) {
+                                            return Errno::EFAULT;
+                                        }
+                                        at += part.size();
+                                        return {};
+                                    });
+            if (r.is_err()) {
+                return klib::Err(klib::Error::IoError);
+            }
+            return {};
+        });
+    if (fill.is_err()) {
+        return Errno::ENOMEM;
+    }
+    auto cache = mm::PageCache::with_fill(size, fill.release_value());
+    if (cache.is_err()) {
+        return Errno::ENOMEM;
+    }
+    return cache.release_value();
+}
+
 } // namespace services::fs

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "types.h"
+#include "../mm/page_cache.h"
 #include <klib/arc.h>
 #include <klib/downcast.h>
 #include <klib/function.h>
@@ -26,6 +27,13 @@ namespace services::fs {
 // (bytes already moved are reported by the caller, as Linux does).
 using ReadSink = klib::FunctionRef<klib::Result<void, Errno>(klib::Span<const u8>)>;
 using WriteSource = klib::FunctionRef<klib::Result<void, Errno>(klib::Span<u8>)>;
+// A destination that can store zeros with no source to copy from (user
+// memory: keel::VmSpace::zero_bytes) takes `n` zero bytes at byte `at` of
+// the read in one call, and returns how many it stored: fewer than `n` when
+// it reached memory it may not write (everything before that is stored, as
+// Linux's clear_user). A read hands its bytes to one of the two sinks,
+// never to both (each keeps its own count).
+using ZeroSink = klib::FunctionRef<u64(u64 at, u64 n)>;
 
 // chmod/chown/utimensat/truncate in one request; fields left empty do not
 // change. ctime is updated by the inode.
@@ -86,10 +94,20 @@ public:
     // Symbolic links.
     virtual klib::Result<klib::String, Errno> read_link() const;
 
+    // The page cache of a regular file whose data lives in it (one per
+    // inode: read/write and every mapping share its frames). None: the
+    // file system has none (mmap then maps a private copy of the bytes).
+    virtual klib::Optional<klib::Arc<mm::PageCache>> page_cache() const { return klib::none; }
+
     KLIB_DYN_BASE(Inode)
 };
 
 // A mountable file system instance.
+// The pages of regular file `inode` as mappings and exec see them: its
+// page cache, or for a file system with none a private copy of its bytes
+// filled page by page on first use. ENOMEM.
+klib::Result<klib::Arc<mm::PageCache>, Errno> pages_of(klib::Arc<Inode> inode);
+
 class FileSystem {
 public:
     virtual ~FileSystem() = default;

@@ -55,6 +55,13 @@ klib::Result<void, Errno> TmpShared::charge_pages(u64 n) const {
     });
 }
 
+klib::Result<void> TmpShared::charge(u64 pages) const {
+    if (charge_pages(pages).is_err()) {
+        return klib::Err(klib::Error::NoSpace);
+    }
+    return {};
+}
+
 void TmpShared::release_pages(u64 n) const {
     usage_.with([n](Usage& u) { u.pages = u.pages >= n ? u.pages - n : 0; });
 }
@@ -104,8 +111,9 @@ klib::Result<klib::Arc<TmpFs>> TmpFs::make(u64 dev, u64 max_bytes, u32 root_mode
         return klib::Err(klib::Error::NoSpace);
     }
     Cred root;
-    klib::Arc<TmpInode> dir = TRY(
-        klib::Arc<TmpInode>::make(shared.clone(), ino.value(), S_IFDIR | (root_mode & 07777), root, 0));
+    klib::Arc<TmpInode> dir =
+        TRY(klib::Arc<TmpInode>::make(shared.clone(), ino.value(), S_IFDIR | (root_mode & 07777),
+                                      root, 0, klib::Optional<klib::Arc<mm::PageCache>>()));
     return klib::Arc<TmpFs>::make(klib::move(shared), klib::move(dir));
 }
 
@@ -120,9 +128,10 @@ klib::Result<void, Errno> TmpFs::show_options(klib::String& out) const {
 
 // ---- TmpInode: metadata -----------------------------------------------------------
 
-TmpInode::TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred, u64 rdev)
-    : fs_(klib::move(fs)), ino_(ino), type_(mode & S_IFMT), meta_(Meta{}), pages_(),
-      dir_(Dir{}), target_() {
+TmpInode::TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred, u64 rdev,
+                   klib::Optional<klib::Arc<mm::PageCache>> cache)
+    : fs_(klib::move(fs)), ino_(ino), type_(mode & S_IFMT), meta_(Meta{}),
+      cache_(klib::move(cache)), dir_(Dir{}), target_() {
     const Timespec t = now();
     meta_.with([&](Meta& m) {
         m.mode = mode;
@@ -138,33 +147,26 @@ TmpInode::TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred,
     });
 }
 
+// The pages go with the cache: when the last mapping of the file goes too
+// (their charge is released then).
 TmpInode::~TmpInode() {
-    const u64 pages = pages_.with([](klib::Vec<klib::Optional<klib::Box<Page>>>& v) {
-        u64 n = 0;
-        for (const auto& p : v) {
-            if (p.has_value()) {
-                ++n;
-            }
-        }
-        return n;
-    });
-    fs_->release_pages(pages);
     fs_->release_inode();
+}
+
+klib::Optional<klib::Arc<mm::PageCache>> TmpInode::page_cache() const {
+    if (!cache_.has_value()) {
+        return klib::none;
+    }
+    return cache_.value().clone();
 }
 
 Stat TmpInode::stat() const {
     const u64 dev = fs_->dev();
     const u64 ino = ino_;
-    const u64 used = pages_.with([](klib::Vec<klib::Optional<klib::Box<Page>>>& v) {
-        u64 n = 0;
-        for (const auto& p : v) {
-            if (p.has_value()) {
-                ++n;
-            }
-        }
-        return n;
-    });
-    return meta_.with([dev, ino, used](Meta& m) {
+    const u64 used = cache_.has_value() ? u64(cache_.value()->cached()) : 0;
+    const klib::Optional<u64> file_size =
+        cache_.has_value() ? klib::Optional<u64>(cache_.value()->size()) : klib::Optional<u64>();
+    return meta_.with([dev, ino, used, file_size](Meta& m) {
         Stat st;
         st.dev = dev;
         st.ino = ino;
@@ -173,7 +175,7 @@ Stat TmpInode::stat() const {
         st.uid = m.uid;
         st.gid = m.gid;
         st.rdev = m.rdev;
-        st.size = m.size;
+        st.size = file_size.has_value() ? file_size.value() : m.size;
         st.blocks = used * (PAGE_SIZE / 512);
         st.atime = m.atime;
         st.mtime = m.mtime;
@@ -195,24 +197,7 @@ klib::Result<void, Errno> TmpInode::set_attr(const SetAttr& attr) const {
             return Errno::EFBIG;
         }
         // Drop whole pages past the end, zero the tail of the last one.
-        const u64 keep = pages_for(size);
-        const u64 freed = pages_.with([keep, size](klib::Vec<klib::Optional<klib::Box<Page>>>& v) {
-            u64 n = 0;
-            while (v.size() > keep) {
-                if (v.pop().has_value()) {
-                    ++n;
-                }
-            }
-            const u64 tail = size % PAGE_SIZE;
-            if (tail != 0 && keep > 0 && keep <= v.size() && v[usize(keep - 1)].has_value()) {
-                Page& p = *v[usize(keep - 1)].value();
-                for (u64 i = tail; i < PAGE_SIZE; ++i) {
-                    p[usize(i)] = 0;
-                }
-            }
-            return n;
-        });
-        fs_->release_pages(freed);
+        cache_.value()->truncate(size);
     }
     const Timespec t = now();
     meta_.with([&](Meta& m) {
@@ -257,40 +242,38 @@ klib::Result<usize, Errno> TmpInode::read_at(u64 off, u64 len, ReadSink sink) co
     if (type_ != S_IFREG) {
         return Errno::EINVAL;
     }
-    auto r = pages_.with([&](klib::Vec<klib::Optional<klib::Box<Page>>>& v)
-                             -> klib::Result<usize, Errno> {
-        const u64 size = meta_.with([](Meta& m) { return m.size; });
-        if (off >= size) {
-            return usize(0);
-        }
-        const u64 end = len > size - off ? size : off + len;
-        u64 pos = off;
-        while (pos < end) {
-            const u64 index = pos / PAGE_SIZE;
-            const u64 in_page = pos % PAGE_SIZE;
-            const u64 n = klib::min(PAGE_SIZE - in_page, end - pos);
-            klib::Result<void, Errno> put = klib::Result<void, Errno>();
-            if (index < v.size() && v[usize(index)].has_value()) {
-                const Page& p = *v[usize(index)].value();
-                put = sink(p.span().subspan(usize(in_page), usize(n)));
-            } else {
-                put = sink(ZERO_PAGE.span().first(usize(n)));
-            }
-            if (put.is_err()) {
-                if (pos > off) {
-                    break;
-                }
-                return put.error();
-            }
-            pos += n;
-        }
-        return usize(pos - off);
-    });
-    if (r.is_ok()) {
-        const Timespec t = now();
-        meta_.with([t](Meta& m) { m.atime = t; });
+    // Page by page from the cache, with no lock held while the sink copies
+    // (it may fault in a mapping of this very file).
+    const mm::PageCache& cache = *cache_.value();
+    const u64 size = cache.size();
+    if (off >= size) {
+        return usize(0);
     }
-    return r;
+    const u64 end = len > size - off ? size : off + len;
+    u64 pos = off;
+    while (pos < end) {
+        const u64 index = pos / PAGE_SIZE;
+        const u64 in_page = pos % PAGE_SIZE;
+        const u64 n = klib::min(PAGE_SIZE - in_page, end - pos);
+        klib::Result<void, Errno> put = klib::Result<void, Errno>();
+        klib::Optional<keel::Frame> frame = cache.peek(index);
+        if (frame.has_value()) {
+            (void)frame.value().lend(usize(in_page), usize(n),
+                                     [&](klib::Span<const u8> bytes) { put = sink(bytes); });
+        } else {
+            put = sink(ZERO_PAGE.span().first(usize(n)));
+        }
+        if (put.is_err()) {
+            if (pos > off) {
+                break;
+            }
+            return put.error();
+        }
+        pos += n;
+    }
+    const Timespec t = now();
+    meta_.with([t](Meta& m) { m.atime = t; });
+    return usize(pos - off);
 }
 
 klib::Result<usize, Errno> TmpInode::write_at(u64 off, u64 len, WriteSource source) const {
@@ -309,84 +292,71 @@ klib::Result<usize, Errno> TmpInode::write_at(u64 off, u64 len, WriteSource sour
     if (len > MAX_FILE_SIZE - off) {
         len = MAX_FILE_SIZE - off;
     }
-    const TmpShared& fs = *fs_;
-    auto r = pages_.with([&](klib::Vec<klib::Optional<klib::Box<Page>>>& v)
-                             -> klib::Result<usize, Errno> {
-        u64 pos = off;
-        const u64 end = off + len;
-        klib::Optional<Errno> failure;
-        while (pos < end) {
-            const u64 index = pos / PAGE_SIZE;
-            const u64 in_page = pos % PAGE_SIZE;
-            const u64 n = klib::min(PAGE_SIZE - in_page, end - pos);
-            while (v.size() <= index) {
-                if (v.try_push(klib::none).is_err()) {
-                    failure = Errno::ENOMEM;
-                    break;
-                }
-            }
-            if (failure.has_value()) {
-                break;
-            }
-            if (!v[usize(index)].has_value()) {
-                if (auto c = fs.charge_pages(1); c.is_err()) {
-                    failure = c.error();
-                    break;
-                }
-                auto page = klib::Box<Page>::make();
-                if (page.is_err()) {
-                    fs.release_pages(1);
-                    failure = Errno::ENOMEM;
-                    break;
-                }
-                v[usize(index)] = page.release_value();
-            }
-            Page& p = *v[usize(index)].value();
-            auto got = source(p.span().subspan(usize(in_page), usize(n)));
-            if (got.is_err()) {
-                failure = got.error();
-                break;
-            }
-            pos += n;
+    // Straight into the cache's frames: every mapping sees the bytes.
+    const mm::PageCache& cache = *cache_.value();
+    u64 pos = off;
+    const u64 end = off + len;
+    klib::Optional<Errno> failure;
+    while (pos < end) {
+        const u64 index = pos / PAGE_SIZE;
+        const u64 in_page = pos % PAGE_SIZE;
+        const u64 n = klib::min(PAGE_SIZE - in_page, end - pos);
+        auto frame = cache.page_to_write(index);
+        if (frame.is_err()) {
+            failure = frame.error() == klib::Error::NoSpace ? Errno::ENOSPC : Errno::ENOMEM;
+            break;
         }
-        if (pos == off && failure.has_value()) {
-            return failure.value();
+        klib::Result<void, Errno> got = klib::Result<void, Errno>();
+        (void)frame.value().lend_mut(usize(in_page), usize(n),
+                                     [&](klib::Span<u8> dst) { got = source(dst); });
+        if (got.is_err()) {
+            failure = got.error();
+            break;
         }
-        const u64 done = pos - off;
-        const Timespec t = now();
-        meta_.with([pos, t](Meta& m) {
-            if (pos > m.size) {
-                m.size = pos;
-            }
-            m.mtime = t;
-            m.ctime = t;
-        });
-        return usize(done);
+        pos += n;
+        cache.extend(pos);
+    }
+    if (pos == off && failure.has_value()) {
+        return failure.value();
+    }
+    const Timespec t = now();
+    meta_.with([t](Meta& m) {
+        m.mtime = t;
+        m.ctime = t;
     });
-    return r;
+    return usize(pos - off);
 }
 
 klib::Result<u64, Errno> TmpInode::seek_data(u64 off, bool hole) const {
     if (type_ != S_IFREG) {
         return Inode::seek_data(off, hole);
     }
-    return pages_.with([&](klib::Vec<klib::Optional<klib::Box<Page>>>& v) -> klib::Result<u64, Errno> {
-        const u64 size = meta_.with([](Meta& m) { return m.size; });
-        if (off >= size) {
+    const mm::PageCache& cache = *cache_.value();
+    const u64 size = cache.size();
+    if (off >= size) {
+        return Errno::ENXIO;
+    }
+    if (!hole) {
+        // The first page held at or after `off`.
+        klib::Optional<u64> next = cache.next_held(off / PAGE_SIZE);
+        if (!next.has_value()) {
             return Errno::ENXIO;
         }
-        for (u64 pos = off; pos < size; pos = (pos / PAGE_SIZE + 1) * PAGE_SIZE) {
-            const u64 i = pos / PAGE_SIZE;
-            const bool present = i < v.size() && v[usize(i)].has_value();
-            if (present != hole) {
-                return pos;
-            }
+        const u64 at = next.value() * PAGE_SIZE;
+        if (at <= off) {
+            return off;
         }
-        if (hole) {
-            return size; // the implicit hole at the end
+        if (at >= size) {
+            return Errno::ENXIO;
         }
-        return Errno::ENXIO;
-    });
+        return at;
+    }
+    for (u64 pos = off; pos < size; pos = (pos / PAGE_SIZE + 1) * PAGE_SIZE) {
+        if (!cache.has(pos / PAGE_SIZE)) {
+            return pos;
+        }
+    }
+    return size; // the implicit hole at the end
 }
 
 klib::Result<void, Errno> TmpInode::fallocate(u64 off, u64 len) const {
@@ -399,34 +369,17 @@ klib::Result<void, Errno> TmpInode::fallocate(u64 off, u64 len) const {
     if (off > MAX_FILE_SIZE || len > MAX_FILE_SIZE - off) {
         return Errno::EFBIG;
     }
-    const TmpShared& fs = *fs_;
+    const mm::PageCache& cache = *cache_.value();
     const u64 end = off + len;
-    TRY(pages_.with([&](klib::Vec<klib::Optional<klib::Box<Page>>>& v) -> klib::Result<void, Errno> {
-        for (u64 index = off / PAGE_SIZE; index < pages_for(end); ++index) {
-            while (v.size() <= index) {
-                if (v.try_push(klib::none).is_err()) {
-                    return Errno::ENOMEM;
-                }
-            }
-            if (!v[usize(index)].has_value()) {
-                TRY(fs.charge_pages(1));
-                auto page = klib::Box<Page>::make();
-                if (page.is_err()) {
-                    fs.release_pages(1);
-                    return Errno::ENOMEM;
-                }
-                v[usize(index)] = page.release_value();
-            }
+    for (u64 index = off / PAGE_SIZE; index < pages_for(end); ++index) {
+        auto frame = cache.page_to_write(index);
+        if (frame.is_err()) {
+            return frame.error() == klib::Error::NoSpace ? Errno::ENOSPC : Errno::ENOMEM;
         }
-        return {};
-    }));
+    }
+    cache.extend(end);
     const Timespec t = now();
-    meta_.with([end, t](Meta& m) {
-        if (end > m.size) {
-            m.size = end;
-        }
-        m.ctime = t;
-    });
+    meta_.with([t](Meta& m) { m.ctime = t; });
     return {};
 }
 
@@ -573,7 +526,16 @@ klib::Result<klib::Arc<TmpInode>, Errno> TmpInode::new_inode(u32 mode, const Cre
         }
     }
     const u64 ino = TRY(fs_->charge_inode());
-    auto made = klib::Arc<TmpInode>::make(fs_.clone(), ino, mode, cred, rdev);
+    klib::Optional<klib::Arc<mm::PageCache>> cache;
+    if ((mode & S_IFMT) == S_IFREG) {
+        auto c = mm::PageCache::for_file(fs_.clone_as<mm::PageBudget>());
+        if (c.is_err()) {
+            fs_->release_inode();
+            return Errno::ENOMEM;
+        }
+        cache = c.release_value();
+    }
+    auto made = klib::Arc<TmpInode>::make(fs_.clone(), ino, mode, cred, rdev, klib::move(cache));
     if (made.is_err()) {
         fs_->release_inode();
         return Errno::ENOMEM;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "inode.h"
+#include "../mm/page_cache.h"
 #include <keel/sync/spinlock.h>
 #include <klib/array.h>
 #include <klib/box.h>
@@ -17,8 +18,10 @@ constexpr u64 TMPFS_MAGIC = 0x01021994;
 constexpr u64 SYSFS_MAGIC = 0x62656572;
 constexpr u64 PAGE_SIZE = 4096;
 
-// Accounting shared by every inode of one instance.
-class TmpShared {
+// Accounting shared by every inode of one instance; the budget of every
+// file's page cache (a file's pages are its cache's frames: the cache IS
+// the storage, mmap maps those frames).
+class TmpShared final : public mm::PageBudget {
 public:
     TmpShared(u64 dev, u64 max_pages, u64 max_inodes, u64 magic)
         : dev_(dev), max_pages_(max_pages), max_inodes_(max_inodes), magic_(magic),
@@ -31,6 +34,8 @@ public:
     klib::Result<u64, Errno> charge_inode() const;
     void release_inode() const;
     StatFs statfs() const;
+    klib::Result<void> charge(u64 pages) const override;
+    void release(u64 pages) const override { release_pages(pages); }
 
 private:
     struct Usage {
@@ -47,7 +52,9 @@ private:
 
 class TmpInode final : public Inode {
 public:
-    TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred, u64 rdev);
+    // `cache`: a regular file's pages (none for other types).
+    TmpInode(klib::Arc<TmpShared> fs, u64 ino, u32 mode, const Cred& cred, u64 rdev,
+             klib::Optional<klib::Arc<mm::PageCache>> cache);
     ~TmpInode() override;
 
     Stat stat() const override;
@@ -69,6 +76,7 @@ public:
                                      klib::StringView new_name, u32 flags) const override;
     klib::Result<klib::Optional<DirentInfo>, Errno> readdir(u64 pos) const override;
     klib::Result<klib::String, Errno> read_link() const override;
+    klib::Optional<klib::Arc<mm::PageCache>> page_cache() const override;
 
     KLIB_DYN_TYPE(TmpInode)
 
@@ -78,7 +86,6 @@ public:
     usize entry_count() const;
 
 private:
-    using Page = klib::Array<u8, PAGE_SIZE>;
     struct Meta {
         u32 mode = 0;
         u32 uid = 0;
@@ -119,7 +126,7 @@ private:
     u64 ino_;
     u32 type_;
     keel::SpinLock<Meta> meta_;
-    keel::SpinLock<klib::Vec<klib::Optional<klib::Box<Page>>>> pages_;
+    klib::Optional<klib::Arc<mm::PageCache>> cache_; // regular files
     keel::SpinLock<Dir> dir_;
     keel::SpinLock<klib::String> target_;
 };

@@ -240,6 +240,16 @@ klib::Result<klib::Arc<File>, Errno> new_file(const klib::Arc<PathNode>& node, c
     if (type == S_IFBLK || type == S_IFSOCK) {
         return Errno::ENXIO;
     }
+    const u32 acc = flags & O_ACCMODE;
+    if (type == S_IFREG && (flags & O_PATH) == 0 && (acc == O_WRONLY || acc == O_RDWR)) {
+        // A running program cannot be opened for writing (ETXTBSY).
+        WriteGuard w = TRY(get_write_access(st));
+        auto wf = klib::Arc<InodeFile>::make(node->inode.clone(), kept_flags(flags), klib::move(w));
+        if (wf.is_err()) {
+            return Errno::ENOMEM;
+        }
+        return file_of(wf.release_value());
+    }
     auto f = klib::Arc<InodeFile>::make(node->inode.clone(), kept_flags(flags));
     if (f.is_err()) {
         return Errno::ENOMEM;

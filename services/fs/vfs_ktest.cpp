@@ -200,6 +200,34 @@ KTEST(vfs_sparse_files_and_truncate) {
     KEXPECT_EQ(MUST(f->stat()).size, 4106u);
 }
 
+// A tmpfs file's data is its inode's page cache: the same object on every
+// call, written by write_at, charged to the instance, freed with the inode.
+KTEST(vfs_tmpfs_file_data_is_the_inode_page_cache) {
+    World w = MUST(world(64 * 4096));
+    const StatFs before = w.ns->root()->mount->fs->statfs();
+    {
+        KEXPECT_EQ(code(write_str(w.ctx, "f", "hello")), 0);
+        klib::Arc<PathNode> node = MUST(resolve(w.ctx, w.ctx.root, "f", true));
+        klib::Optional<klib::Arc<mm::PageCache>> c1 = node->inode->page_cache();
+        klib::Optional<klib::Arc<mm::PageCache>> c2 = node->inode->page_cache();
+        KASSERT(c1.has_value() && c2.has_value());
+        KEXPECT_EQ(c1.value()->id(), c2.value()->id());
+        KEXPECT_EQ(c1.value()->size(), u64(5));
+        keel::Frame f = MUST(c1.value()->page(0));
+        KEXPECT_EQ(MUST(f.read_val<u8>(1)), u8('e'));
+        // A store in the frame (a shared mapping) is what read(2) returns.
+        MUST(f.write_val<u8>(0, 'j'));
+        klib::String s = MUST(read_str(w.ctx, "f"));
+        KEXPECT(s.view() == "jello");
+        KEXPECT_EQ(w.ns->root()->mount->fs->statfs().bfree, before.bfree - 1);
+        KEXPECT(!MUST(resolve(w.ctx, w.ctx.root, ".", true))->inode->page_cache().has_value());
+        MUST(unlink(w.ctx, w.ctx.root, "f"));
+        // Still held by this test (as by a mapping): still charged.
+        KEXPECT_EQ(w.ns->root()->mount->fs->statfs().bfree, before.bfree - 1);
+    }
+    KEXPECT_EQ(w.ns->root()->mount->fs->statfs().bfree, before.bfree);
+}
+
 KTEST(vfs_tmpfs_size_limit_is_enospc) {
     World w = MUST(world(8 * PAGE_SIZE));
     const FsContext& c = w.ctx;

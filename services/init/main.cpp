@@ -7,6 +7,7 @@
 #include "rootfs.h"
 #include "../initramfs/cpio.h"
 #include "../process/fork.h"
+#include "../process/accounting.h"
 #include "../process/exec.h"
 #include "../process/proc_view.h"
 #include "../procfs/procfs.h"
@@ -243,6 +244,7 @@ void run_init() {
         keel::log_error("init: cannot start {}: {}", path, klib::error_name(init.error()));
         return;
     }
+    process::hold_image(*init.value(), klib::move(args.image)); // /init is not writable while it runs
     const i32 status = process::wait_for_exit(*init.value());
     // Linux's words when init exits, then (as with panic=-1) the machine
     // stops: powered off when this returns.

@@ -76,13 +76,17 @@ klib::Result<klib::Vec<Vma>> AddressSpace::areas() const {
     });
 }
 
-klib::Optional<Vma> AddressSpace::area_at(u64 addr) const {
-    return state_.with([&](State& s) -> klib::Optional<Vma> {
-        klib::Optional<usize> i = s.vmas.find(addr);
-        if (!i.has_value()) {
-            return klib::none;
+klib::Result<klib::Optional<SharedKey>> AddressSpace::shared_key(u64 addr) const {
+    return state_.with([&](State& s) -> klib::Result<klib::Optional<SharedKey>> {
+        klib::Optional<usize> idx = s.vmas.find(addr);
+        if (!idx.has_value()) {
+            return klib::Err(klib::Error::Fault);
         }
-        return s.vmas.get(i.value());
+        const Vma v = s.vmas.get(idx.value());
+        if (!v.shared || !v.backing.has_value()) {
+            return klib::Optional<SharedKey>();
+        }
+        return klib::Optional<SharedKey>(SharedKey{v.backing.value().clone(), v.offset + (addr - v.start)});
     });
 }
 
@@ -462,6 +466,15 @@ klib::Result<void> AddressSpace::write_bytes(u64 va, klib::Span<const u8> in) co
     }
     TRY(fault_in(va, in.size(), true));
     return pt_->write_bytes(va, in);
+}
+
+klib::Result<void> AddressSpace::zero_bytes(u64 va, usize len) const {
+    auto r = pt_->zero_bytes(va, len);
+    if (r.is_ok() || r.error() != klib::Error::Fault) {
+        return r;
+    }
+    TRY(fault_in(va, len, true));
+    return pt_->zero_bytes(va, len);
 }
 
 } // namespace services::mm

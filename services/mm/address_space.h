@@ -33,6 +33,15 @@ struct Access {
     bool exec = false;
 };
 
+// What a user address in a shared mapping designates, the same in every
+// process that maps the object (Linux's shared futex key): the object
+// (object->id() names it; holding the Arc keeps the id from being reused)
+// and the byte offset in it.
+struct SharedKey {
+    klib::Arc<PageCache> object;
+    u64 offset = 0;
+};
+
 enum class Placement : u8 {
     Hint,           // `addr` is a hint; any free range if it is taken
     Fixed,          // exactly `addr`, replacing what was there (MAP_FIXED)
@@ -110,14 +119,18 @@ public:
     // copied on the first write in either. Errors: NoMemory.
     klib::Result<AddressSpace> fork() const;
 
+    // The shared identity of user address `addr` (futex keys): Some when
+    // it is in a MAP_SHARED area (file, shared anonymous, /dev/zero), none
+    // in a private area (whose key is this space and the address). Fault:
+    // no area there.
+    klib::Result<klib::Optional<SharedKey>> shared_key(u64 addr) const;
+
     bool overlaps(u64 start, u64 end) const;
     bool covers(u64 start, u64 end) const;
     // Number of areas (tests) and of pages mapped in the page tables.
     usize area_count() const;
     // A copy of every area, in address order (/proc/PID/maps). NoMemory.
     klib::Result<klib::Vec<Vma>> areas() const;
-    // A copy of the area containing `addr` (futex keys); none if unmapped.
-    klib::Optional<Vma> area_at(u64 addr) const;
     u64 resident_pages() const { return pt_->mapped_pages(); }
 
     // Copies between kernel buffers and user memory, as keel::VmSpace's, but
@@ -125,6 +138,8 @@ public:
     // Fault when part of the range is not accessible that way.
     klib::Result<void> read_bytes(u64 va, klib::Span<u8> out) const;
     klib::Result<void> write_bytes(u64 va, klib::Span<const u8> in) const;
+    // Stores `len` zeros (keel::VmSpace::zero_bytes), faulting pages in.
+    klib::Result<void> zero_bytes(u64 va, usize len) const;
     template <klib::Pod T>
     klib::Result<T> read_val(u64 va) const {
         klib::Array<u8, sizeof(T)> buf{};

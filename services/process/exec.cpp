@@ -2,6 +2,8 @@
 // with binfmt_script and binfmt_elf) and the swap.
 #include "exec.h"
 
+#include "accounting.h"
+
 #include "fork.h"
 #include "loader.h"
 #include "proc_view.h"
@@ -189,30 +191,7 @@ klib::Result<klib::Arc<fs::PathNode>, Errno> open_exec(const fs::FsContext& fs,
 }
 
 klib::Result<klib::Arc<mm::PageCache>, Errno> inode_pages(klib::Arc<fs::Inode> inode) {
-    const u64 size = inode->stat().size;
-    auto fill = mm::PageCache::Fill::make(
-        [inode = klib::move(inode)](u64 offset, keel::Frame& frame) -> klib::Result<void> {
-            u64 at = 0;
-            auto r = inode->read_at(offset, mm::PAGE, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-                if (frame.write_bytes(at, part).is_err()) {
-                    return Errno::EFAULT;
-                }
-                at += part.size();
-                return {};
-            });
-            if (r.is_err()) {
-                return klib::Err(klib::Error::IoError);
-            }
-            return {};
-        });
-    if (fill.is_err()) {
-        return Errno::ENOMEM;
-    }
-    auto cache = mm::PageCache::with_fill(size, fill.release_value());
-    if (cache.is_err()) {
-        return Errno::ENOMEM;
-    }
-    return cache.release_value();
+    return fs::pages_of(klib::move(inode));
 }
 
 // The format search: scripts hand over to their interpreter, up to
@@ -233,6 +212,9 @@ klib::Result<Loaded, Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::
         if (depth > MAX_EXEC_DEPTH) {
             return Errno::ELOOP;
         }
+        // do_open_execat's deny_write_access (a script's hold goes when
+        // its interpreter's is taken).
+        args.image = TRY(fs::deny_write_access(cur->inode->stat()));
         klib::Arc<mm::PageCache> pages = TRY(inode_pages(cur->inode.clone()));
         klib::Array<u8, BINPRM_BUF_SIZE> head{};
         const usize n = usize(klib::min<u64>(pages->size(), BINPRM_BUF_SIZE));
@@ -274,6 +256,7 @@ klib::Result<void, Errno> exec(Thread& t, klib::Arc<fs::PathNode> file, ExecArgs
     }
     files.value()->close_on_exec();
     commit(t, klib::move(img), space.release_value(), files.release_value());
+    hold_image(*t.proc, klib::move(args.image)); // the old image's file is writable again
     mark_execed(t.pid());                   // setpgid from the parent: EACCES now
     note_exec(t, args.filename.view());     // what /proc shows of it
     return {};

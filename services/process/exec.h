@@ -43,6 +43,10 @@ struct ExecArgs {
     // The task name comes from the name of the file run, not `filename`
     // (execveat with AT_EMPTY_PATH: "/dev/fd/N" would name it "N").
     bool comm_from_file = false;
+    // Filled by prepare_exec: the hold that keeps the program's file from
+    // being written while it runs (ETXTBSY); the caller gives it to the
+    // process (hold_image, accounting.h).
+    klib::Optional<fs::WriteGuard> image;
 };
 
 // Most interpreter levels (#! scripts and the ELF file they end in) that
@@ -52,7 +56,8 @@ constexpr usize MAX_EXEC_DEPTH = 5;
 // The part of execve before the point of no return: finds the format of
 // `file` (checked by open_exec/check_exec), follows #! scripts (rewriting
 // args.argv) and builds the new program whole, task name included.
-// Errors: ENOEXEC (no known format), ELOOP, a #! interpreter's or
+// Errors: ETXTBSY (a file of the chain is open for writing), ENOEXEC (no
+// known format), ELOOP, a #! interpreter's or
 // PT_INTERP's open errors, EIO, ELIBBAD, E2BIG, EINVAL, ENOMEM. Nothing
 // outside the result is changed.
 klib::Result<Loaded, fs::Errno> prepare_exec(const fs::FsContext& fs, klib::Arc<fs::PathNode> file,

@@ -1,4 +1,5 @@
 #include "exit.h"
+#include "accounting.h"
 #include "fork.h"
 #include "futex.h"
 #include "table.h"
@@ -22,6 +23,7 @@ void exit_thread(Thread& t, i32 status, bool group) {
     if (first) {
         // The other threads leave their waits and see the group exit.
         t.proc->child_wait.wake_all();
+        t.proc->signals.shared.kick(); // parked (stopped) threads too
         futex_wake_all_waiters();
         t.proc->signals.shared.kick(); // and every interruptible wait
     }
@@ -118,6 +120,7 @@ void finish_thread(const ThreadEnd& e) {
         status = s.group_exit ? s.group_status : e.status;
         return s.live_threads == 0;
     });
+    account_thread_end(p, last);
     if (e.tid != p.pid) {
         release_tid(e.tid);
     }

@@ -24,23 +24,6 @@ void release_thread() {
     g_threads.with([](u64& n) { --n; });
 }
 
-klib::Array<Rlimit, RLIM_NLIMITS> default_rlimits() {
-    klib::Array<Rlimit, RLIM_NLIMITS> r{};
-    for (Rlimit& l : r) {
-        l = Rlimit{RLIM_INFINITY, RLIM_INFINITY};
-    }
-    r[RLIMIT_STACK].cur = 8ull << 20;
-    r[4] = Rlimit{0, RLIM_INFINITY}; // RLIMIT_CORE
-    r[RLIMIT_NPROC] = Rlimit{MAX_THREADS / 2, MAX_THREADS / 2};
-    r[RLIMIT_NOFILE] = Rlimit{fs::FdTable::MAX_FDS, fs::FdTable::HARD_FDS};
-    r[8] = Rlimit{8ull << 20, 8ull << 20};  // RLIMIT_MEMLOCK
-    r[11] = Rlimit{MAX_THREADS / 2, MAX_THREADS / 2}; // RLIMIT_SIGPENDING
-    r[12] = Rlimit{819200, 819200};         // RLIMIT_MSGQUEUE
-    r[13] = Rlimit{0, 0};                   // RLIMIT_NICE
-    r[14] = Rlimit{0, 0};                   // RLIMIT_RTPRIO
-    return r;
-}
-
 klib::Result<klib::Arc<Process>> start_init(klib::Arc<mm::AddressSpace> space,
                                             keel::UserContext ctx, u64 brk,
                                             klib::Arc<Files> files, klib::Arc<FsShared> fs,
@@ -54,10 +37,13 @@ klib::Result<klib::Arc<Process>> start_init(klib::Arc<mm::AddressSpace> space,
         return made.error();
     }
     klib::Arc<Process> p = made.release_value();
+    (void)nproc_charge(0, RLIM_INFINITY, true); // init runs as root
     p->state.with([&](ProcState& s) {
         s.brk_start = brk;
         s.brk_current = brk;
         s.live_threads = 1;
+        s.res.nproc_uid = 0;
+        s.res.nproc_charged = 1;
     });
     auto link = klib::Arc<ThreadLink>::make(fs.clone());
     if (link.is_err()) {
@@ -114,6 +100,28 @@ namespace {
     return child;
 }
 
+// RLIMIT_NPROC: counts the new task for the creator's real uid (a thread:
+// for the uid its process is counted for); returns that uid. WouldBlock
+// over the limit (copy_process's EAGAIN), NoMemory.
+klib::Result<u32> charge_new_task(const Thread& t, bool thread) {
+    u32 uid = 0;
+    u32 euid = 0;
+    if (auto ctx = t.vfs->get(); ctx.is_ok()) {
+        uid = ctx.value().cred.uid;
+        euid = ctx.value().cred.euid;
+    }
+    const bool exempt = uid == 0 || euid == 0; // INIT_USER, CAP_SYS_RESOURCE/ADMIN
+    u64 limit = 0;
+    t.proc->state.with([&](ProcState& s) {
+        limit = s.res.limits.cur(RLIMIT_NPROC);
+        if (thread) {
+            uid = s.res.nproc_uid;
+        }
+    });
+    TRY(nproc_charge(uid, limit, exempt));
+    return uid;
+}
+
 // A new process's records: its parent's (brk, handlers, limits), one thread.
 [[gnu::noinline]] void inherit_state(const Process& parent, const Process& child, u64 flags) {
     parent.state.with([&](ProcState& mine) {
@@ -121,7 +129,10 @@ namespace {
             s.brk_start = mine.brk_start;
             s.brk_current = mine.brk_current;
             s.handlers = mine.handlers;
-            s.rlimits = mine.rlimits;
+            s.res.limits = mine.res.limits;
+            if (mine.res.image.has_value()) { // dup_mm_exe_file
+                s.res.image = mine.res.image.value().again();
+            }
             if (mine.terminal.ctty.has_value()) { // the controlling terminal
                 s.terminal.ctty = mine.terminal.ctty.value().clone();
             }
@@ -136,15 +147,18 @@ namespace {
 } // namespace
 
 klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
+    const bool thread = (a.flags & CLONE_THREAD) != 0;
+    const u32 uid = TRY(charge_new_task(t, thread));
     if (!reserve_thread()) {
+        nproc_uncharge(uid, 1);
         return klib::Error::WouldBlock;
     }
-    const bool thread = (a.flags & CLONE_THREAD) != 0;
     klib::Optional<klib::Arc<Process>> proc;
     i32 id = 0;
     if (thread) {
         auto tid = new_tid(t.pid());
         if (tid.is_err()) {
+            nproc_uncharge(uid, 1);
             release_thread();
             return tid.error();
         }
@@ -154,6 +168,7 @@ klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
         const i32 parent = (a.flags & CLONE_PARENT) != 0 ? parent_of(t.pid()) : t.pid();
         auto made = new_process(parent);
         if (made.is_err()) {
+            nproc_uncharge(uid, 1);
             release_thread();
             return made.error();
         }
@@ -167,6 +182,7 @@ klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
         } else {
             discard_process(id);
         }
+        nproc_uncharge(uid, 1);
         release_thread();
     };
     auto built = make_child(t, a, proc.value().clone(), id);
@@ -188,15 +204,25 @@ klib::Result<i32> clone(Thread& t, const CloneArgs& a) {
     const Process& me = *t.proc;
     const Process& target = *proc.value();
     if (thread) {
-        target.state.with([](ProcState& s) { s.live_threads += 1; });
+        target.state.with([](ProcState& s) {
+            s.live_threads += 1;
+            s.res.nproc_charged += 1;
+        });
     } else {
         inherit_state(me, target, a.flags);
+        target.state.with([&](ProcState& s) {
+            s.res.nproc_uid = uid;
+            s.res.nproc_charged = 1;
+        });
         set_exit_signal(id, a.exit_signal);
     }
     if (auto r = start_thread(klib::move(child)); r.is_err()) {
-        if (thread) {
-            target.state.with([](ProcState& s) { s.live_threads -= 1; });
-        }
+        target.state.with([&](ProcState& s) {
+            s.res.nproc_charged -= 1; // undo() counts it out
+            if (thread) {
+                s.live_threads -= 1;
+            }
+        });
         undo();
         return r.error();
     }

@@ -48,15 +48,14 @@ klib::Result<Key, syscall::Errno> key_of(const Thread& t, u64 addr, bool priv) {
     Key k;
     k.where = addr;
     if (!priv) {
-        klib::Optional<mm::Vma> a = t.space->area_at(addr);
-        if (!a.has_value()) {
+        auto shared = t.space->shared_key(addr);
+        if (shared.is_err()) {
             return syscall::Errno::EFAULT;
         }
-        const mm::Vma& v = a.value();
-        if (v.shared && v.backing.has_value()) {
+        if (shared.value().has_value()) {
             k.kind = Key::Object;
-            k.object = v.backing.value().clone();
-            k.where = v.offset + (addr - v.start);
+            k.object = shared.value().value().object.clone();
+            k.where = shared.value().value().offset;
             return k;
         }
         k.kind = Key::SharedMm;

@@ -42,14 +42,8 @@ klib::Result<void> load_segment(const mm::AddressSpace& space,
         req.offset = page_down(seg.file_offset);
         (void)TRY(space.map(klib::move(req)));
         if (seg.memsz > seg.file_size && (file_end & (PAGE - 1)) != 0 && seg.writable()) {
-            // The rest of the last file page is .bss: zero it (in small
-            // pieces: a page-sized buffer would exceed the frame limit).
-            const klib::Array<u8, 256> zeros{};
-            for (u64 at = file_end; at < file_map_end;) {
-                const usize n = usize(klib::min<u64>(file_map_end - at, zeros.size()));
-                TRY(space.write_bytes(at, zeros.span().first(n)));
-                at += n;
-            }
+            // The rest of the last file page is .bss: zero it.
+            TRY(space.zero_bytes(file_end, usize(file_map_end - file_end)));
         }
     }
     const u64 anon_start = seg.file_size > 0 ? file_map_end : map_start;

@@ -92,7 +92,7 @@ public:
         i.ppid = parent_of(r_.pid);
         i.pgid = getpgid(r_.pid);
         i.sid = getsid(r_.pid);
-        i.state = is_zombie(r_.pid) ? 'Z' : 'R';
+        i.state = is_zombie(r_.pid) ? 'Z' : r_.proc->signals.shared.stopped() ? 'T' : 'R';
         for (u8 c : r_.comm) {
             if (c == 0) {
                 break;
@@ -341,6 +341,36 @@ void forget_thread(const Thread&) {
             }
         }
     });
+}
+
+void for_each_thread_task(i32 pid, klib::FunctionRef<void(keel::TaskId)> f) {
+    g_threads.with([&](klib::Vec<Rec>& v) {
+        for (const Rec& r : v) {
+            if (r.pid == pid) {
+                f(r.task);
+            }
+        }
+    });
+}
+
+klib::Optional<fs::Cred> credentials_of(i32 pid) {
+    klib::Optional<Rec> r = find_rec([pid](const Rec& x) { return x.pid == pid; });
+    if (!r.has_value()) {
+        return klib::none;
+    }
+    auto ctx = r.value().vfs->get();
+    if (ctx.is_err()) {
+        return klib::none;
+    }
+    return ctx.value().cred.clone();
+}
+
+klib::Optional<klib::Arc<Files>> files_of(i32 pid) {
+    klib::Optional<Rec> r = find_rec([pid](const Rec& x) { return x.pid == pid; });
+    if (!r.has_value()) {
+        return klib::none;
+    }
+    return r.value().files.clone();
 }
 
 void refresh_thread(const Thread& t) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "process.h"
+#include <klib/function.h>
 #include <klib/string_view.h>
 
 namespace services::process {
@@ -24,6 +25,15 @@ void refresh_thread(const Thread& t);
 // the record takes the new space, name, argument range (from the new
 // initial stack) and executable path.
 void note_exec(const Thread& t, klib::StringView path);
+
+// Calls `f` with the kernel task of each running thread of process `pid`
+// (CPU-time accounting, accounting.h).
+void for_each_thread_task(i32 pid, klib::FunctionRef<void(keel::TaskId)> f);
+// The credentials of process `pid` (those of its file-system context);
+// none when it has no running thread (a zombie) or no file system.
+klib::Optional<fs::Cred> credentials_of(i32 pid);
+// The fd table of process `pid` (none: no running thread).
+klib::Optional<klib::Arc<Files>> files_of(i32 pid);
 
 // The executable path /proc/PID/exe shows for `pid`.
 void note_exe(i32 pid, klib::StringView path);

@@ -17,6 +17,7 @@
 #include "../tty/tty.h"
 #include "files.h"
 #include "fs_share.h"
+#include "rlimit.h"
 #include "thread_link.h"
 #include <keel/sync/spinlock.h>
 #include <keel/task.h>
@@ -27,26 +28,12 @@
 
 namespace services::process {
 
-// A resource limit {soft, hard} (struct rlimit64).
-struct Rlimit {
-    u64 cur = 0;
-    u64 max = 0;
-};
-constexpr usize RLIM_NLIMITS = 16;
-constexpr u64 RLIM_INFINITY = ~u64(0);
-constexpr usize RLIMIT_STACK = 3;
-constexpr usize RLIMIT_NPROC = 6;
-constexpr usize RLIMIT_NOFILE = 7;
-
-// Linux's limits for init (a child inherits its parent's).
-klib::Array<Rlimit, RLIM_NLIMITS> default_rlimits();
-
 // What changes in a process, under Process::state.
 struct ProcState {
     u64 brk_start = 0;   // end of the loaded image, page-aligned
     u64 brk_current = 0; // the program break as brk(2) reports it
     signal::SigHandlers handlers; // rt_sigaction dispositions (services/signal)
-    klib::Array<Rlimit, RLIM_NLIMITS> rlimits = default_rlimits();
+    Resources res; // limits, RLIMIT_NPROC's count, CPU times (rlimit.h)
     u32 live_threads = 0;  // threads started and not yet exited
     bool group_exit = false;  // exit_group or a fatal signal: every thread exits
     i32 group_status = 0;     // the wait status then

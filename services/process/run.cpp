@@ -6,6 +6,7 @@
 #include "proc_view.h"
 #include "table.h"
 #include "process.h"
+#include "table.h"
 #include <keel/log.h>
 #include <keel/task.h>
 #include <klib/function.h>
@@ -72,22 +73,55 @@ void set_action(const Process& p, i32 sig, signal::SigAction a) {
     p.state.with([&](ProcState& s) { s.handlers.set(sig, a); });
 }
 
-// Sleeps while the process is stopped (until SIGCONT or SIGKILL).
-void stay_stopped(const Thread& t) {
-    const signal::Inbox& shared = t.proc->signals.shared;
-    shared.set_stopped(true);
+u32 live_threads(const Process& p) {
+    return p.state.with([](ProcState& s) { return s.live_threads; });
+}
+
+// The parent's SIGCHLD of a stop or continue, when one is due.
+void send_notice(const Thread& t) {
+    const signal::Inbox::Notice n = t.proc->signals.shared.take_notice();
+    if (n.code != 0) {
+        notify_parent_jobctl(t.pid(), n.code, n.status);
+    }
+}
+
+bool sigkill_pending(const Thread& t) {
+    const u64 kill = signal::bit(signal::SIGKILL);
+    return ((t.proc->signals.shared.pending() | t.sig.pending.set()) & kill) != 0;
+}
+
+// Takes part in the group stop and sleeps until SIGCONT (Linux's
+// do_signal_stop); false when SIGKILL or a group exit ends the thread.
+bool park(Thread& t) {
+    const klib::Arc<Process> proc = t.proc.clone();
+    const signal::Inbox& shared = (*proc).signals.shared;
+    const signal::Inbox::Parked p = shared.park(live_threads(*proc));
+    t.sig.stop_seen = p.gen;
+    if (p.completed) {
+        send_notice(t);
+    }
     (void)shared.wait(
-        [&]() {
-            return !shared.stopped() || (shared.pending() & signal::bit(signal::SIGKILL)) != 0;
-        },
-        0);
-    shared.set_stopped(false);
+        [&]() { return !shared.holds(p.gen) || sigkill_pending(t) || (*proc).exiting(); }, 0);
+    if (sigkill_pending(t)) {
+        // Linux's SIGKILL makes the group exit at once (complete_signal):
+        // nothing else pending is acted on.
+        exit_thread(t, signal::SIGKILL, true);
+        return false;
+    }
+    return !t.proc->exiting();
 }
 
 // Acts on pending signals before the return to user mode; false when the
 // thread is to exit (a fatal signal).
 bool deliver_signals(Thread& t) {
     for (;;) {
+        send_notice(t);
+        if (t.proc->signals.shared.stop_wanted(t.sig.stop_seen)) {
+            if (!park(t)) {
+                return false;
+            }
+            continue;
+        }
         const klib::Arc<Process> p = t.proc.clone();
         const klib::Arc<mm::AddressSpace> space = t.space.clone();
         const signal::Outcome o = signal::deliver(
@@ -103,7 +137,25 @@ bool deliver_signals(Thread& t) {
         if (o.kind != signal::Outcome::Kind::Stop) {
             return true;
         }
-        stay_stopped(t);
+        // Linux's get_signal: SIGTSTP, SIGTTIN and SIGTTOU are discarded
+        // in an orphaned process group (nobody could continue it).
+        if (o.sig != signal::SIGSTOP && pgrp_orphaned(getpgid(t.pid()))) {
+            continue;
+        }
+        (void)(*p).signals.shared.begin_stop(o.sig); // parks at the loop's top
+    }
+}
+
+// A thread that exits during a group stop it has not parked for: the
+// stop completes if every other thread has (Linux's exit_signals).
+void leave_group_stop(const Thread& t) {
+    const signal::Inbox& shared = t.proc->signals.shared;
+    if (t.proc->exiting() || !shared.stop_wanted(t.sig.stop_seen)) {
+        return;
+    }
+    const u32 live = live_threads(*t.proc);
+    if (live > 1 && shared.recount(live - 1)) {
+        send_notice(t);
     }
 }
 
@@ -182,6 +234,7 @@ void run(Thread& t) {
 void thread_main(Thread t) {
     note_thread(t); // what /proc shows of it
     run(t);
+    leave_group_stop(t);
     if (t.proc->exiting() || t.proc->state.with([](ProcState& s) { return s.live_threads <= 1; })) {
         t.proc->signals.itimer.stop(); // its task holds the process
     }

@@ -1,5 +1,7 @@
 #include "table.h"
 
+#include "accounting.h"
+
 #include <klib/vec.h>
 
 namespace services::process {
@@ -300,22 +302,30 @@ void make_zombie(i32 pid, i32 status) {
     });
     if (parent.has_value()) {
         // SIGCHLD (Linux's do_notify_parent): CLD_EXITED with the exit
-        // code, or CLD_KILLED with the signal (no core is ever dumped).
+        // code, or CLD_KILLED with the signal (no core is ever dumped);
+        // none when the parent ignores SIGCHLD.
         const bool exited = (status & 0x7f) == 0;
-        signal::SigInfo info(signal::SIGCHLD, exited ? signal::CLD_EXITED : signal::CLD_KILLED);
-        info.set_word(2, u64(u32(pid)));
-        info.set_word(3, u64(u32(exited ? (status >> 8) & 0xff : status & 0x7f)));
-        signal::send((*parent.value()).signals.shared, info);
-        // A parent that ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT) does not
-        // keep zombies: the child is reaped at once (Linux's autoreap).
         const signal::SigAction a = (*parent.value()).state.with(
             [](ProcState& ps) { return ps.handlers.get(signal::SIGCHLD); });
+        if (a.handler != signal::SIG_IGN) {
+            signal::SigInfo info(signal::SIGCHLD, exited ? signal::CLD_EXITED : signal::CLD_KILLED);
+            info.set_word(2, u64(u32(pid)));
+            info.set_word(3, u64(u32(exited ? (status >> 8) & 0xff : status & 0x7f)));
+            signal::send((*parent.value()).signals.shared, info);
+        }
+        // A parent that ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT) does not
+        // keep zombies: the child is reaped at once (Linux's autoreap).
         if (a.handler == signal::SIG_IGN || (a.flags & signal::SA_NOCLDWAIT) != 0) {
+            bool autoreaped = false;
             g_table.with([&](Table& t) {
                 if (auto i = index_of(t, pid); i.has_value() && t.procs[i.value()].zombie) {
                     (void)t.procs.remove(i.value());
+                    autoreaped = true;
                 }
             });
+            if (autoreaped && self.has_value()) {
+                account_release(*self.value());
+            }
         }
         parent.value()->child_wait.wake_all();
     }
@@ -327,6 +337,32 @@ void make_zombie(i32 pid, i32 status) {
     }
 }
 
+void notify_parent_jobctl(i32 pid, i32 code, i32 status) {
+    klib::Optional<klib::Arc<Process>> parent = g_table.with([&](Table& t) -> klib::Optional<klib::Arc<Process>> {
+        auto i = index_of(t, pid);
+        if (!i.has_value()) {
+            return klib::none;
+        }
+        auto pi = index_of(t, t.procs[i.value()].ppid);
+        if (!pi.has_value()) {
+            return klib::none;
+        }
+        return t.procs[pi.value()].proc.clone();
+    });
+    if (!parent.has_value()) {
+        return;
+    }
+    const Process& pp = *parent.value();
+    const signal::SigAction a = pp.state.with([](ProcState& ps) { return ps.handlers.get(signal::SIGCHLD); });
+    if (a.handler != signal::SIG_IGN && (a.flags & signal::SA_NOCLDSTOP) == 0) {
+        signal::SigInfo info(signal::SIGCHLD, code);
+        info.set_word(2, u64(u32(pid)));
+        info.set_word(3, u64(u32(status)));
+        signal::send(pp.signals.shared, info);
+    }
+    pp.child_wait.wake_all();
+}
+
 bool is_zombie(i32 pid) {
     return g_table.with([&](Table& t) {
         auto i = index_of(t, pid);
@@ -336,7 +372,9 @@ bool is_zombie(i32 pid) {
 
 WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f) {
     constexpr u32 SIGCHLD = 17;
-    return g_table.with([&](Table& t) {
+    klib::Optional<klib::Arc<Process>> reaped;
+    klib::Optional<klib::Arc<Process>> waiter;
+    WaitResult res = g_table.with([&](Table& t) {
         WaitResult r;
         auto me = index_of(t, parent);
         const i32 my_pgid = me.has_value() ? t.procs[me.value()].pgid : 0;
@@ -350,7 +388,20 @@ WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f) {
             if (!f.all && ((e.exit_signal != SIGCHLD) != f.clone_only)) {
                 continue;
             }
-            if (!e.zombie || !f.exited) {
+            if (!e.zombie) {
+                // Linux's wait_task_stopped, then wait_task_continued.
+                const signal::Inbox& in = e.proc->signals.shared;
+                const i32 stop = f.stopped ? in.stop_report(reap) : 0;
+                if (stop != 0 || (f.continued && in.continue_report(reap))) {
+                    r.outcome = WaitOutcome::Found;
+                    r.pid = e.pid;
+                    r.status = stop != 0 ? stopped_status(stop) : CONTINUED_STATUS;
+                    return r;
+                }
+                r.outcome = WaitOutcome::NotYet;
+                continue;
+            }
+            if (!f.exited) {
                 r.outcome = WaitOutcome::NotYet;
                 continue;
             }
@@ -358,12 +409,23 @@ WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f) {
             r.pid = e.pid;
             r.status = e.status;
             if (reap) {
-                t.procs.remove(i);
+                reaped = t.procs.remove(i).proc.clone();
+                if (me.has_value()) {
+                    waiter = t.procs[me.value() < i ? me.value() : me.value() - 1].proc.clone();
+                }
             }
             return r;
         }
         return r;
     });
+    if (reaped.has_value()) {
+        if (waiter.has_value()) {
+            res.usage = account_reap(*waiter.value(), *reaped.value());
+        } else {
+            account_release(*reaped.value());
+        }
+    }
+    return res;
 }
 
 i32 getpgid(i32 pid) {

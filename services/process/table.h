@@ -56,6 +56,10 @@ usize process_count();
 // Marks `pid` a zombie with wait status `status`: its children go to pid
 // 1, its parent's waiters are woken, and so are the process's own.
 void make_zombie(i32 pid, i32 status);
+// `pid` stopped or continued (code CLD_STOPPED or CLD_CONTINUED, status the
+// signal): its parent gets SIGCHLD unless it set SA_NOCLDSTOP or ignores
+// SIGCHLD, and its waiters wake (Linux's do_notify_parent_cldstop).
+void notify_parent_jobctl(i32 pid, i32 code, i32 status);
 bool is_zombie(i32 pid);
 
 // wait4's view of the children of `parent`: which ones.
@@ -82,15 +86,29 @@ struct WaitResult {
     WaitOutcome outcome = WaitOutcome::NoChild;
     i32 pid = 0;
     i32 status = 0;
+    CpuTimes usage; // a reaped child's times with its children's (wait4's rusage)
 };
-// Which children a wait considers: exited ones (WEXITED), and by exit
-// signal (__WALL: all; __WCLONE: those not signalling SIGCHLD).
+// Which children a wait considers: exited ones (WEXITED), stopped ones
+// (WUNTRACED/WSTOPPED), continued ones (WCONTINUED), and by exit signal
+// (__WALL: all; __WCLONE: those not signalling SIGCHLD).
 struct WaitFilter {
     bool exited = true;
+    bool stopped = false;
+    bool continued = false;
     bool all = false;
     bool clone_only = false;
 };
-// Finds a zombie child matching `which`; with `reap`, removes it.
+// Wait statuses of a stop (WIFSTOPPED, the signal in bits 8-15) and a
+// continue (WIFCONTINUED).
+constexpr i32 stopped_status(i32 sig) {
+    return (sig << 8) | 0x7f;
+}
+constexpr i32 CONTINUED_STATUS = 0xffff;
+// Finds a child matching `which` with something to report, in Linux's
+// order (exit, stop, continue; children in creation order); with `reap`,
+// the report is consumed: a zombie is removed, a stop or continue is
+// reported once (a reaped zombie's times go to the parent's children
+// times, accounting.h).
 WaitResult wait_child(i32 parent, WaitTarget which, bool reap, WaitFilter f = {});
 // The signal `pid` sends its parent at exit (clone's exit_signal).
 void set_exit_signal(i32 pid, u32 sig);

@@ -200,4 +200,54 @@ KTEST(vm_space_copy_cache_is_per_page_and_per_space) {
     KEXPECT_EQ(MUST(fa0.read_val<u8>(0)), u8(7));
 }
 
+// zero_bytes stores zeros over exactly [va, va + len), across pages, honours
+// write permission and the translation cache, and faults on a hole.
+KTEST(vm_space_zero_bytes_clears_exactly_the_range) {
+    keel::VmSpace space = MUST(keel::VmSpace::create());
+    constexpr u64 VA = 0x20000000;
+    keel::Frame f0 = MUST(keel::Frame::alloc());
+    keel::Frame f1 = MUST(keel::Frame::alloc());
+    MUST(space.map(VA, f0.clone(), RW));
+    MUST(space.map(VA + PAGE, f1.clone(), RW));
+    const klib::Array<u8, 64> ones = [] {
+        klib::Array<u8, 64> a{};
+        for (usize i = 0; i < a.size(); ++i) {
+            a[i] = u8(0xa0 + i);
+        }
+        return a;
+    }();
+    for (u64 at = 0; at < 2 * PAGE; at += ones.size()) {
+        MUST(space.write_bytes(VA + at, ones.span()));
+    }
+    // From 3 bytes before the end of page 0 to 5 bytes into page 1.
+    MUST(space.zero_bytes(VA + PAGE - 3, 8));
+    KEXPECT_EQ(MUST(f0.read_val<u8>(PAGE - 4)), u8(0xa0 + 60));
+    KEXPECT_EQ(MUST(f0.read_val<u8>(PAGE - 3)), u8(0));
+    KEXPECT_EQ(MUST(f0.read_val<u8>(PAGE - 1)), u8(0));
+    KEXPECT_EQ(MUST(f1.read_val<u8>(4)), u8(0));
+    KEXPECT_EQ(MUST(f1.read_val<u8>(5)), u8(0xa5));
+    // A whole page, and zero bytes (nothing, even at an unmapped address).
+    MUST(space.zero_bytes(VA + PAGE, PAGE));
+    KEXPECT_EQ(MUST(f1.read_val<u8>(PAGE - 1)), u8(0));
+    MUST(space.zero_bytes(VA + 16 * PAGE, 0));
+    // A hole after the mapped pages: Fault; the mapped part may be cleared.
+    MUST(space.write_val<u8>(VA + 10, u8(1)));
+    KEXPECT(space.zero_bytes(VA + 2 * PAGE - 1, 2).error() == klib::Error::Fault);
+    KEXPECT_EQ(MUST(f0.read_val<u8>(10)), u8(1));
+    // Read-only pages refuse it, even when the translation is cached.
+    MUST(space.read_val<u8>(VA + 10));
+    MUST(space.protect(VA, RO));
+    KEXPECT(space.zero_bytes(VA + 10, 1).error() == klib::Error::Fault);
+    KEXPECT_EQ(MUST(f0.read_val<u8>(10)), u8(1));
+    // Unmapped after being cached: Fault, the old frame untouched.
+    MUST(space.protect(VA, RW));
+    MUST(space.zero_bytes(VA + 20, 1));
+    keel::Frame old = MUST(space.unmap(VA));
+    KEXPECT(space.zero_bytes(VA + 10, 1).error() == klib::Error::Fault);
+    KEXPECT_EQ(MUST(old.read_val<u8>(10)), u8(1));
+    // Outside user space.
+    KEXPECT(space.zero_bytes(keel::VmSpace::USER_END - 1, 2).error() == klib::Error::OutOfRange);
+    KEXPECT(space.zero_bytes(~u64(0), 1).error() == klib::Error::OutOfRange);
+}
+
 } // namespace services::selftest

@@ -89,11 +89,12 @@ Outcome deliver(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<
                 continue; // init ignores signals it has no handler for
             }
             if (d == Default::Stop) {
-                // Restart codes survive a stop: the syscall restarts on
-                // continue (handled by the caller re-entering deliver()).
+                // The interrupted syscall's fate waits for the continue:
+                // the caller parks the thread and calls deliver() again,
+                // which decides it with the signals then pending (a
+                // SIGCONT handler without SA_RESTART: EINTR, as Linux).
                 if (code.has_value() && first) {
-                    restart(get_action, set_action, shared, thread, space, ctx, code.value() == ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : nr);
-                    first = false;
+                    thread.syscall_nr = i64(nr);
                 }
                 return Outcome{Outcome::Kind::Stop, sig, false};
             }

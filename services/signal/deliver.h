@@ -21,13 +21,18 @@ struct Outcome {
 // SIG_DFL are dropped (but SIGKILL, SIGSTOP and faults).
 // Acts on the pending signals of the thread (several handlers may be set
 // up, one frame on top of the other, as Linux's exit-to-user loop does).
-// Run: enter user mode; Exit: the process dies of `sig`; Stop: it stops.
+// Run: enter user mode; Exit: the process dies of `sig`; Stop: `sig` (a
+// stop signal, default action, dequeued) stops the process: the caller
+// starts the group stop (Inbox::begin_stop, unless Linux discards it for
+// an orphaned process group), parks, and calls deliver() again; an
+// interrupted syscall's restart code is kept for that call.
 Outcome deliver(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<void(i32, SigAction)> set_action, const Inbox& shared, ThreadSignals& thread, const mm::AddressSpace& space, keel::UserContext& ctx, bool unkillable);
 
 // Cheap test for the run loop: anything to act on before returning?
 // (Forgets the syscall number when its result asks for no restart.)
 inline bool has_work(const Inbox& shared, ThreadSignals& thread, const keel::UserContext& ctx) {
-    if (thread.saved_mask.has_value() || thread.deliverable(shared) != 0) {
+    if (thread.saved_mask.has_value() || thread.deliverable(shared) != 0 ||
+        shared.stop_wanted(thread.stop_seen) || shared.notice_due()) {
         return true;
     }
     const u64 rax = ctx.regs.rax;

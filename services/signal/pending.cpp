@@ -119,16 +119,118 @@ void SigHandlers::reset_handled() {
 
 void send(const Inbox& shared, const SigInfo& info) {
     const i32 sig = info.signo();
+    // Linux's prepare_signal: stop and continue signals cancel each other.
     if ((bit(sig) & STOP_SIGNALS) != 0) {
         shared.discard(bit(SIGCONT));
     }
     if (sig == SIGCONT) {
         shared.discard(STOP_SIGNALS);
+        shared.resume();
     }
+    // A parked thread wakes on the post and, for SIGKILL, dies.
     shared.post(info);
-    if (sig == SIGCONT || sig == SIGKILL) {
-        shared.set_stopped(false);
+}
+
+bool Inbox::begin_stop(i32 sig) const {
+    const bool started = state_.with([&](State& s) {
+        if (s.job.stopping) {
+            return false;
+        }
+        s.job.gen += 1;
+        s.job.stopping = true;
+        s.job.stopped = false;
+        s.job.sig = sig;
+        s.job.parked = 0;
+        return true;
+    });
+    if (started) {
+        kick(); // the other threads leave their waits to park
     }
+    return started;
+}
+
+Inbox::Parked Inbox::park(u32 live) const {
+    return state_.with([&](State& s) {
+        Parked p;
+        p.gen = s.job.gen;
+        if (!s.job.stopping) {
+            return p;
+        }
+        s.job.parked += 1;
+        if (!s.job.stopped && s.job.parked >= live) {
+            // The last thread of the group stop (Linux's
+            // task_participate_group_stop returning true).
+            s.job.stopped = true;
+            s.job.report_stop = s.job.sig;
+            s.job.report_cont = false;
+            s.job.notice = CLD_STOPPED;
+            s.job.notice_status = s.job.sig;
+            p.completed = true;
+        }
+        return p;
+    });
+}
+
+bool Inbox::recount(u32 live) const {
+    return state_.with([&](State& s) {
+        if (!s.job.stopping || s.job.stopped || live == 0 || s.job.parked < live) {
+            return false;
+        }
+        s.job.stopped = true;
+        s.job.report_stop = s.job.sig;
+        s.job.report_cont = false;
+        s.job.notice = CLD_STOPPED;
+        s.job.notice_status = s.job.sig;
+        return true;
+    });
+}
+
+void Inbox::resume() const {
+    const bool was = state_.with([](State& s) {
+        if (!s.job.stopping) {
+            return false;
+        }
+        // SIGNAL_CLD_CONTINUED when the group had stopped, SIGNAL_CLD_STOPPED
+        // when it was still stopping (as Linux's prepare_signal).
+        s.job.notice = s.job.stopped ? CLD_CONTINUED : CLD_STOPPED;
+        s.job.notice_status = s.job.stopped ? SIGCONT : s.job.sig;
+        s.job.stopping = false;
+        s.job.stopped = false;
+        s.job.report_stop = 0;
+        s.job.report_cont = true;
+        return true;
+    });
+    if (was) {
+        kick();
+    }
+}
+
+Inbox::Notice Inbox::take_notice() const {
+    return state_.with([](State& s) {
+        const Notice n{s.job.notice, s.job.notice_status};
+        s.job.notice = 0;
+        return n;
+    });
+}
+
+i32 Inbox::stop_report(bool consume) const {
+    return state_.with([&](State& s) {
+        const i32 sig = s.job.stopped ? s.job.report_stop : 0;
+        if (consume) {
+            s.job.report_stop = 0;
+        }
+        return sig;
+    });
+}
+
+bool Inbox::continue_report(bool consume) const {
+    return state_.with([&](State& s) {
+        const bool c = s.job.report_cont;
+        if (consume) {
+            s.job.report_cont = false;
+        }
+        return c;
+    });
 }
 
 void send_thread(ThreadSignals& t, const Inbox& shared, const SigInfo& info) {

@@ -212,20 +212,71 @@ public:
     u64 generation() const {
         return state_.with([](State& s) { return s.gen; });
     }
-    // Job control (the process's shared inbox): stopped by a stop signal
-    // until SIGCONT or SIGKILL arrives.
+    // ---- job control (the process's shared inbox; Linux's group stop) ----
+    // A thread that dequeued a stop signal starts a group stop (none in
+    // progress yet): every thread of the process is to park, and each
+    // sees stop_wanted() until it has. Returns false when one is already
+    // under way or done (the signal is then absorbed, as Linux's).
+    bool begin_stop(i32 sig) const;
+    // Whether the thread that last took part in generation `seen` must
+    // still park (a group stop is under way or done since).
+    bool stop_wanted(u64 seen) const {
+        return state_.with([&](State& s) { return s.job.stopping && s.job.gen != seen; });
+    }
+    // The thread parks: counted in; `live` is the process's live thread
+    // count. Returns the generation it took part in, and whether the stop
+    // is complete with it (the caller then tells the parent CLD_STOPPED).
+    struct Parked {
+        u64 gen = 0;
+        bool completed = false;
+    };
+    Parked park(u32 live) const;
+    // A thread left the process during a group stop: completes the stop
+    // when every other thread is parked (true: tell the parent).
+    bool recount(u32 live) const;
+    // Whether a thread parked in generation `gen` stays parked.
+    bool holds(u64 gen) const {
+        return state_.with([&](State& s) { return s.job.stopping && s.job.gen == gen; });
+    }
+    // Every thread parked: what /proc shows as "T (stopped)".
     bool stopped() const {
-        return state_.with([](State& s) { return s.stopped; });
+        return state_.with([](State& s) { return s.job.stopped; });
     }
-    void set_stopped(bool v) const {
-        state_.with([&](State& s) { s.stopped = v; });
-        kick();
+    // SIGCONT: ends a group stop (under way or done), wakes the parked
+    // threads, and records a continue for wait(WCONTINUED) and, when the
+    // group had stopped or was stopping, the parent's SIGCHLD.
+    void resume() const;
+    // The parent notification left to do (CLD_STOPPED or CLD_CONTINUED,
+    // 0: none), taken by the thread that does it, with the signal for
+    // si_status.
+    struct Notice {
+        i32 code = 0;
+        i32 status = 0;
+    };
+    Notice take_notice() const;
+    bool notice_due() const {
+        return state_.with([](State& s) { return s.job.notice != 0; });
     }
+    // wait(2)'s reports, each given once (`consume`: not WNOWAIT): a
+    // completed stop (the stop signal; 0: none) and a continue.
+    i32 stop_report(bool consume) const;
+    bool continue_report(bool consume) const;
 
 private:
+    struct JobState {
+        u64 gen = 0;          // bumped by each group stop
+        bool stopping = false; // a group stop under way or done, until SIGCONT
+        bool stopped = false;  // every thread parked (SIGNAL_STOP_STOPPED)
+        i32 sig = 0;           // the stop signal (group_exit_code)
+        u32 parked = 0;        // threads parked in this generation
+        i32 report_stop = 0;   // for wait(WUNTRACED): the signal, 0 once reported
+        bool report_cont = false; // for wait(WCONTINUED) (SIGNAL_STOP_CONTINUED)
+        i32 notice = 0;        // the parent's SIGCHLD to send (SIGNAL_CLD_*)
+        i32 notice_status = 0;
+    };
     struct State {
         u64 gen = 0;
-        bool stopped = false;
+        JobState job;
     };
     keel::SpinLock<Pending> pending_;
     keel::SpinLock<State> state_;
@@ -234,7 +285,8 @@ private:
 
 // Sends `info` to a process (its shared inbox), with Linux's side effects:
 // a stop signal discards a pending SIGCONT, SIGCONT discards pending stop
-// signals and resumes a stopped process, SIGKILL resumes it to die.
+// signals and resumes a stopped process (Inbox::resume); SIGKILL wakes
+// its parked threads to die (without a continue).
 // Ignored signals are dropped when the receiver dequeues them. Any task.
 void send(const Inbox& shared, const SigInfo& info);
 
@@ -295,14 +347,18 @@ struct ThreadSignals {
     u64 cr2 = 0;
     // The dispositions' dropped() mask, refreshed before a wait.
     u64 dropped = 0;
+    // The last group stop this thread parked for (Inbox::park).
+    u64 stop_seen = 0;
 
     // The signals pending here or in `shared` and not blocked.
     u64 deliverable(const Inbox& shared) const {
         return (pending.set() | shared.pending()) & ~mask;
     }
     // Whether a signal would interrupt an interruptible wait now.
+    // (A group stop this thread has not parked for interrupts too: the
+    // wait ends, the thread parks, the syscall restarts on SIGCONT.)
     bool interrupting(const Inbox& shared) const {
-        return (deliverable(shared) & ~dropped) != 0;
+        return (deliverable(shared) & ~dropped) != 0 || shared.stop_wanted(stop_seen);
     }
 };
 

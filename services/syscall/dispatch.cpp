@@ -6,10 +6,13 @@
 namespace services::syscall {
 
 void dispatch(process::Thread& t) {
-    const keel::UserRegs r = t.ctx.regs;
-    const Args args{{r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9}};
+    // The number and arguments only (not a copy of every register): a
+    // handler may change t.ctx.regs (execve, rt_sigreturn).
+    const keel::UserRegs& regs = t.ctx.regs;
+    const u64 nr = regs.rax;
+    const Args args{{regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}};
     SysResult res = Errno::ENOSYS;
-    switch (r.rax) {
+    switch (nr) {
 #define SERVICES_CASE(nr, name)                                                                    \
     case nr:                                                                                       \
         res = sys_##name(t, args);                                                                 \
@@ -17,12 +20,12 @@ void dispatch(process::Thread& t) {
         SERVICES_SYSCALLS(SERVICES_CASE)
 #undef SERVICES_CASE
     default:
-        keel::log_warn("syscall: {} not implemented (pid {})", r.rax, t.pid());
+        keel::log_warn("syscall: {} not implemented (pid {})", nr, t.pid());
         break;
     }
     // EPIPE from a write to a pipe with no reader raises SIGPIPE at the
     // writer, as Linux's pipe_write (si_code SI_USER from itself).
-    if (res.is_err() && res.error() == Errno::EPIPE && (r.rax == 1 || r.rax == 20 || r.rax == 40)) {
+    if (res.is_err() && res.error() == Errno::EPIPE && (nr == 1 || nr == 20 || nr == 40)) {
         const signal::SigInfo info = signal::SigInfo::user(signal::SIGPIPE, signal::SI_USER, t.pid(), 0);
         signal::send_thread(t.sig, t.proc->signals.shared, info);
     }

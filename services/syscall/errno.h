@@ -32,6 +32,7 @@ enum class Errno : i64 {
     ENFILE = 23,
     EMFILE = 24,
     ENOTTY = 25,
+    ETXTBSY = 26,
     EFBIG = 27,
     ENOSPC = 28,
     ESPIPE = 29,

@@ -1,6 +1,7 @@
 // Credentials: get*id, set*id, setfs*id, getgroups/setgroups. The rules
 // live in services/cred (Credentials); this file moves the arguments.
 // A process without a file system (kernel tests) reads root's ids.
+#include "../process/accounting.h"
 #include "syscall.h"
 
 namespace services::syscall {
@@ -20,8 +21,16 @@ Creds current(const process::Thread& t) {
 
 // Applies `change` to the caller's credentials (a process without a file
 // system has none to change: EPERM).
+// A change of the real uid moves the process's tasks to the new uid's
+// RLIMIT_NPROC count.
 SysResult update(process::Thread& t, klib::FunctionRef<klib::Result<void, Errno>(Creds&)> change) {
-    TRY(t.vfs->update_cred(change));
+    u32 ruid = 0;
+    TRY(t.vfs->update_cred([&](Creds& c) -> klib::Result<void, Errno> {
+        TRY(change(c));
+        ruid = c.uid;
+        return {};
+    }));
+    process::nproc_move(*t.proc, ruid);
     return u64(0);
 }
 

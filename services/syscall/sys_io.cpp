@@ -26,6 +26,24 @@ constexpr u64 FIONBIO = 0x5421;
 constexpr u64 FIOCLEX = 0x5451;
 constexpr u64 FIONCLEX = 0x5450;
 
+// `n` zeros at user address `at`; returns how many were stored: after a
+// fault, every page up to the first one that cannot be written (what
+// Linux's clear_user leaves behind).
+u64 store_zeros(const mm::AddressSpace& space, u64 at, u64 n) {
+    if (space.zero_bytes(at, usize(n)).is_ok()) {
+        return n;
+    }
+    u64 got = 0;
+    while (got < n) {
+        const u64 piece = klib::min(n - got, mm::PAGE - ((at + got) & (mm::PAGE - 1)));
+        if (space.zero_bytes(at + got, usize(piece)).is_err()) {
+            break;
+        }
+        got += piece;
+    }
+    return got;
+}
+
 // read(2) on an open file at `at` (none: the file's own offset).
 SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
                   klib::Optional<u64> at) {
@@ -39,17 +57,45 @@ SysResult do_read(process::Thread& t, const fs::File& f, u64 buf, u64 len,
     len = len > MAX_RW ? MAX_RW : len;
     const u64 off = at.has_value() ? at.value() : f.offset();
     u64 done = 0;
-    const usize n = TRY(f.read(off, len, [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
-        if (t.space->write_bytes(buf + done, part).is_err()) {
-            return Errno::EFAULT;
-        }
-        done += part.size();
-        return {};
-    }));
+    const usize n = TRY(f.read_zeroing(
+        off, len,
+        [&](klib::Span<const u8> part) -> klib::Result<void, Errno> {
+            if (t.space->write_bytes(buf + done, part).is_err()) {
+                return Errno::EFAULT;
+            }
+            done += part.size();
+            return {};
+        },
+        [&](u64 at, u64 zeros) -> u64 { return store_zeros(*t.space, buf + at, zeros); }));
     if (!at.has_value() && f.seekable()) {
         f.set_offset(off + n);
     }
     return u64(n);
+}
+
+// RLIMIT_FSIZE on a regular file (generic_write_check_limits): a write
+// starting at or past the limit raises SIGXFSZ and fails with EFBIG; one
+// that would cross it is cut at the limit.
+klib::Result<void, Errno> fsize_limit(process::Thread& t, const fs::File& f, u64 off, u64& len) {
+    const u64 limit = t.proc->state.with([](process::ProcState& s) { return s.res.limits.cur(process::RLIMIT_FSIZE); });
+    if (limit == process::RLIM_INFINITY) {
+        return {};
+    }
+    auto inode = f.inode();
+    if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
+        return {};
+    }
+    if (off >= limit) {
+        u32 uid = 0;
+        if (auto ctx = t.vfs->get(); ctx.is_ok()) {
+            uid = ctx.value().cred.uid;
+        }
+        signal::send_thread(t.sig, t.proc->signals.shared,
+                            signal::SigInfo::user(signal::SIGXFSZ, signal::SI_USER, t.pid(), uid));
+        return Errno::EFBIG;
+    }
+    len = klib::min(len, limit - off);
+    return {};
 }
 
 SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
@@ -68,6 +114,9 @@ SysResult do_write(process::Thread& t, const fs::File& f, u64 buf, u64 len,
         if (st.is_ok() && st.value().type() == fs::S_IFREG) {
             off = st.value().size; // Linux appends even for pwrite
         }
+    }
+    if (len > 0 && f.seekable()) {
+        TRY(fsize_limit(t, f, off, len));
     }
     if (len > 0 && f.seekable()) {
         // file_remove_privs: a write by someone without CAP_FSETID drops

@@ -15,8 +15,6 @@ namespace {
 
 constexpr usize UTS_LEN = 65;
 constexpr u64 CLOCK_TAI = 11;
-constexpr u64 RLIM_INFINITY = ~u64(0);
-constexpr u64 RLIMIT_NLIMITS = 16;
 constexpr u64 GRND_NONBLOCK = 1;
 constexpr u64 GRND_RANDOM = 2;
 constexpr u64 GRND_INSECURE = 4;
@@ -26,55 +24,6 @@ constexpr u64 USER_TOP = 0x7ffffffff000; // TASK_SIZE_MAX
 klib::Result<void> uts_field(OutBuffer& b, klib::StringView s) {
     TRY(b.text(s));
     return b.zeros(UTS_LEN - s.size());
-}
-
-// Linux's defaults for init: {soft, hard}.
-void rlimit_of(u64 resource, u64& cur, u64& max) {
-    cur = RLIM_INFINITY;
-    max = RLIM_INFINITY;
-    switch (resource) {
-    case 3: // RLIMIT_STACK
-        cur = 8ull << 20;
-        break;
-    case 4: // RLIMIT_CORE
-        cur = 0;
-        break;
-    case 7: // RLIMIT_NOFILE
-        cur = 1024;
-        max = 4096;
-        break;
-    case 8: // RLIMIT_MEMLOCK
-        cur = 8ull << 20;
-        max = 8ull << 20;
-        break;
-    case 12: // RLIMIT_MSGQUEUE
-        cur = 819200;
-        max = 819200;
-        break;
-    case 13: // RLIMIT_NICE
-    case 14: // RLIMIT_RTPRIO
-        cur = 0;
-        max = 0;
-        break;
-    default:
-        break;
-    }
-}
-
-SysResult copy_rlimit(const process::Thread& t, u64 resource, u64 addr) {
-    u64 cur = 0;
-    u64 max = 0;
-    rlimit_of(resource, cur, max);
-    if (resource == 7) { // RLIMIT_NOFILE: the fd table's
-        cur = t.files->limit();
-        max = t.files->hard_limit();
-    }
-    OutBuffer b;
-    if (b.u64_(cur).is_err() || b.u64_(max).is_err()) {
-        return Errno::ENOMEM;
-    }
-    TRY(b.copy_out(t, addr));
-    return u64(0);
 }
 
 } // namespace
@@ -191,41 +140,6 @@ SysResult sys_set_robust_list(process::Thread& t, const Args& args) {
 
 SysResult sys_rseq(process::Thread&, const Args&) {
     return Errno::ENOSYS; // restartable sequences: not supported (libc copes)
-}
-
-SysResult sys_getrlimit(process::Thread& t, const Args& args) {
-    if (args.a[0] >= RLIMIT_NLIMITS) {
-        return Errno::EINVAL;
-    }
-    return copy_rlimit(t, args.a[0], args.a[1]);
-}
-
-SysResult sys_prlimit64(process::Thread& t, const Args& args) {
-    const u64 pid = args.a[0];
-    const u64 resource = args.a[1];
-    if (pid != 0 && pid != u64(t.pid())) {
-        return Errno::ESRCH;
-    }
-    if (resource >= RLIMIT_NLIMITS) {
-        return Errno::EINVAL;
-    }
-    if (args.a[3] != 0) {
-        TRY(copy_rlimit(t, resource, args.a[3]));
-    }
-    // New limits: RLIMIT_NOFILE bounds the fd table; the others are
-    // accepted and not enforced yet.
-    if (args.a[2] != 0 && resource == 7) {
-        const u64 cur = TRY_SYS(t.space->read_val<u64>(args.a[2]));
-        const u64 max = TRY_SYS(t.space->read_val<u64>(args.a[2] + 8));
-        if (cur > max) {
-            return Errno::EINVAL;
-        }
-        if (max > fs::FdTable::NR_OPEN) {
-            return Errno::EPERM;
-        }
-        t.files->set_limit(cur, max);
-    }
-    return u64(0);
 }
 
 SysResult sys_getrandom(process::Thread& t, const Args& args) {

@@ -4,6 +4,7 @@
 // mmap maps nothing: pages are made when first touched.
 #include "syscall.h"
 #include "user_mem.h"
+#include "../process/accounting.h"
 #include "../process/exec.h"
 #include "../process/stack.h"
 #include <klib/array.h>
@@ -95,15 +96,15 @@ SysResult sys_mmap(process::Thread& t, const Args& args) {
         if (f->is_path_only()) {
             return Errno::EBADF;
         }
-        auto inode = f->inode();
-        if (!inode.has_value() || inode.value()->stat().type() != fs::S_IFREG) {
-            return Errno::ENODEV;
-        }
+        // Linux's do_mmap: access checks, then whether the file maps.
         if (!f->readable() || (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f->writable())) {
             return Errno::EACCES;
         }
-        req.backing = TRY(process::inode_pages(klib::move(inode.value())));
-        req.offset = offset;
+        klib::Optional<klib::Arc<mm::PageCache>> pages = TRY(f->map_pages());
+        if (pages.has_value()) {
+            req.backing = klib::move(pages.value());
+            req.offset = offset;
+        }
     }
 
     req.addr = addr;
@@ -126,6 +127,9 @@ SysResult sys_mmap(process::Thread& t, const Args& args) {
             (flags & MAP_FIXED) != 0 ? mm::Placement::Fixed : mm::Placement::FixedNoReplace;
     } else if (page_up(addr) < MMAP_MIN_ADDR) {
         req.addr = 0; // a hint below mmap_min_addr: search instead
+    }
+    if (!process::may_expand_vm(t, size)) {
+        return Errno::ENOMEM; // RLIMIT_AS
     }
     const u64 start = TRY_SYS(t.space->map(klib::move(req)));
     if ((flags & (MAP_POPULATE | MAP_LOCKED)) != 0) {
@@ -276,11 +280,14 @@ SysResult sys_msync(process::Thread& t, const Args& args) {
         ((flags & MS_ASYNC) != 0 && (flags & MS_SYNC) != 0)) {
         return Errno::EINVAL;
     }
-    if (len < args.a[1] || addr > USER_END - len) {
+    // Linux: the end wrapping around, or anything past user space, is
+    // unmapped (ENOMEM).
+    if (len < args.a[1] || len > USER_END || addr > USER_END - len) {
         return Errno::ENOMEM;
     }
-    // Nothing to write back: shared file pages never reach the file yet
-    // (docs/architecture.md, Virtual memory).
+    // Nothing to write back: the file systems keep their data in the page
+    // cache that shared mappings map (tmpfs), so the file already has every
+    // store; a file system with a backing store will write back here.
     if (len != 0 && !t.space->covers(addr, addr + len)) {
         return Errno::ENOMEM;
     }

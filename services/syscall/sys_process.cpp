@@ -1,5 +1,6 @@
 // exit, exit_group, getpid, set_tid_address, arch_prctl, brk.
 #include "syscall.h"
+#include "../process/accounting.h"
 #include "../process/stack.h"
 #include <keel/mm/vm_space.h>
 
@@ -67,6 +68,11 @@ SysResult sys_arch_prctl(process::Thread& t, const Args& args) {
 SysResult sys_brk(process::Thread& t, const Args& args) {
     const u64 want = args.a[0];
     const mm::AddressSpace& space = *t.space;
+    // RLIMIT_AS: growing past it leaves the break where it is.
+    const u64 now = t.proc->state.with([](process::ProcState& s) { return s.brk_current; });
+    if (page_up(want) > page_up(now) && !process::may_expand_vm(t, page_up(want) - page_up(now))) {
+        return now;
+    }
     return t.proc->state.with([&](process::ProcState& s) -> u64 {
         // Linux returns the current break for anything it cannot do.
         if (want < s.brk_start || want > s.brk_start + BRK_LIMIT) {

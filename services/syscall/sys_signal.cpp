@@ -1,5 +1,6 @@
 // Signals: dispositions, masks, sending, waiting, sigreturn, altstack.
 // The machinery (pending sets, frames, delivery) is services/signal.
+#include "../process/signal_perm.h"
 #include "../process/table.h"
 #include "../signal/deliver.h"
 #include "syscall.h"
@@ -67,13 +68,20 @@ SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
     if (sig < 1 || sig > u64(NSIG) || (act != 0 && (s == SIGKILL || s == SIGSTOP))) {
         return Errno::EINVAL;
     }
-    const SigAction old = action_of(*t.proc, s);
+    // Read, replace and test the disposition under one hold of the lock.
+    SigAction old;
+    const bool ignored = t.proc->state.with([&](process::ProcState& st) {
+        old = st.handlers.get(s);
+        if (act == 0) {
+            return false;
+        }
+        st.handlers.set(s, fresh);
+        return st.handlers.ignores(s);
+    });
     if (act != 0) {
-        set_action(*t.proc, s, fresh);
         // POSIX: setting a disposition to ignore discards the pending
         // instances, in the process and its threads (this one: the others'
         // are dropped when they dequeue them).
-        const bool ignored = t.proc->state.with([&](process::ProcState& st) { return st.handlers.ignores(s); });
         if (ignored) {
             t.proc->signals.shared.discard(bit(s));
             t.sig.pending.discard(bit(s));
@@ -241,31 +249,13 @@ SysResult sys_rt_sigtimedwait(process::Thread& t, const Args& args) {
 
 namespace {
 
-// The credentials of a thread (root's without a file system).
-cred::Credentials creds_of(const process::FsShared& vfs) {
-    auto ctx = vfs.get();
-    if (ctx.is_err()) {
-        return cred::Credentials{};
-    }
-    return ctx.value().cred.clone();
-}
-
-// Linux's check_kill_permission: EINVAL for a bad signal, EPERM unless
-// the sender's real or effective uid is the target's real or saved uid,
-// the sender is privileged, or it sends SIGCONT within its session.
-SysResult may_signal(const process::Thread& t, const process::FsShared& target, i32 target_pid,
-                     u64 sig) {
+// Linux's check_kill_permission: EINVAL for a bad signal, then EPERM
+// (process::may_signal).
+SysResult may_signal(const process::Thread& t, i32 target_pid, u64 sig) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
-    const cred::Credentials me = creds_of(*t.vfs);
-    const cred::Credentials them = creds_of(target);
-    const bool ok = me.capable() || me.euid == them.suid || me.euid == them.uid ||
-                    me.uid == them.suid || me.uid == them.uid ||
-                    (i32(sig) == SIGCONT && process::getsid(t.pid()) == process::getsid(target_pid));
-    if (!ok) {
-        return Errno::EPERM;
-    }
+    TRY(process::may_signal(t, target_pid, i32(sig)));
     return u64(0);
 }
 
@@ -278,7 +268,7 @@ SysResult send_specific(process::Thread& t, i32 tgid, i32 tid, u64 sig, const Si
         return Errno::ESRCH;
     }
     const process::ThreadRef& to = r.value();
-    TRY(may_signal(t, *to.link->vfs, to.proc->pid, sig));
+    TRY(may_signal(t, to.proc->pid, sig));
     if (sig == 0) {
         return u64(0);
     }
@@ -286,16 +276,20 @@ SysResult send_specific(process::Thread& t, i32 tgid, i32 tid, u64 sig, const Si
         send_thread(t.sig, t.proc->signals.shared, info);
         return u64(0);
     }
-    // Job-control side effects act on the whole process (Linux's
-    // prepare_signal): a stop signal drops a pending SIGCONT and back.
+    // SIGKILL kills the whole group wherever it is sent; job-control side
+    // effects act on the whole process (Linux's prepare_signal).
     const Inbox& shared = to.proc->signals.shared;
     const i32 s = info.signo();
+    if (s == SIGKILL) {
+        send(shared, info);
+        return u64(0);
+    }
     if ((bit(s) & STOP_SIGNALS) != 0) {
         shared.discard(bit(SIGCONT));
     }
     if (s == SIGCONT) {
         shared.discard(STOP_SIGNALS);
-        shared.set_stopped(false);
+        shared.resume();
     }
     to.link->inbox.post(info);
     shared.kick(); // the thread's waits re-check
@@ -320,13 +314,21 @@ SysResult sys_kill(process::Thread& t, const Args& args) {
     if (!sig_ok(sig)) {
         return Errno::EINVAL;
     }
-    if (sig != 0) {
-        const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
-        for (const klib::Arc<process::Process>& p : targets.value()) {
+    // Each target's permission (EPERM); kill(-1) fails only when there is
+    // nobody to try, a group when every member refused (Linux's
+    // kill_something_info and __kill_pgrp_info).
+    const SigInfo info = SigInfo::user(i32(sig), SI_USER, t.pid(), 0);
+    bool any = false;
+    for (const klib::Arc<process::Process>& p : targets.value()) {
+        if (process::may_signal(t, p->pid, i32(sig)).is_err()) {
+            continue;
+        }
+        any = true;
+        if (sig != 0) {
             send((*p).signals.shared, info);
         }
     }
-    return u64(0);
+    return any || pid == -1 ? SysResult(u64(0)) : SysResult(Errno::EPERM);
 }
 
 SysResult sys_tkill(process::Thread& t, const Args& args) {
@@ -369,15 +371,10 @@ SysResult sys_rt_sigqueueinfo(process::Thread& t, const Args& args) {
     const u64 sig = args.a[1];
     const SigInfo info = TRY(queued_info(t, args.a[2], sig, pid == t.pid()));
     klib::Optional<klib::Arc<process::Process>> p = pid > 0 ? process::find(pid) : klib::none;
-    klib::Optional<process::ThreadRef> leader = pid > 0 ? process::find_thread(pid) : klib::none;
     if (!p.has_value()) {
         return Errno::ESRCH;
     }
-    if (leader.has_value()) {
-        TRY(may_signal(t, *leader.value().link->vfs, pid, sig));
-    } else if (!sig_ok(sig)) {
-        return Errno::EINVAL;
-    }
+    TRY(may_signal(t, pid, sig));
     if (sig != 0) {
         send((*p.value()).signals.shared, info);
     }

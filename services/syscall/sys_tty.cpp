@@ -12,6 +12,7 @@ constexpr u64 TCGETS = 0x5401;
 constexpr u64 TCSETS = 0x5402;
 constexpr u64 TCSETSW = 0x5403;
 constexpr u64 TCSETSF = 0x5404;
+constexpr u64 TCSBRK = 0x5409;
 constexpr u64 TCFLSH = 0x540b;
 constexpr u64 TIOCSCTTY = 0x540e;
 constexpr u64 TIOCGPGRP = 0x540f;
@@ -21,6 +22,9 @@ constexpr u64 TIOCGWINSZ = 0x5413;
 constexpr u64 TIOCSWINSZ = 0x5414;
 constexpr u64 FIONREAD = 0x541b;
 constexpr u64 TIOCNOTTY = 0x5422;
+constexpr u64 TCSBRKP = 0x5425;
+constexpr u64 TIOCSBRK = 0x5427;
+constexpr u64 TIOCCBRK = 0x5428;
 constexpr u64 TIOCGSID = 0x5429;
 constexpr u64 TIOCGSERIAL = 0x541e;
 constexpr u64 SIG_IGN = 1;
@@ -133,6 +137,30 @@ SysResult tty_ioctl(process::Thread& t, const tty::TtyFile& f, u64 cmd, u64 arg)
                                   : cmd == TCSETSW ? tty::SetWhen::Drain
                                                    : tty::SetWhen::Flush;
         tty->set_termios(tty::Termios::from_bytes(b), when);
+        return u64(0);
+    }
+    case TCSBRK:
+    case TCSBRKP:
+    case TIOCSBRK:
+    case TIOCCBRK: {
+        // Output is written synchronously: nothing to drain (tcdrain is
+        // TCSBRK with a nonzero argument). A break holds the line for its
+        // duration (0.25 s; TCSBRKP: arg tenths), interruptibly, as
+        // Linux's send_break; TIOCSBRK/TIOCCBRK set and clear it.
+        TRY(tty->check_change(view));
+        u64 ms = 0;
+        if (cmd == TCSBRK && arg == 0) {
+            ms = 250;
+        } else if (cmd == TCSBRKP) {
+            ms = arg == 0 ? 250 : (arg > 100000 ? 100000 : arg) * 100;
+        }
+        if (ms == 0) {
+            return u64(0);
+        }
+        const signal::Inbox& in = t.proc->signals.shared;
+        if (in.wait([&]() { return t.sig.interrupting(in); }, ms * 1000000)) {
+            return Errno::EINTR;
+        }
         return u64(0);
     }
     case TCFLSH:

@@ -1,6 +1,8 @@
-// wait4 and waitid: reaping children (process::wait_child) and the
-// encodings of their status.
+// wait4 and waitid: reaping children (process::wait_child), their stops
+// and continues (WUNTRACED/WSTOPPED, WCONTINUED), and the encodings of
+// their status.
 #include "../process/table.h"
+#include "rusage.h"
 #include "syscall.h"
 #include "user_mem.h"
 
@@ -22,6 +24,8 @@ constexpr i32 INT_MIN = -2147483647 - 1;
 process::WaitFilter filter_of(u64 options, bool exited) {
     process::WaitFilter f;
     f.exited = exited;
+    f.stopped = (options & WSTOPPED) != 0; // WUNTRACED is the same bit
+    f.continued = (options & WCONTINUED) != 0;
     f.all = (options & WALL) != 0;
     f.clone_only = (options & WCLONE) != 0;
     return f;
@@ -55,16 +59,6 @@ klib::Result<process::WaitResult, Errno> wait_for(process::Thread& t, process::W
     }
 }
 
-// struct rusage: the times and counters of a reaped child (none are
-// accounted per process yet: zeros, as for a child that used no time).
-klib::Result<void, Errno> copy_rusage(const process::Thread& t, u64 addr) {
-    OutBuffer b;
-    if (b.zeros(144).is_err()) {
-        return Errno::ENOMEM;
-    }
-    return b.copy_out(t, addr);
-}
-
 } // namespace
 
 // wait4(pid, status, options, rusage).
@@ -87,7 +81,7 @@ SysResult sys_wait4(process::Thread& t, const Args& args) {
         TRY_SYS(t.space->write_val<i32>(args.a[1], r.status));
     }
     if (args.a[3] != 0) {
-        TRY(copy_rusage(t, args.a[3]));
+        TRY(copy_rusage(t, args.a[3], r.usage));
     }
     return u64(r.pid);
 }
@@ -134,7 +128,7 @@ SysResult sys_waitid(process::Thread& t, const Args& args) {
                      filter_of(options, (options & WEXITED) != 0)));
     const bool found = r.outcome == process::WaitOutcome::Found;
     if (found && args.a[4] != 0) {
-        TRY(copy_rusage(t, args.a[4]));
+        TRY(copy_rusage(t, args.a[4], r.usage));
     }
     if (args.a[2] == 0) {
         return u64(0);
@@ -144,7 +138,13 @@ SysResult sys_waitid(process::Thread& t, const Args& args) {
     // writes only these fields).
     i32 code = 0;
     i32 status = 0;
-    if (found) {
+    if (found && r.status == process::CONTINUED_STATUS) {
+        code = signal::CLD_CONTINUED;
+        status = signal::SIGCONT;
+    } else if (found && (r.status & 0x7f) == 0x7f) {
+        code = signal::CLD_STOPPED;
+        status = (r.status >> 8) & 0xff;
+    } else if (found) {
         const i32 sig = r.status & 0x7f;
         code = sig == 0 ? CLD_EXITED : ((r.status & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED);
         status = sig == 0 ? (r.status >> 8) & 0xff : sig;

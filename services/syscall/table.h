@@ -73,6 +73,9 @@
     X(94, lchown)                                                                                  \
     X(95, umask)                                                                                   \
     X(97, getrlimit)                                                                               \
+    X(98, getrusage)                                                                               \
+    X(99, sysinfo)                                                                                 \
+    X(100, times)                                                                                  \
     X(102, getuid)                                                                                 \
     X(104, getgid)                                                                                 \
     X(105, setuid)                                                                                 \
@@ -109,6 +112,7 @@
     X(152, munlockall)                                                                             \
     X(157, prctl)                                                                                  \
     X(158, arch_prctl)                                                                             \
+    X(160, setrlimit)                                                                              \
     X(162, sync)                                                                                   \
     X(165, mount)                                                                                  \
     X(166, umount2)                                                                                \

@@ -277,7 +277,7 @@ klib::Result<void, Errno> job_check(const ProcessView& p, i32 tty_pgrp, i32 sig)
         return Errno::EIO;
     }
     send_to_pgrp(pgrp, sig);
-    return Errno::EINTR; // ERESTARTSYS: restarted once the group continues
+    return Errno::ERESTARTSYS; // the group stops; the call restarts on SIGCONT
 }
 
 } // namespace

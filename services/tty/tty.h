@@ -94,8 +94,9 @@ public:
 
     // ---- job control (ioctls; `self` is this Tty's Arc) ----
     // tty_check_change: may the caller change the terminal (TCSETS, ...)?
-    // A background process gets SIGTTOU (EINTR-like restart left to the
-    // caller: ERESTARTSYS is reported as EINTR until signals land).
+    // A background process's group gets SIGTTOU and the call gives
+    // ERESTARTSYS (it restarts once the group is continued); EIO when the
+    // group is orphaned; allowed when the caller ignores or blocks it.
     klib::Result<void, Errno> check_change(const ProcessView& p) const;
     // read(2) / write(2) job control (SIGTTIN; SIGTTOU with TOSTOP).
     klib::Result<void, Errno> check_read(const ProcessView& p) const;

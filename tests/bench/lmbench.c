@@ -316,9 +316,21 @@ static void b_pipe_lat(long n) {
 }
 
 // Context switch: sched_yield between two processes (lmbench lat_ctx with no
-// working set). Per switch.
+// working set). Per parent iteration (two switches). A yield need not
+// switch: Linux's CFS mostly keeps running the caller (0-2% of the yields
+// of SCHED_OTHER tasks switched), so both processes run SCHED_FIFO, where
+// a yield moves the caller behind the other task of its priority, as
+// Keel's round-robin yield always does (Keel has no sched_setscheduler:
+// ENOSYS, and the policy stays its only one). The child counts its yields
+// in a shared page and the parent counts the yields after which the child
+// had run: "info ctxsw switched S of N" (not a benchmark line).
 static void b_ctxsw(long n) {
+    struct sched_param sp = {.sched_priority = 1};
+    // The raw syscall: musl's sched_setscheduler always fails (ENOSYS).
+    int rt = syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) == 0;
     int ready[2];
+    volatile long* shared = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) shared = 0;
     if (pipe(ready) != 0) { failed("pipe"); return; }
     pid_t pid = fork();
     if (pid < 0) { failed("fork"); close(ready[0]); close(ready[1]); return; }
@@ -326,16 +338,34 @@ static void b_ctxsw(long n) {
         close(ready[0]);
         char c = 1;
         if (write(ready[1], &c, 1) != 1) _exit(1);
-        for (long i = 0; i < n; i++) sched_yield();
+        for (long i = 0; i < n; i++) {
+            sched_yield();
+            if (shared) shared[0]++;
+        }
         _exit(0);
     }
     char c;
     close(ready[1]);
     if (read(ready[0], &c, 1) != 1) wrong("child did not start");
     close(ready[0]);
-    for (long i = 0; i < n; i++) sched_yield();
+    long switched = 0, seen = shared ? shared[0] : 0;
+    for (long i = 0; i < n; i++) {
+        sched_yield();
+        if (shared && shared[0] != seen) {
+            seen = shared[0];
+            switched++;
+        }
+    }
     int st;
     if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) wrong("child status");
+    if (rt) {
+        sp.sched_priority = 0;
+        syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp);
+    }
+    if (shared) {
+        if (n > 1) printf("info ctxsw switched %ld of %ld (%s)\n", switched, n, rt ? "SCHED_FIFO" : "default policy");
+        munmap((void*)shared, 4096);
+    }
 }
 
 static void b_fork_exit(long n) {

@@ -5,6 +5,7 @@
 #include "arch/x86_64/init.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
+#include "task/sched.h"
 #include <keel/panic.h>
 #include <keel/time.h>
 #include <keel/user.h>
@@ -317,8 +318,12 @@ UserExit execute_user(const VmSpace& space, UserContext& ctx) {
     // SAFETY: keel_enter_user saves the kernel context on this stack, enters
     // CPL 3 with the validated registers and returns here on the next
     // syscall or user exception.
+    const u64 entered = monotonic_ns();
     u32 why = keel_enter_user(&r, sysret);
     this_cpu().user_regs = 0;
+    // User-mode time (interrupts taken there included, as Linux's tick
+    // accounting charges them): no task switch happens inside.
+    sched::charge_user(monotonic_ns() - entered);
     if (why == u32(UserExit::Preempted)) {
         return UserExit::Preempted;
     }

@@ -9,6 +9,7 @@
 
 #include <klib/annotations.h>
 #include <klib/function.h>
+#include <klib/optional.h>
 #include <klib/result.h>
 #include <klib/types.h>
 
@@ -30,6 +31,20 @@ TaskId current_task();
 
 // Sleeps for at least `ns` nanoseconds (timer resolution: 10 ms).
 void sleep_ns(u64 ns);
+
+// CPU time a task has used, in nanoseconds: `total_ns` while it ran
+// (kernel and user mode, interrupts taken meanwhile included; time spent
+// blocked, sleeping or ready is not), `user_ns` the part inside
+// execute_user (user mode). Measured with monotonic_ns() at each task
+// switch and around each entry to user mode.
+struct TaskTimes {
+    u64 user_ns = 0;
+    u64 total_ns = 0;
+};
+// The calling task's. Any task context; never fails.
+TaskTimes task_times();
+// Task `id`'s (none: no such task, or it has exited). Any task context.
+klib::Optional<TaskTimes> task_times(TaskId id);
 
 // Number of tasks that exist (ready, running, blocked or sleeping).
 u64 task_count();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <klib/annotations.h>
+#include <klib/function.h>
 #include <klib/pod.h>
 #include <klib/result.h>
 #include <klib/span.h>
@@ -65,6 +66,16 @@ public:
     // a shared page with one copy, no bounce buffer). Copying a frame onto
     // itself leaves it unchanged.
     void copy_from(const Frame& src);
+    // Lends bytes [offset, offset + len) of the frame to `f` for the length
+    // of the call, with no copy (read(2) of a page-cache page copies it
+    // straight to user memory; write(2) fills it straight from there). The
+    // view must not outlive the call (services cannot store it: KS-BORROW).
+    // A frame mapped in user space may change under the view, as under
+    // read_bytes. OutOfRange when the range is not inside the frame (f is
+    // not called).
+    klib::Result<void> lend(usize offset, usize len,
+                            klib::FunctionRef<void(klib::Span<const u8>)> f) const;
+    klib::Result<void> lend_mut(usize offset, usize len, klib::FunctionRef<void(klib::Span<u8>)> f);
 
     // Inline: a bounds check and one load (a bench showed the out-of-line
     // copy at 50x the cost of a raw access under emulation).

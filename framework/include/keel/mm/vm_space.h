@@ -7,10 +7,10 @@
 // frame returns to the allocator when the last reference (a Frame handle or
 // a mapping) goes away, and never before the TLB entry is flushed.
 //
-// Services copy to and from user memory with read_bytes/write_bytes: the
-// framework translates each page through the space's own page tables and
-// copies through the kernel's direct map, honouring the user permissions
-// (a write needs a writable page). An unmapped page is Error::Fault: demand
+// Services copy to and from user memory with read_bytes/write_bytes (and
+// clear it with zero_bytes): the framework translates each page through the
+// space's own page tables and copies through the kernel's direct map,
+// honouring the user permissions (a write needs a writable page). An unmapped page is Error::Fault: demand
 // paging and copy-on-write are the services' business (map, then retry).
 //
 // The framework never decides policy: it maps frames, changes permissions,
@@ -119,6 +119,11 @@ public:
     klib::Result<void> read_bytes(u64 va, klib::Span<u8> out) const;
     // Copies into user memory; Fault if any page is unmapped or read-only.
     klib::Result<void> write_bytes(u64 va, klib::Span<const u8> in) const;
+    // Stores `len` zero bytes at user memory [va, va + len) (read of
+    // /dev/zero, clearing a partial page): only stores, no source to load.
+    // Errors as write_bytes; on Fault the pages before the faulting one
+    // may already be zeroed. Any context that may take the space's lock.
+    klib::Result<void> zero_bytes(u64 va, usize len) const;
 
     template <klib::Pod T>
     klib::Result<T> read_val(u64 va) const {
@@ -152,7 +157,8 @@ private:
     };
     explicit VmSpace(u64 root) : state_(State{root, 0, NO_PAGE, 0}) {}
     u64 root() const;
-    klib::Result<void> copy(u64 va, usize len, bool to_user, klib::Span<u8> out,
+    enum class Op : u8 { Read, Write, Zero };
+    klib::Result<void> copy(u64 va, usize len, Op op, klib::Span<u8> out,
                             klib::Span<const u8> in) const;
     static bool range_ok(u64 start, u64 end);
 
