@@ -106,6 +106,16 @@ KTEST(user_context_with_kernel_rip_is_refused) {
     KEXPECT(keel::execute_user(space, ctx3) == keel::UserExit::Exception);
 }
 
+KTEST(user_rflags_from_image_takes_only_restorable_bits) {
+    // IF, IOPL (12-13), NT (14), RF (16), VM (17), ID (21) and the
+    // reserved bits come from the current flags, never from the image.
+    constexpr u64 current = 0x202; // IF, reserved bit 1
+    KEXPECT_EQ(keel::user_rflags_from_image(current, ~u64(0)), u64(0x202 | 0x40dd5));
+    KEXPECT_EQ(keel::user_rflags_from_image(current, 0), current);
+    KEXPECT_EQ(keel::user_rflags_from_image(current | (1u << 21), 0), current | (1u << 21));
+    KEXPECT_EQ(keel::user_rflags_from_image(current, 0x3000 | 0x4000 | 0x20000), current);
+}
+
 KTEST(user_sse_state_is_per_context) {
     // movq %rax,%xmm0 ; syscall ; movq %xmm0,%rbx ; ud2
     constexpr klib::Array<u8, 15> code = {0x66, 0x48, 0x0f, 0x6e, 0xc0, 0x0f, 0x05, 0x66,

@@ -32,9 +32,6 @@ constexpr u64 USER_DS = 0x2b;
 constexpr u64 UC_SIGCONTEXT_SS = 2;
 constexpr u64 UC_STRICT_RESTORE_SS = 4;
 
-// RFLAGS bits a frame may change (Linux's FIX_EFLAGS): AC OF DF TF SF ZF
-// AF PF CF RF. execute_user() sanitises the rest again on entry.
-constexpr u64 FIX_EFLAGS = 0x50dd5;
 constexpr u64 FLAGS_TF = 1u << 8;
 constexpr u64 FLAGS_DF = 1u << 10;
 constexpr u64 FLAGS_RF = 1u << 16;
@@ -161,7 +158,7 @@ bool sigreturn(klib::FunctionRef<SigAction(i32)> get_action, klib::FunctionRef<v
     r.rcx = f[SC + SC_RCX];
     r.rsp = f[SC + SC_RSP];
     r.rip = f[SC + SC_RIP];
-    r.rflags = (r.rflags & ~FIX_EFLAGS) | (f[SC + SC_FLAGS] & FIX_EFLAGS);
+    r.rflags = keel::user_rflags_from_image(r.rflags, f[SC + SC_FLAGS]);
     // Segment selectors are fixed in Keel (cs 0x33, ss 0x2b, fs/gs bases
     // kept): nothing in the frame can change privilege. rip and rsp are
     // checked by execute_user(), which reports #GP (SIGSEGV) for

@@ -87,9 +87,25 @@ klib::Result<RealTimer::Value> RealTimer::set(Value v, klib::Function<void()> fi
         klib::Arc<Shared> mine = fresh.clone();
         auto body = TRY(klib::Function<void()>::make(
             [mine = klib::move(mine), fire = klib::move(fire)]() mutable { timer_task(*mine, fire); }));
-        (void)TRY(keel::spawn_task(klib::move(body)));
-        sh = fresh.clone();
-        shared_.with([&](klib::Optional<klib::Arc<Shared>>& o) { o = klib::move(fresh); });
+        // Another thread of the process may have made the timer meanwhile:
+        // then that one is used and no task starts (two tasks, one of them
+        // unreachable by stop(), would each hold the process forever).
+        const bool installed = shared_.with([&](klib::Optional<klib::Arc<Shared>>& o) {
+            if (o.has_value()) {
+                sh = o.value().clone();
+                return false;
+            }
+            o = fresh.clone();
+            return true;
+        });
+        if (installed) {
+            auto task = keel::spawn_task(klib::move(body));
+            if (task.is_err()) {
+                stop();
+                return task.error();
+            }
+            sh = klib::move(fresh);
+        }
     }
     const klib::Arc<Shared>& s = sh.value();
     (*s).state.with([&](State& st) {

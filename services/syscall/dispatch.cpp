@@ -2,8 +2,27 @@
 #include "../signal/signal.h"
 
 #include <keel/log.h>
+#include <klib/array.h>
+#include <klib/atomic.h>
 
 namespace services::syscall {
+
+namespace {
+
+// Each unknown number is reported once (a fuzzer or a newer C library
+// probing calls would otherwise flood the console, and a slow serial line
+// slows every caller down): one bit per number below 512, one more bit for
+// all numbers above. Linux reports nothing; ENOSYS is the answer either way.
+constexpr u64 WARN_NUMBERS = 512;
+klib::Array<klib::Atomic<u64>, WARN_NUMBERS / 64 + 1> g_warned;
+
+bool first_warning(u64 nr) {
+    const u64 bit = nr < WARN_NUMBERS ? nr : WARN_NUMBERS;
+    const u64 mask = u64(1) << (bit % 64);
+    return (g_warned[bit / 64].fetch_or(mask, klib::MemoryOrder::Relaxed) & mask) == 0;
+}
+
+} // namespace
 
 void dispatch(process::Thread& t) {
     // The number and arguments only (not a copy of every register): a
@@ -20,7 +39,9 @@ void dispatch(process::Thread& t) {
         SERVICES_SYSCALLS(SERVICES_CASE)
 #undef SERVICES_CASE
     default:
-        keel::log_warn("syscall: {} not implemented (pid {})", nr, t.pid());
+        if (first_warning(nr)) {
+            keel::log_warn("syscall: {} not implemented (pid {}; reported once)", nr, t.pid());
+        }
         break;
     }
     // EPIPE from a write to a pipe with no reader raises SIGPIPE at the

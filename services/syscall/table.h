@@ -117,6 +117,8 @@
     X(165, mount)                                                                                  \
     X(166, umount2)                                                                                \
     X(169, reboot)                                                                                 \
+    X(172, iopl)                                                                                   \
+    X(173, ioperm)                                                                                 \
     X(186, gettid)                                                                                 \
     X(200, tkill)                                                                                  \
     X(201, time)                                                                                   \

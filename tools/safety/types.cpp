@@ -219,6 +219,13 @@ bool TypeRules::is_sync(QualType t) {
     if (has_annotation(rd, "keel_sync"))
         return true;
     StringRef n = rd->getName();
+    // A fixed array of sync elements (klib::Array<Atomic<u64>, N>) is sync:
+    // every element is, and Array adds no state of its own.
+    if (n == "Array")
+        if (const auto* sd = dyn_cast<ClassTemplateSpecializationDecl>(rd))
+            if (sd->getTemplateArgs().size() >= 1 &&
+                sd->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+                return is_sync(sd->getTemplateArgs()[0].getAsType());
     static const char* const names[] = {"SpinLock", "Mutex",     "RwLock",   "Atomic",    "Once",
                                         "Lazy",     "WaitQueue", "CpuLocal", "RwSpinLock"};
     for (const char* s : names)

@@ -47,6 +47,10 @@ constexpr u64 RFLAGS_FIXED = (1u << 1) | (1u << 9);
 // Cleared on syscall entry: TF, IF, DF, IOPL, AC, NT.
 constexpr u64 SFMASK = 0x47700;
 constexpr u64 RFLAGS_TF = 1u << 8;
+constexpr u64 RFLAGS_ID = 1u << 21;
+// What a user-memory image (a sigreturn frame) may restore: the bits user
+// code controls less ID (Linux's FIX_EFLAGS; its RF is cleared on entry).
+constexpr u64 USER_RFLAGS_RESTORABLE = USER_RFLAGS_MASK & ~RFLAGS_ID;
 
 bool user_address(u64 va) {
     return va < VmSpace::USER_END;
@@ -175,6 +179,10 @@ bool tsc_aux_is_cpu() {
 
 u32 current_cpu() {
     return 0; // this_cpu() is the boot CPU's PerCpu: the only one so far
+}
+
+u64 user_rflags_from_image(u64 current, u64 image) {
+    return (current & ~arch::USER_RFLAGS_RESTORABLE) | (image & arch::USER_RFLAGS_RESTORABLE);
 }
 
 u32 user_hwcap() {

@@ -96,6 +96,14 @@ private:
 // user mode resumes.
 UserExit execute_user(const VmSpace& space, UserContext& ctx);
 
+// The RFLAGS a thread resumes with when user memory supplies them (the
+// rt_sigreturn frame): the arithmetic flags, TF, DF and AC from `image`
+// (Linux's FIX_EFLAGS; RF, which it also restores, is never set in user
+// mode here), every other bit from `current`. The one rule for user-supplied
+// flags; execute_user() still forces IF on and IOPL, NT, RF and VM off on
+// each entry. Any context; cannot fail.
+u64 user_rflags_from_image(u64 current, u64 image);
+
 // The number of the CPU the caller runs on (getcpu): 0, the boot CPU, until
 // more CPUs run kernel code.
 u32 current_cpu();
