@@ -114,7 +114,9 @@ void finish_thread(const ThreadEnd& e) {
             s.leader_status = e.status;
         }
         s.live_threads -= 1;
-        status = s.group_exit ? s.group_status : s.leader_status;
+        // Without a group exit, the wait status is the last thread's exit
+        // code, leader or not (as Linux 6.1 reports it: tests/user/thread_sched).
+        status = s.group_exit ? s.group_status : e.status;
         return s.live_threads == 0;
     });
     account_thread_end(p, last);
@@ -122,6 +124,7 @@ void finish_thread(const ThreadEnd& e) {
         release_tid(e.tid);
     }
     release_thread();
+    p.changed.wake_all(); // an exec waits for the other threads to be gone
     if (last) {
         release_vfork_parent(p);
         make_zombie(p.pid, status);

@@ -45,7 +45,14 @@ klib::Result<klib::Arc<Process>> start_init(klib::Arc<mm::AddressSpace> space,
         s.res.nproc_uid = 0;
         s.res.nproc_charged = 1;
     });
-    Thread t(p.clone(), p->pid, klib::move(space), klib::move(files), klib::move(fs));
+    auto link = klib::Arc<ThreadLink>::make(fs.clone());
+    if (link.is_err()) {
+        release_thread();
+        discard_process(p->pid);
+        return link.error();
+    }
+    Thread t(p.clone(), p->pid, klib::move(space), klib::move(files), klib::move(fs),
+             link.release_value());
     t.ctx = ctx;
     t.comm = comm;
     if (auto r = start_thread(klib::move(t)); r.is_err()) {
@@ -73,7 +80,9 @@ namespace {
                                   : TRY(klib::Arc<mm::AddressSpace>::make(TRY(t.space->fork())));
     klib::Arc<Files> files = (a.flags & CLONE_FILES) != 0 ? t.files.clone() : TRY(t.files->copy());
     klib::Arc<FsShared> fs = (a.flags & CLONE_FS) != 0 ? t.vfs.clone() : TRY(t.vfs->copy());
-    Thread child(klib::move(proc), id, klib::move(space), klib::move(files), klib::move(fs));
+    klib::Arc<ThreadLink> link = TRY(klib::Arc<ThreadLink>::make(fs.clone()));
+    Thread child(klib::move(proc), id, klib::move(space), klib::move(files), klib::move(fs),
+                 klib::move(link));
     child.ctx = t.ctx;
     child.ctx.regs.rax = 0;
     if (a.stack != 0) {

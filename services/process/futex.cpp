@@ -8,10 +8,66 @@ namespace services::process {
 
 namespace {
 
+// What names a futex (Linux's get_futex_key): a private one, (address
+// space, address); a shared one in a shared mapping, (the mapped object,
+// byte offset), so processes meet whatever address they map it at; a
+// shared one in private memory, (address space, address) again, but
+// distinct from the private key of the same word (as Linux's
+// FUT_OFF_MMSHARED).
+struct Key {
+    enum Kind : u8 { Private, SharedMm, Object };
+    Kind kind = Private;
+    klib::Optional<klib::Arc<mm::AddressSpace>> space;
+    klib::Optional<klib::Arc<mm::PageCache>> object;
+    u64 where = 0; // the address, or the offset in the object
+
+    Key clone() const {
+        Key k;
+        k.kind = kind;
+        if (space.has_value()) {
+            k.space = space.value().clone();
+        }
+        if (object.has_value()) {
+            k.object = object.value().clone();
+        }
+        k.where = where;
+        return k;
+    }
+    bool operator==(const Key& o) const {
+        if (kind != o.kind || where != o.where) {
+            return false;
+        }
+        if (kind == Object) {
+            return object.has_value() && o.object.has_value() && object.value().ptr_eq(o.object.value());
+        }
+        return space.has_value() && o.space.has_value() && space.value().ptr_eq(o.space.value());
+    }
+};
+
+// The key of the word at `addr` for `t` (EFAULT: not mapped).
+klib::Result<Key, syscall::Errno> key_of(const Thread& t, u64 addr, bool priv) {
+    Key k;
+    k.where = addr;
+    if (!priv) {
+        auto shared = t.space->shared_key(addr);
+        if (shared.is_err()) {
+            return syscall::Errno::EFAULT;
+        }
+        if (shared.value().has_value()) {
+            k.kind = Key::Object;
+            k.object = shared.value().value().object.clone();
+            k.where = shared.value().value().offset;
+            return k;
+        }
+        k.kind = Key::SharedMm;
+    }
+    k.space = t.space.clone();
+    return k;
+}
+
 struct Waiter {
     u64 id = 0;
-    klib::Optional<klib::Arc<mm::AddressSpace>> space; // none: a shared futex
-    u64 addr = 0;
+    Key key;
     u32 bitset = 0;
 };
 
@@ -23,13 +79,6 @@ struct Futexes {
 keel::SpinLock<Futexes> g_futexes;
 // Every waiter sleeps here and re-checks whether it is still listed.
 keel::WaitQueue g_futex_wq;
-
-bool same_key(const Waiter& w, const Thread& t, u64 addr, bool priv) {
-    if (w.addr != addr || w.space.has_value() != priv) {
-        return false;
-    }
-    return !priv || w.space.value().ptr_eq(t.space);
-}
 
 bool listed(u64 id) {
     return g_futexes.with([&](Futexes& f) {
@@ -56,11 +105,11 @@ bool unlist(u64 id) {
 }
 
 // Wakes up to max(n, 1) matching waiters (f locked); returns how many.
-u64 wake_locked(Futexes& f, const Thread& t, u64 addr, i32 n, u32 bitset, bool priv) {
+u64 wake_locked(Futexes& f, const Key& key, i32 n, u32 bitset) {
     u64 woken = 0;
     for (usize i = 0; i < f.waiters.size();) {
         const Waiter& w = f.waiters[i];
-        if (!same_key(w, t, addr, priv) || (w.bitset & bitset) == 0) {
+        if (!(w.key == key) || (w.bitset & bitset) == 0) {
             ++i;
             continue;
         }
@@ -82,6 +131,7 @@ klib::Result<u64, syscall::Errno> futex_wait(const Thread& t, u64 addr, u32 val,
     if ((addr & 3) != 0 || bitset == 0) {
         return Errno::EINVAL;
     }
+    Key key = TRY(key_of(t, addr, priv));
     // The check of the word and the queueing happen under the lock that
     // wakers take after changing the word: no wake-up is lost.
     auto id = g_futexes.with([&](Futexes& f) -> klib::Result<u64, Errno> {
@@ -94,10 +144,7 @@ klib::Result<u64, syscall::Errno> futex_wait(const Thread& t, u64 addr, u32 val,
         }
         Waiter w;
         w.id = f.next_id++;
-        if (priv) {
-            w.space = t.space.clone();
-        }
-        w.addr = addr;
+        w.key = key.clone();
         w.bitset = bitset;
         if (f.waiters.try_push(klib::move(w)).is_err()) {
             return Errno::ENOMEM;
@@ -136,8 +183,8 @@ klib::Result<u64, syscall::Errno> futex_wake(const Thread& t, u64 addr, i32 n, u
     if ((addr & 3) != 0 || bitset == 0) {
         return Errno::EINVAL;
     }
-    const u64 woken =
-        g_futexes.with([&](Futexes& f) { return wake_locked(f, t, addr, n, bitset, priv); });
+    const Key k = TRY(key_of(t, addr, priv)); // EFAULT: a shared one, unmapped
+    const u64 woken = g_futexes.with([&](Futexes& f) { return wake_locked(f, k, n, bitset); });
     if (woken > 0) {
         g_futex_wq.wake_all();
     }
@@ -154,6 +201,8 @@ klib::Result<u64, syscall::Errno> futex_requeue(const Thread& t, u64 addr, u64 a
     if ((addr & 3) != 0 || (addr2 & 3) != 0) {
         return Errno::EINVAL;
     }
+    const Key k1 = TRY(key_of(t, addr, priv));
+    const Key k2 = TRY(key_of(t, addr2, priv));
     auto r = g_futexes.with([&](Futexes& f) -> klib::Result<u64, Errno> {
         if (cmp.has_value()) {
             auto cur = t.space->read_val<u32>(addr);
@@ -172,7 +221,7 @@ klib::Result<u64, syscall::Errno> futex_requeue(const Thread& t, u64 addr, u64 a
             if (i64(woken + moved) - i64(n_wake) >= i64(n_requeue)) {
                 break;
             }
-            if (!same_key(f.waiters[i], t, addr, priv)) {
+            if (!(f.waiters[i].key == k1)) {
                 ++i;
                 continue;
             }
@@ -181,7 +230,7 @@ klib::Result<u64, syscall::Errno> futex_requeue(const Thread& t, u64 addr, u64 a
                 ++woken;
                 continue;
             }
-            f.waiters[i].addr = addr2;
+            f.waiters[i].key = k2.clone();
             ++moved;
             ++i;
         }

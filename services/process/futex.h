@@ -3,11 +3,11 @@
 // bitsets).
 //
 // A private futex (FUTEX_PRIVATE_FLAG) is named by (address space, user
-// address). A shared one is named by its user address alone, in every
-// space: processes that share memory mapped before fork see it at the same
-// address, so they meet; two unrelated processes waiting on the same
-// address of private memory may get a spurious wakeup, which futex users
-// tolerate (they re-check the word).
+// address). A shared one in a shared mapping (MAP_SHARED anonymous or of
+// a file) is named by the mapped object and the offset in it, so
+// processes meet at whatever address they map it; a shared one in private
+// memory by (address space, address), distinct from the private name of
+// the same word (as Linux's get_futex_key).
 #pragma once
 
 #include "../syscall/errno.h"

@@ -18,6 +18,7 @@
 #include "files.h"
 #include "fs_share.h"
 #include "rlimit.h"
+#include "thread_link.h"
 #include <keel/sync/spinlock.h>
 #include <keel/task.h>
 #include <keel/user.h>
@@ -62,9 +63,9 @@ public:
 // One user thread: owned by its kernel task.
 struct Thread {
     Thread(klib::Arc<Process> p, i32 id, klib::Arc<mm::AddressSpace> s, klib::Arc<Files> f,
-           klib::Arc<FsShared> v)
+           klib::Arc<FsShared> v, klib::Arc<ThreadLink> l)
         : proc(klib::move(p)), tid(id), space(klib::move(s)), files(klib::move(f)),
-          vfs(klib::move(v)) {}
+          vfs(klib::move(v)), link(klib::move(l)) {}
     Thread(Thread&&) = default;
     Thread& operator=(Thread&&) = delete;
     Thread(const Thread&) = delete;
@@ -76,6 +77,7 @@ struct Thread {
     klib::Arc<mm::AddressSpace> space; // areas, page tables, demand paging
     klib::Arc<Files> files;
     klib::Arc<FsShared> vfs; // root, cwd, umask; may hold none: no file system
+    klib::Arc<ThreadLink> link; // what the process table reaches (tkill, de_thread)
     u64 clear_child_tid = 0; // set_tid_address / CLONE_CHILD_CLEARTID
     u64 robust_list = 0;     // set_robust_list: the head of held robust futexes
     signal::ThreadSignals sig; // mask, altstack, own pending set, restart state

@@ -63,9 +63,10 @@ Thread test_thread(klib::Arc<Process> p) {
     req.prot = mm::PROT_READ | mm::PROT_WRITE;
     req.placement = mm::Placement::FixedNoReplace;
     MUST(space.map(klib::move(req)));
+    klib::Arc<FsShared> vfs = MUST(klib::Arc<FsShared>::make(klib::Optional<fs::FsContext>()));
+    klib::Arc<ThreadLink> link = MUST(klib::Arc<ThreadLink>::make(vfs.clone()));
     return Thread(klib::move(p), 0, MUST(klib::Arc<mm::AddressSpace>::make(klib::move(space))),
-                  MUST(make_files()),
-                  MUST(klib::Arc<FsShared>::make(klib::Optional<fs::FsContext>())));
+                  MUST(make_files()), klib::move(vfs), klib::move(link));
 }
 
 } // namespace
@@ -95,7 +96,7 @@ KTEST(futex_wake_reaches_a_waiter_on_another_task_by_bitset) {
     Thread t = test_thread(p.clone());
     MUST(t.space->write_val<u32>(0x600000, 1));
     klib::Arc<keel::SpinLock<u64>> result = MUST(klib::Arc<keel::SpinLock<u64>>::make(u64(99)));
-    Thread other(p.clone(), 1, t.space.clone(), t.files.clone(), t.vfs.clone());
+    Thread other(p.clone(), 1, t.space.clone(), t.files.clone(), t.vfs.clone(), t.link.clone());
     klib::Arc<keel::SpinLock<u64>> mine = result.clone();
     auto body = MUST(klib::Function<void()>::make(
         [th = klib::move(other), mine = klib::move(mine)]() mutable {
@@ -111,6 +112,92 @@ KTEST(futex_wake_reaches_a_waiter_on_another_task_by_bitset) {
     // A shared wake does not reach a private waiter.
     KEXPECT_EQ(MUST(futex_wake(t, 0x600000, 1, 0x2, false)), u64(0));
     KEXPECT_EQ(MUST(futex_wake(t, 0x600000, 1, 0x2, true)), u64(1));
+    for (u64 i = 0; i < 100 && result->with([](u64& x) { return x; }) == 99; ++i) {
+        keel::yield_now();
+    }
+    KEXPECT_EQ(result->with([](u64& x) { return x; }), u64(0));
+    KEXPECT_EQ(futex_waiter_count(), usize(0));
+    discard_process(p->pid);
+}
+
+KTEST(process_table_finds_threads_by_tid_and_moves_leadership) {
+    klib::Arc<Process> p = MUST(new_process(0));
+    klib::Arc<Process> q = MUST(new_process(0));
+    Thread t = test_thread(p.clone());
+    klib::Arc<ThreadLink> leader = t.link.clone();
+    klib::Arc<ThreadLink> second = MUST(klib::Arc<ThreadLink>::make(t.vfs.clone()));
+    const i32 tid = MUST(new_tid(p->pid));
+    KEXPECT(!find_thread(tid).has_value()); // not linked yet: not running
+    KEXPECT(!find_thread(p->pid).has_value());
+    link_thread(p->pid, leader.clone());
+    link_thread(tid, second.clone());
+    klib::Optional<ThreadRef> a = find_thread(tid);
+    KASSERT(a.has_value());
+    KEXPECT(a.value().proc.ptr_eq(p) && a.value().link.ptr_eq(second));
+    klib::Optional<ThreadRef> b = find_thread(p->pid);
+    KASSERT(b.has_value());
+    KEXPECT(b.value().proc.ptr_eq(p) && b.value().link.ptr_eq(leader));
+    KEXPECT(!find_thread(q->pid).has_value()); // a process with no thread started
+    KEXPECT_EQ(group_of(tid), p->pid);
+    // The others of each thread.
+    auto o1 = MUST(other_threads(p->pid, tid));
+    KEXPECT(o1.size() == 1 && o1[0].ptr_eq(leader));
+    auto o2 = MUST(other_threads(p->pid, p->pid));
+    KEXPECT(o2.size() == 1 && o2[0].ptr_eq(second));
+    KEXPECT_EQ(MUST(other_threads(q->pid, 0)).size(), usize(0));
+    // de_thread: the second thread becomes the leader, its tid goes away.
+    take_leadership(p->pid, tid);
+    KEXPECT(!find_thread(tid).has_value());
+    KEXPECT_EQ(group_of(tid), 0);
+    klib::Optional<ThreadRef> c = find_thread(p->pid);
+    KASSERT(c.has_value());
+    KEXPECT(c.value().link.ptr_eq(second));
+    KEXPECT_EQ(MUST(other_threads(p->pid, p->pid)).size(), usize(0));
+    // A thread's exit removes it.
+    const i32 tid2 = MUST(new_tid(p->pid));
+    link_thread(tid2, leader.clone());
+    KEXPECT(find_thread(tid2).has_value());
+    release_tid(tid2);
+    KEXPECT(!find_thread(tid2).has_value());
+    discard_process(q->pid);
+    discard_process(p->pid);
+    KEXPECT(!find_thread(p->pid).has_value());
+}
+
+namespace {
+
+// A shared wake of 0x600000 from another space (the same address mapped).
+[[gnu::noinline]] u64 wake_from_other_space(klib::Arc<Process> p) {
+    Thread u = test_thread(klib::move(p));
+    MUST(u.space->write_val<u32>(0x600000, 1));
+    return MUST(futex_wake(u, 0x600000, 1, FUTEX_BITSET_MATCH_ANY, false));
+}
+
+} // namespace
+
+KTEST(futex_shared_keys_differ_from_private_and_between_spaces) {
+    klib::Arc<Process> p = MUST(new_process(0));
+    Thread t = test_thread(p.clone());
+    MUST(t.space->write_val<u32>(0x600000, 1));
+    klib::Arc<keel::SpinLock<u64>> result = MUST(klib::Arc<keel::SpinLock<u64>>::make(u64(99)));
+    Thread other(p.clone(), 1, t.space.clone(), t.files.clone(), t.vfs.clone(), t.link.clone());
+    klib::Arc<keel::SpinLock<u64>> mine = result.clone();
+    auto body = MUST(klib::Function<void()>::make(
+        [th = klib::move(other), mine = klib::move(mine)]() mutable {
+            auto r = futex_wait(th, 0x600000, 1, klib::none, FUTEX_BITSET_MATCH_ANY, false);
+            const u64 v = r.is_ok() ? r.value() : u64(1000) + u64(r.error());
+            mine->with([v](u64& x) { x = v; });
+        }));
+    KASSERT(keel::spawn_task(klib::move(body)).is_ok());
+    keel::yield_now();
+    KEXPECT_EQ(futex_waiter_count(), usize(1));
+    // Private memory: the same address in another space is another futex,
+    // and the private name of the word is not its shared one.
+    KEXPECT_EQ(wake_from_other_space(p.clone()), u64(0));
+    KEXPECT_EQ(MUST(futex_wake(t, 0x600000, 1, FUTEX_BITSET_MATCH_ANY, true)), u64(0));
+    // An unmapped word has no shared name: EFAULT.
+    KEXPECT(futex_wake(t, 0x700000, 1, FUTEX_BITSET_MATCH_ANY, false).error() == syscall::Errno::EFAULT);
+    KEXPECT_EQ(MUST(futex_wake(t, 0x600000, 1, FUTEX_BITSET_MATCH_ANY, false)), u64(1));
     for (u64 i = 0; i < 100 && result->with([](u64& x) { return x; }) == 99; ++i) {
         keel::yield_now();
     }

@@ -5,6 +5,7 @@
 #include "exit.h"
 #include "interrupt.h"
 #include "proc_view.h"
+#include "table.h"
 #include "process.h"
 #include "table.h"
 #include <keel/log.h>
@@ -160,12 +161,30 @@ void leave_group_stop(const Thread& t) {
     }
 }
 
+// Moves the signals other tasks sent to this thread alone (its link's
+// inbox) to its own pending set, where delivery and the waits see them.
+void take_thread_signals(Thread& t) {
+    const klib::Arc<ThreadLink> link = t.link.clone();
+    for (;;) {
+        klib::Optional<signal::SigInfo> i = (*link).inbox.take(~u64(0));
+        if (!i.has_value()) {
+            return;
+        }
+        (void)t.sig.pending.add(i.value());
+    }
+}
+
 // Runs the thread until it exits or its process does.
 void run(Thread& t) {
     // The last page fault resolved, to stop a fault that the resolution
     // does not cure from looping forever.
     klib::Optional<keel::UserException> last_fault;
     while (!t.exited && !t.proc->exiting()) {
+        take_thread_signals(t);
+        if (t.link->is_killed()) {
+            exit_thread(t, signal::SIGKILL, false); // de_thread: it ends alone
+            break;
+        }
         if (signal::has_work(t.proc->signals.shared, t.sig, t.ctx) && !deliver_signals(t)) {
             break;
         }
@@ -236,6 +255,7 @@ void thread_main(Thread t) {
 } // namespace
 
 klib::Result<void> start_thread(Thread t) {
+    link_thread(t.tid, t.link.clone());
     auto body = TRY(klib::Function<void()>::make(
         [th = klib::move(t)]() mutable { thread_main(klib::move(th)); }));
     TRY(keel::spawn_task(klib::move(body)));

@@ -20,11 +20,13 @@ struct Entry {
     u32 exit_signal = 17;   // sent to the parent at exit (SIGCHLD: a plain child)
     i32 status = 0;
     klib::Arc<Process> proc;
+    klib::Optional<klib::Arc<ThreadLink>> leader; // the group leader's (its tid is the pid)
 };
 
 struct Tid {
     i32 tid = 0;
     i32 pid = 0; // its thread group
+    klib::Optional<klib::Arc<ThreadLink>> link; // set before the thread runs
 };
 
 struct Table {
@@ -125,7 +127,10 @@ klib::Result<i32> new_tid(i32 pid) {
         if (!id.has_value()) {
             return klib::Error::WouldBlock;
         }
-        TRY(t.tids.try_push(Tid{id.value(), pid}));
+        Tid x;
+        x.tid = id.value();
+        x.pid = pid;
+        TRY(t.tids.try_push(klib::move(x)));
         return id.value();
     });
 }
@@ -149,6 +154,78 @@ void release_tid(i32 tid) {
         for (usize i = 0; i < t.tids.size(); ++i) {
             if (t.tids[i].tid == tid) {
                 t.tids.remove(i);
+                return;
+            }
+        }
+    });
+}
+
+void link_thread(i32 tid, klib::Arc<ThreadLink> link) {
+    g_table.with([&](Table& t) {
+        if (auto i = index_of(t, tid); i.has_value()) {
+            t.procs[i.value()].leader = klib::move(link);
+            return;
+        }
+        for (Tid& x : t.tids) {
+            if (x.tid == tid) {
+                x.link = klib::move(link);
+                return;
+            }
+        }
+    });
+}
+
+klib::Optional<ThreadRef> find_thread(i32 tid) {
+    return g_table.with([&](Table& t) -> klib::Optional<ThreadRef> {
+        i32 pid = tid;
+        klib::Optional<klib::Arc<ThreadLink>> link;
+        if (auto i = index_of(t, tid); i.has_value()) {
+            if (t.procs[i.value()].leader.has_value()) {
+                link = t.procs[i.value()].leader.value().clone();
+            }
+        } else {
+            for (const Tid& x : t.tids) {
+                if (x.tid == tid && x.link.has_value()) {
+                    pid = x.pid;
+                    link = x.link.value().clone();
+                }
+            }
+        }
+        auto pi = index_of(t, pid);
+        if (!link.has_value() || !pi.has_value()) {
+            return klib::none;
+        }
+        return ThreadRef{t.procs[pi.value()].proc.clone(), klib::move(link.value())};
+    });
+}
+
+klib::Result<klib::Vec<klib::Arc<ThreadLink>>> other_threads(i32 pid, i32 except) {
+    return g_table.with([&](Table& t) -> klib::Result<klib::Vec<klib::Arc<ThreadLink>>> {
+        klib::Vec<klib::Arc<ThreadLink>> out;
+        auto i = index_of(t, pid);
+        if (i.has_value() && pid != except && !t.procs[i.value()].zombie &&
+            t.procs[i.value()].leader.has_value()) {
+            TRY(out.try_push(t.procs[i.value()].leader.value().clone()));
+        }
+        for (const Tid& x : t.tids) {
+            if (x.pid == pid && x.tid != except && x.link.has_value()) {
+                TRY(out.try_push(x.link.value().clone()));
+            }
+        }
+        return out;
+    });
+}
+
+void take_leadership(i32 pid, i32 tid) {
+    g_table.with([&](Table& t) {
+        auto i = index_of(t, pid);
+        if (!i.has_value()) {
+            return;
+        }
+        for (usize k = 0; k < t.tids.size(); ++k) {
+            if (t.tids[k].tid == tid && t.tids[k].pid == pid) {
+                Tid x = t.tids.remove(k);
+                t.procs[i.value()].leader = klib::move(x.link);
                 return;
             }
         }

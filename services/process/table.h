@@ -28,6 +28,25 @@ klib::Result<i32> new_tid(i32 pid);
 i32 group_of(i32 id);
 void release_tid(i32 tid);
 
+// The thread registry (Linux's find_task_by_vpid for tids). A group
+// leader is found by its pid for as long as its process is in the table
+// (zombie included, as Linux keeps a zombie leader); another thread from
+// its start until its exit.
+struct ThreadRef {
+    klib::Arc<Process> proc; // its thread group
+    klib::Arc<ThreadLink> link;
+};
+// Records `link` as thread `tid`'s (a pid: the group leader; else a tid
+// from new_tid). Called before the thread runs; never fails.
+void link_thread(i32 tid, klib::Arc<ThreadLink> link);
+klib::Optional<ThreadRef> find_thread(i32 tid);
+// The links of the live threads of process `pid` other than `except`
+// (exit_group and exec kill them). NoMemory.
+klib::Result<klib::Vec<klib::Arc<ThreadLink>>> other_threads(i32 pid, i32 except);
+// Linux's de_thread: thread `tid` of process `pid` becomes its leader,
+// with the pid as its tid; its own tid is released.
+void take_leadership(i32 pid, i32 tid);
+
 klib::Optional<klib::Arc<Process>> find(i32 pid);
 // The parent's pid (0 for pid 1 or an unknown pid).
 i32 parent_of(i32 pid);

@@ -175,14 +175,23 @@ SysResult sys_getrandom(process::Thread& t, const Args& args) {
     return len;
 }
 
+namespace {
+
+// sched_*affinity's pid: 0 the caller, else any thread by tid (ESRCH).
+bool thread_exists(const process::Thread& t, i32 pid) {
+    return pid == 0 || pid == t.tid || process::find_thread(pid).has_value();
+}
+
+} // namespace
+
 SysResult sys_sched_getaffinity(process::Thread& t, const Args& args) {
-    const u64 pid = args.a[0];
+    const i32 pid = i32(u32(args.a[0]));
     const u64 len = args.a[1];
-    if (pid != 0 && pid != u64(t.pid())) {
-        return Errno::ESRCH;
-    }
     if (len < 8 || (len & 7) != 0) {
         return Errno::EINVAL;
+    }
+    if (!thread_exists(t, pid)) {
+        return Errno::ESRCH;
     }
     OutBuffer b;
     if (b.u64_(1).is_err()) { // CPU 0 only
@@ -190,6 +199,24 @@ SysResult sys_sched_getaffinity(process::Thread& t, const Args& args) {
     }
     TRY(b.copy_out(t, args.a[2]));
     return u64(8);
+}
+
+// One CPU: a mask must contain CPU 0 (EINVAL otherwise, as Linux when
+// it meets no active CPU); the thread runs there either way.
+SysResult sys_sched_setaffinity(process::Thread& t, const Args& args) {
+    const i32 pid = i32(u32(args.a[0]));
+    const u64 len = args.a[1];
+    klib::Array<u8, 8> mask{};
+    if (len >= 1) { // a shorter mask than the kernel's: the rest is clear
+        TRY_SYS(t.space->read_bytes(args.a[2], mask.span().subspan(0, usize(len < 8 ? len : 8))));
+    }
+    if (!thread_exists(t, pid)) {
+        return Errno::ESRCH;
+    }
+    if ((mask[0] & 1) == 0) {
+        return Errno::EINVAL;
+    }
+    return u64(0);
 }
 
 } // namespace services::syscall

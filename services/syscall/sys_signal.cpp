@@ -35,6 +35,15 @@ bool sig_ok(u64 sig) {
     return sig <= u64(NSIG); // 0: existence check only
 }
 
+// What ends pause, sigsuspend and sigtimedwait: a signal that interrupts
+// (in the process, the thread, or sent to the thread by another task), or
+// the thread or its process ending.
+bool woken(const process::Thread& t) {
+    const Inbox& shared = t.proc->signals.shared;
+    return t.sig.interrupting(shared) || (t.link->inbox.pending() & ~t.sig.mask) != 0 ||
+           t.proc->exiting() || t.link->is_killed();
+}
+
 } // namespace
 
 SysResult sys_rt_sigaction(process::Thread& t, const Args& args) {
@@ -168,7 +177,7 @@ SysResult sys_sigaltstack(process::Thread& t, const Args& args) {
 }
 
 SysResult sys_pause(process::Thread& t, const Args&) {
-    (void)t.proc->signals.shared.wait([&]() { return t.sig.interrupting(t.proc->signals.shared); }, 0);
+    (void)t.proc->signals.shared.wait([&]() { return woken(t); }, 0);
     return Errno::ERESTARTNOHAND;
 }
 
@@ -179,7 +188,7 @@ SysResult sys_rt_sigsuspend(process::Thread& t, const Args& args) {
     const u64 mask = TRY_SYS(t.space->read_val<u64>(args.a[0])) & ~UNBLOCKABLE;
     t.sig.saved_mask = t.sig.mask;
     t.sig.mask = mask;
-    (void)t.proc->signals.shared.wait([&]() { return t.sig.interrupting(t.proc->signals.shared); }, 0);
+    (void)t.proc->signals.shared.wait([&]() { return woken(t); }, 0);
     return Errno::ERESTARTNOHAND;
 }
 
@@ -188,6 +197,9 @@ namespace {
 // The first of `these` pending for the thread, else for the process.
 klib::Optional<SigInfo> take_any(process::Thread& t, u64 these) {
     klib::Optional<SigInfo> i = t.sig.pending.take(these);
+    if (!i.has_value()) {
+        i = t.link->inbox.take(these); // sent to this thread by another
+    }
     if (!i.has_value()) {
         i = t.proc->signals.shared.take(these);
     }
@@ -221,7 +233,7 @@ SysResult sys_rt_sigtimedwait(process::Thread& t, const Args& args) {
         const u64 saved = t.sig.mask;
         t.sig.mask &= ~these;
         interrupted = t.proc->signals.shared
-                          .wait([&]() { return t.sig.interrupting(t.proc->signals.shared); },
+                          .wait([&]() { return woken(t); },
                                 timeout.has_value() ? timeout.value() : 0);
         t.sig.mask = saved;
         got = take_any(t, these);
@@ -234,6 +246,57 @@ SysResult sys_rt_sigtimedwait(process::Thread& t, const Args& args) {
     }
     return u64(u32(got.value().signo()));
 }
+
+namespace {
+
+// Linux's check_kill_permission: EINVAL for a bad signal, then EPERM
+// (process::may_signal).
+SysResult may_signal(const process::Thread& t, i32 target_pid, u64 sig) {
+    if (!sig_ok(sig)) {
+        return Errno::EINVAL;
+    }
+    TRY(process::may_signal(t, target_pid, i32(sig)));
+    return u64(0);
+}
+
+// Sends `info` to thread `tid` (of group `tgid`; -1: any group), as
+// Linux's do_send_specific: ESRCH when there is no such thread, then the
+// permission checks; signal 0 only checks.
+SysResult send_specific(process::Thread& t, i32 tgid, i32 tid, u64 sig, const SigInfo& info) {
+    klib::Optional<process::ThreadRef> r = process::find_thread(tid);
+    if (!r.has_value() || (tgid != -1 && r.value().proc->pid != tgid)) {
+        return Errno::ESRCH;
+    }
+    const process::ThreadRef& to = r.value();
+    TRY(may_signal(t, to.proc->pid, sig));
+    if (sig == 0) {
+        return u64(0);
+    }
+    if (tid == t.tid) {
+        send_thread(t.sig, t.proc->signals.shared, info);
+        return u64(0);
+    }
+    // SIGKILL kills the whole group wherever it is sent; job-control side
+    // effects act on the whole process (Linux's prepare_signal).
+    const Inbox& shared = to.proc->signals.shared;
+    const i32 s = info.signo();
+    if (s == SIGKILL) {
+        send(shared, info);
+        return u64(0);
+    }
+    if ((bit(s) & STOP_SIGNALS) != 0) {
+        shared.discard(bit(SIGCONT));
+    }
+    if (s == SIGCONT) {
+        shared.discard(STOP_SIGNALS);
+        shared.resume();
+    }
+    to.link->inbox.post(info);
+    shared.kick(); // the thread's waits re-check
+    return u64(0);
+}
+
+} // namespace
 
 SysResult sys_kill(process::Thread& t, const Args& args) {
     const i32 pid = i32(u32(args.a[0]));
@@ -268,44 +331,13 @@ SysResult sys_kill(process::Thread& t, const Args& args) {
     return any || pid == -1 ? SysResult(u64(0)) : SysResult(Errno::EPERM);
 }
 
-namespace {
-
-// tkill/tgkill: the calling thread itself, or the main thread of another
-// process (its tid is its pid); signals to other threads by tid are not
-// routed yet (ESRCH).
-SysResult send_to_thread(process::Thread& t, i32 tgid, i32 tid, u64 sig) {
-    const SigInfo info = SigInfo::user(i32(sig), SI_TKILL, t.pid(), 0);
-    if (tid == t.tid && (tgid == -1 || tgid == t.pid())) {
-        if (!sig_ok(sig)) {
-            return Errno::EINVAL;
-        }
-        if (sig != 0) {
-            send_thread(t.sig, t.proc->signals.shared, info);
-        }
-        return u64(0);
-    }
-    klib::Optional<klib::Arc<process::Process>> p = process::find(tid);
-    if (!p.has_value() || (tgid != -1 && tgid != tid)) {
-        return Errno::ESRCH;
-    }
-    if (!sig_ok(sig)) {
-        return Errno::EINVAL;
-    }
-    TRY(process::may_signal(t, tid, i32(sig)));
-    if (sig != 0) {
-        send((*p.value()).signals.shared, info);
-    }
-    return u64(0);
-}
-
-} // namespace
-
 SysResult sys_tkill(process::Thread& t, const Args& args) {
     const i32 tid = i32(u32(args.a[0]));
     if (tid <= 0) {
         return Errno::EINVAL;
     }
-    return send_to_thread(t, -1, tid, args.a[1]);
+    const u64 sig = args.a[1];
+    return send_specific(t, -1, tid, sig, SigInfo::user(i32(sig), SI_TKILL, t.pid(), 0));
 }
 
 SysResult sys_tgkill(process::Thread& t, const Args& args) {
@@ -314,31 +346,50 @@ SysResult sys_tgkill(process::Thread& t, const Args& args) {
     if (tid <= 0 || tgid <= 0) {
         return Errno::EINVAL;
     }
-    return send_to_thread(t, tgid, tid, args.a[2]);
+    const u64 sig = args.a[2];
+    return send_specific(t, tgid, tid, sig, SigInfo::user(i32(sig), SI_TKILL, t.pid(), 0));
 }
+
+namespace {
+
+// The siginfo of rt_(tg)sigqueueinfo from user memory (EFAULT). Nobody
+// may pretend to be the kernel, kill() or tkill() towards another than
+// itself (`self`: the target is the caller): EPERM.
+klib::Result<SigInfo, Errno> queued_info(const process::Thread& t, u64 uinfo, u64 sig, bool self) {
+    const SigInfo::Words w = TRY_SYS(t.space->read_val<SigInfo::Words>(uinfo));
+    const SigInfo info = SigInfo::from_words(w, i32(sig));
+    if ((info.code() >= 0 || info.code() == SI_TKILL) && !self) {
+        return Errno::EPERM;
+    }
+    return info;
+}
+
+} // namespace
 
 SysResult sys_rt_sigqueueinfo(process::Thread& t, const Args& args) {
     const i32 pid = i32(u32(args.a[0]));
     const u64 sig = args.a[1];
-    const SigInfo::Words w = TRY_SYS(t.space->read_val<SigInfo::Words>(args.a[2]));
-    const SigInfo info = SigInfo::from_words(w, i32(sig));
-    // Nobody may pretend to be the kernel, kill() or tkill() for another
-    // process.
-    if ((info.code() >= 0 || info.code() == SI_TKILL) && pid != t.pid()) {
-        return Errno::EPERM;
-    }
+    const SigInfo info = TRY(queued_info(t, args.a[2], sig, pid == t.pid()));
     klib::Optional<klib::Arc<process::Process>> p = pid > 0 ? process::find(pid) : klib::none;
     if (!p.has_value()) {
         return Errno::ESRCH;
     }
-    if (!sig_ok(sig)) {
-        return Errno::EINVAL;
-    }
-    TRY(process::may_signal(t, pid, i32(sig)));
+    TRY(may_signal(t, pid, sig));
     if (sig != 0) {
         send((*p.value()).signals.shared, info);
     }
     return u64(0);
+}
+
+SysResult sys_rt_tgsigqueueinfo(process::Thread& t, const Args& args) {
+    const i32 tgid = i32(u32(args.a[0]));
+    const i32 tid = i32(u32(args.a[1]));
+    if (tid <= 0 || tgid <= 0) {
+        return Errno::EINVAL;
+    }
+    const u64 sig = args.a[2];
+    const SigInfo info = TRY(queued_info(t, args.a[3], sig, tid == t.tid));
+    return send_specific(t, tgid, tid, sig, info);
 }
 
 } // namespace services::syscall

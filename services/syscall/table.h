@@ -123,6 +123,7 @@
     X(200, tkill)                                                                                  \
     X(201, time)                                                                                   \
     X(202, futex)                                                                                  \
+    X(203, sched_setaffinity)                                                                      \
     X(204, sched_getaffinity)                                                                      \
     X(213, epoll_create)                                                                           \
     X(217, getdents64)                                                                             \
@@ -161,6 +162,7 @@
     X(293, pipe2)                                                                                  \
     X(295, preadv)                                                                                 \
     X(296, pwritev)                                                                                \
+    X(297, rt_tgsigqueueinfo)                                                                      \
     X(302, prlimit64)                                                                              \
     X(306, syncfs)                                                                                 \
     X(309, getcpu)                                                                                 \
