@@ -7,11 +7,18 @@ namespace {
 
 class ThreadInterrupter final : public wait::Interrupter {
 public:
-    explicit ThreadInterrupter(klib::Arc<Process> p) : proc_(klib::move(p)) {}
+    ThreadInterrupter(klib::Arc<Process> p, klib::Arc<ThreadLink> l) : proc_(klib::move(p)), link_(klib::move(l)) {}
 
     bool interrupted(u64 mask, u64 own) const override {
         const Process& p = *proc_;
+        const ThreadLink& me = *link_;
+        if (me.is_killed()) {
+            return true; // another thread exec'd (de_thread): this one ends
+        }
+        // Signals sent to this thread alone (tkill, tgkill) wait in its
+        // link's inbox until the thread moves them to its own set.
         const u64 shared = p.signals.shared.pending();
+        own |= me.inbox.pending();
         if ((shared & signal::bit(signal::SIGKILL)) != 0) {
             return true; // fatal whatever the mask (Linux's fatal_signal_pending)
         }
@@ -29,13 +36,14 @@ public:
 
 private:
     klib::Arc<Process> proc_;
+    klib::Arc<ThreadLink> link_;
 };
 
 } // namespace
 
 klib::Result<void> enter_waits(const Thread& t) {
     TRY(t.proc->signals.shared.attach(keel::current_task()));
-    auto who = klib::Arc<ThreadInterrupter>::make(t.proc.clone());
+    auto who = klib::Arc<ThreadInterrupter>::make(t.proc.clone(), t.link.clone());
     if (who.is_err()) {
         t.proc->signals.shared.detach(keel::current_task());
         return klib::Error::NoMemory;
