@@ -17,11 +17,6 @@ static void on_sig(int s) {
     hits++;
 }
 
-static void arm_ms(long ms) {
-    struct itimerval it = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
-    setitimer(ITIMER_REAL, &it, NULL);
-}
-
 // A child that sends `sig` to the parent after `ms` milliseconds.
 static pid_t late_kill(int sig, long ms) {
     pid_t parent = getpid();

@@ -19,11 +19,6 @@ static void on_sig(int s) {
     hits++;
 }
 
-static void arm_ms(long ms) {
-    struct itimerval it = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
-    setitimer(ITIMER_REAL, &it, NULL);
-}
-
 static long futex(volatile int* w, int op, int val, const struct timespec* ts) {
     return syscall(SYS_futex, w, op, val, ts, NULL, 0);
 }

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -85,4 +86,25 @@ CHECK_FN void mask_one(int how, int sig) {
 CHECK_FN void reap_all(void) {
     while (waitpid(-1, NULL, WNOHANG) > 0) {
     }
+}
+
+// Arms ITIMER_REAL once: SIGALRM after `ms` milliseconds (0: disarms).
+CHECK_FN void arm_ms(long ms) {
+    struct itimerval it = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+// A forked child that takes `uid` (0: stays root; exit 90 if setuid
+// fails) and pauses until it is killed; returns its pid.
+CHECK_FN pid_t paused_child(uid_t uid) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (uid != 0 && setuid(uid) != 0) {
+            _exit(90);
+        }
+        for (;;) {
+            pause();
+        }
+    }
+    return pid;
 }

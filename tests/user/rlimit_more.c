@@ -9,19 +9,6 @@
 
 static char* self_path = "/init";
 
-static pid_t sleeper(uid_t uid) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (uid != 0 && setuid(uid) != 0) {
-            _exit(90);
-        }
-        for (;;) {
-            pause();
-        }
-    }
-    return pid;
-}
-
 static int prlimit_from(void* arg) {
     pid_t target = (pid_t)(long)arg;
     struct rlimit r;
@@ -240,7 +227,7 @@ int main(int argc, char** argv) {
         _exit(0);
     }
     check_start(NULL);
-    pid_t a = sleeper(1000);
+    pid_t a = paused_child(1000);
     sleep_ms(50);
     struct rlimit r = {33, 4096}, back;
     check_eq("prlimit_other_pid_root", prlimit(a, RLIMIT_NOFILE, &r, NULL), 0);

@@ -5,19 +5,6 @@
 // actions (terminate, ignore for SIGCHLD/SIGURG/SIGWINCH) in children.
 #include "ptest.h"
 
-static pid_t sleeper(uid_t uid) {
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (uid != 0 && setuid(uid) != 0) {
-            _exit(90);
-        }
-        for (;;) {
-            pause();
-        }
-    }
-    return pid;
-}
-
 static int unpriv_kill(void* arg) {
     pid_t target = (pid_t)(long)arg;
     setuid(2000);
@@ -60,9 +47,9 @@ int main(void) {
     check_err("ignore_sigstop_einval", sigaction(SIGSTOP, &sa, NULL), EINVAL);
     check_eq("query_sigkill_ok", sigaction(SIGKILL, NULL, &sa), 0);
 
-    pid_t a = sleeper(1000);
+    pid_t a = paused_child(1000);
     sleep_ms(50);
-    pid_t b = sleeper(0);
+    pid_t b = paused_child(0);
     check_eq("unprivileged_eperm", exit_code(run_child(unpriv_kill, (void*)(long)b)), 0);
     // A process of the same user may be signalled.
     pid_t same = fork();

@@ -14,11 +14,6 @@ static void on_alrm(int s) {
     hits++;
 }
 
-static void arm_ms(long ms) {
-    struct itimerval it = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
-    setitimer(ITIMER_REAL, &it, NULL);
-}
-
 // A child that writes "late" to fd after ms milliseconds, then exits.
 static pid_t late_writer(int fd, long ms) {
     pid_t pid = fork();
