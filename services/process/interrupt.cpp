@@ -53,7 +53,7 @@ klib::Result<void> enter_waits(const Thread& t) {
         t.proc->signals.shared.detach(keel::current_task());
         return r;
     }
-    publish_signals(t);
+    wait::publish(t.sig.mask, t.sig.pending.set());
     return {};
 }
 

@@ -16,8 +16,17 @@ void leave_waits(const Thread& t);
 
 // Publishes the thread's mask and own pending set for its waits (before
 // each syscall, and after a syscall changed the mask to wait with it).
-inline void publish_signals(const Thread& t) {
-    wait::publish(t.sig.mask, t.sig.pending.set());
+// Only a change takes the registry's lock: the common syscall pays two
+// compares.
+inline void publish_signals(Thread& t) {
+    const u64 own = t.sig.pending.set();
+    if (t.sig.published && t.sig.published_mask == t.sig.mask && t.sig.published_own == own) {
+        return;
+    }
+    wait::publish(t.sig.mask, own);
+    t.sig.published = true;
+    t.sig.published_mask = t.sig.mask;
+    t.sig.published_own = own;
 }
 
 } // namespace services::process

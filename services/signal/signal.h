@@ -364,6 +364,11 @@ struct ThreadSignals {
     u64 cr2 = 0;
     // The dispositions' dropped() mask, refreshed before a wait.
     u64 dropped = 0;
+    // What the thread last published for its interruptible waits
+    // (process::publish_signals skips the registry when nothing changed).
+    bool published = false;
+    u64 published_mask = 0;
+    u64 published_own = 0;
     // The last group stop this thread parked for (Inbox::park).
     u64 stop_seen = 0;
 

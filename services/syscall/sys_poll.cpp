@@ -3,6 +3,7 @@
 // the VFS's one mechanism (fs/pollee.h): an Observer registered with every
 // watched file, woken by the files' notifications or the timeout.
 #include "../fs/event.h"
+#include "../process/interrupt.h"
 #include "syscall.h"
 #include "user_mem.h"
 #include <keel/log.h>
@@ -273,6 +274,31 @@ SysResult do_epoll_create(process::Thread& t, bool cloexec) {
     return t.files->install(klib::Arc<fs::File>(f.release_value()), cloexec);
 }
 
+// ppoll, pselect6 and epoll_pwait wait with the signal mask at `uptr` (0:
+// the thread's own), Linux's set_user_sigmask. end_wait_mask undoes it,
+// except when a signal interrupted the wait (`res` is `interrupted`):
+// delivery then restores the old mask once the handler's frame holds it
+// (restore_saved_sigmask_unless), so a signal the temporary mask let in
+// is handled before the old mask blocks it again.
+klib::Result<void, Errno> set_wait_mask(process::Thread& t, u64 uptr) {
+    if (uptr == 0) {
+        return {};
+    }
+    const u64 mask = TRY_SYS(t.space->read_val<u64>(uptr));
+    t.sig.saved_mask = t.sig.mask;
+    t.sig.mask = mask & ~signal::UNBLOCKABLE;
+    process::publish_signals(t);
+    return {};
+}
+
+SysResult end_wait_mask(process::Thread& t, SysResult res, Errno interrupted) {
+    if (t.sig.saved_mask.has_value() && !(res.is_err() && res.error() == interrupted)) {
+        t.sig.mask = t.sig.saved_mask.value();
+        t.sig.saved_mask = klib::none;
+    }
+    return res;
+}
+
 } // namespace
 
 SysResult sys_poll(process::Thread& t, const Args& args) {
@@ -289,7 +315,8 @@ SysResult sys_ppoll(process::Thread& t, const Args& args) {
     if (args.a[3] != 0 && args.a[4] != 8) {
         return Errno::EINVAL; // sigsetsize
     }
-    return do_poll(t, args.a[0], args.a[1], timeout);
+    TRY(set_wait_mask(t, args.a[3]));
+    return end_wait_mask(t, do_poll(t, args.a[0], args.a[1], timeout), Errno::ERESTARTNOHAND);
 }
 
 SysResult sys_select(process::Thread& t, const Args& args) {
@@ -321,9 +348,11 @@ SysResult sys_pselect6(process::Thread& t, const Args& args) {
         if (sig[0] != 0 && sig[1] != 8) {
             return Errno::EINVAL;
         }
+        TRY(set_wait_mask(t, sig[0]));
     }
     const u64 start = keel::monotonic_ns();
-    const u64 n = TRY(do_select(t, args.a[0], args.a[1], args.a[2], args.a[3], timeout));
+    const u64 n = TRY(end_wait_mask(t, do_select(t, args.a[0], args.a[1], args.a[2], args.a[3], timeout),
+                                    Errno::ERESTARTNOHAND));
     if (args.a[4] != 0) {
         const u64 spent = keel::monotonic_ns() - start;
         const u64 left = spent >= timeout.value() ? 0 : timeout.value() - spent;
@@ -392,7 +421,8 @@ SysResult sys_epoll_pwait(process::Thread& t, const Args& args) {
     if (args.a[4] != 0 && args.a[5] != 8) {
         return Errno::EINVAL;
     }
-    return do_epoll_wait(t, args.a[0], args.a[1], args.a[2], args.a[3]);
+    TRY(set_wait_mask(t, args.a[4]));
+    return end_wait_mask(t, do_epoll_wait(t, args.a[0], args.a[1], args.a[2], args.a[3]), Errno::EINTR);
 }
 
 SysResult sys_eventfd(process::Thread& t, const Args& args) {
