@@ -1,6 +1,7 @@
 #include "accounting.h"
 
 #include "proc_view.h"
+#include "stack.h"
 #include <keel/task.h>
 
 namespace services::process {
@@ -101,7 +102,11 @@ klib::Result<void> exec_nproc_check(const Process& p) {
 
 bool may_expand_vm(const Thread& t, u64 bytes) {
     constexpr u64 PAGE = 4096;
-    const u64 limit = t.proc->state.with([](ProcState& s) { return s.res.limits.cur(RLIMIT_AS); });
+    u64 stack_limit = 0;
+    const u64 limit = t.proc->state.with([&](ProcState& s) {
+        stack_limit = s.res.limits.cur(RLIMIT_STACK);
+        return s.res.limits.cur(RLIMIT_AS);
+    });
     if (limit == RLIM_INFINITY) {
         return true;
     }
@@ -111,7 +116,13 @@ bool may_expand_vm(const Thread& t, u64 bytes) {
     }
     u64 pages = bytes / PAGE;
     for (const mm::Vma& a : areas.value()) {
-        pages += (a.end - a.start) / PAGE;
+        u64 size = a.end - a.start;
+        // The stack area counts as what RLIMIT_STACK lets it grow to (the
+        // part of its reserved 64 MiB Linux's stack vma could cover).
+        if (a.end == STACK_TOP && size > stack_limit) {
+            size = (stack_limit + PAGE - 1) / PAGE * PAGE;
+        }
+        pages += size / PAGE;
     }
     return pages <= limit / PAGE;
 }

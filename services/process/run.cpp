@@ -7,6 +7,7 @@
 #include "proc_view.h"
 #include "table.h"
 #include "process.h"
+#include "stack.h"
 #include "table.h"
 #include <keel/log.h>
 #include <keel/task.h>
@@ -17,6 +18,7 @@ namespace services::process {
 namespace {
 
 constexpr u64 VEC_PAGE_FAULT = 14;
+constexpr u64 PF_PRESENT = 1u << 0; // #PF error code: the page was present
 constexpr u64 PF_WRITE = 1u << 1; // #PF error code: the access was a write
 constexpr u64 PF_USER = 1u << 2;
 constexpr u64 PF_INSTR = 1u << 4; // an instruction fetch
@@ -49,6 +51,14 @@ signal::SigInfo fault_info(const keel::UserException& e, u64 rip) {
 klib::Optional<signal::SigInfo> page_fault(const Thread& t, const keel::UserException& e) {
     using namespace signal;
     const mm::Access access{(e.error_code & PF_WRITE) != 0, (e.error_code & PF_INSTR) != 0};
+    // A new stack page past the current RLIMIT_STACK (Linux's failed
+    // expand_stack: no area there, SEGV_MAPERR). Pages it already has stay.
+    if ((e.error_code & PF_PRESENT) == 0) {
+        const u64 limit = t.proc->state.with([](ProcState& s) { return s.res.limits.cur(RLIMIT_STACK); });
+        if (growth_past_stack_limit(e.fault_addr, limit)) {
+            return SigInfo::fault(SIGSEGV, SEGV_MAPERR, e.fault_addr);
+        }
+    }
     auto r = t.space->handle_fault(e.fault_addr, access);
     if (r.is_ok()) {
         return klib::none;

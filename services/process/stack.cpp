@@ -55,6 +55,14 @@ u64 arg_space_limit(u64 stack_limit) {
     return limit > ARG_MAX ? limit : ARG_MAX;
 }
 
+bool growth_past_stack_limit(u64 addr, u64 limit) {
+    if (addr < STACK_TOP - STACK_SIZE || addr >= STACK_TOP) {
+        return false;
+    }
+    const u64 page = addr & ~u64(keel::VmSpace::PAGE - 1);
+    return STACK_TOP - page > limit;
+}
+
 klib::Result<void> map_stack(const mm::AddressSpace& space) {
     mm::MapRequest req;
     req.addr = STACK_TOP - STACK_SIZE;

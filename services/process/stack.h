@@ -26,8 +26,11 @@ struct ImageInfo {
 };
 
 constexpr u64 STACK_TOP = 0x00007ffffffff000ull;
-// The stack area: 8 MiB (Linux's default RLIMIT_STACK), pages made on touch.
-constexpr u64 STACK_SIZE = 8ull << 20;
+// The stack area: 64 MiB below STACK_TOP (all that fits above the vDSO),
+// pages made on touch. The stack may use of it only what the current
+// RLIMIT_STACK soft limit allows (growth_past_stack_limit): Linux grows its
+// stack on touch up to that limit, inside its 128 MiB mmap_base gap.
+constexpr u64 STACK_SIZE = 64ull << 20;
 // mmap's area ends 128 MiB below the stack top, as Linux's mmap_base.
 constexpr u64 MMAP_TOP = STACK_TOP - (128ull << 20);
 // The heap (brk) may grow this far past the image.
@@ -52,6 +55,13 @@ constexpr u64 MIN_SIGSTKSZ = 2048;
 klib::Result<u64> build_stack(const mm::AddressSpace& space, const klib::Vec<klib::String>& argv,
                               const klib::Vec<klib::String>& envp, klib::StringView execfn,
                               const ImageInfo& info);
+
+// Whether a touch of the not-present page holding `addr` must fail with
+// SIGSEGV because the stack would grow past `limit` bytes (the current
+// RLIMIT_STACK soft limit; Linux's acct_stack_growth: the stack from its top
+// down to that page would be larger than the limit). False for addresses
+// outside the stack area.
+bool growth_past_stack_limit(u64 addr, u64 limit);
 
 // Creates the stack area [STACK_TOP - STACK_SIZE, STACK_TOP) (lazy).
 klib::Result<void> map_stack(const mm::AddressSpace& space);
