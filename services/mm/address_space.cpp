@@ -90,6 +90,27 @@ klib::Result<klib::Optional<SharedKey>> AddressSpace::shared_key(u64 addr) const
     });
 }
 
+void AddressSpace::unmap_object_from(u64 object_id, u64 size) const {
+    const u64 cut = page_up(size);
+    state_.with([&](State& s) {
+        for (usize i = 0; i < s.vmas.count(); ++i) {
+            const Vma v = s.vmas.get(i);
+            if (!v.backing.has_value() || v.backing.value()->id() != object_id) {
+                continue;
+            }
+            const u64 obj_end = v.offset + (v.end - v.start);
+            if (cut >= obj_end) {
+                continue;
+            }
+            const u64 from = cut <= v.offset ? v.start : v.start + (cut - v.offset);
+            // Unmapping only drops entries (no table to allocate): an
+            // error leaves nothing half done worth reporting to truncate.
+            (void)pt_->unmap_range(from, v.end);
+            drop_parked(s, from, v.end);
+        }
+    });
+}
+
 bool AddressSpace::overlaps(u64 start, u64 end) const {
     return state_.with([&](State& s) { return s.vmas.overlaps(start, end); });
 }
@@ -204,6 +225,9 @@ klib::Result<u64> AddressSpace::map(MapRequest req) const {
         v.shared = req.shared;
         v.backing = klib::move(req.backing);
         v.offset = req.offset;
+        if (v.backing.has_value()) {
+            v.backing.value()->note_mapped();
+        }
         TRY(s.vmas.insert(klib::move(v)));
         return start;
     });

@@ -124,6 +124,13 @@ public:
     // in a private area (whose key is this space and the address). Fault:
     // no area there.
     klib::Result<klib::Optional<SharedKey>> shared_key(u64 addr) const;
+    // Truncation of object `object_id` (PageCache::id) to `size` bytes:
+    // unmaps, in every area backed by it, the pages whose offset in the
+    // object is at or past `size` rounded up to a page (Linux's
+    // unmap_mapping_range with even_cows: private copies go too), so the
+    // next access faults (SIGBUS past the end). Takes this space's lock:
+    // the caller must not hold the object's.
+    void unmap_object_from(u64 object_id, u64 size) const;
 
     bool overlaps(u64 start, u64 end) const;
     bool covers(u64 start, u64 end) const;

@@ -1,9 +1,10 @@
 #include "page_cache.h"
 
+#include "space_walk.h"
+
 namespace services::mm {
 
 namespace {
-constexpr u64 PAGE = keel::Frame::SIZE;
 keel::SpinLock<u64> g_next_id(1);
 
 u64 pages_for(u64 size) {
@@ -161,8 +162,14 @@ void PageCache::extend(u64 size) const {
     });
 }
 
+void PageCache::note_mapped() const {
+    state_.with([](State& s) { s.mapped = true; });
+}
+
 void PageCache::truncate(u64 size) const {
+    bool mapped = false;
     const u64 dropped = state_.with([&](State& s) {
+        mapped = s.mapped;
         const u64 keep = pages_for(size);
         const usize at = lower_bound(s.pages, keep);
         u64 n = 0;
@@ -184,6 +191,12 @@ void PageCache::truncate(u64 size) const {
     });
     if (budget_.has_value()) {
         budget_.value()->release(dropped);
+    }
+    // The new size is in place: a fault from now on sees it (OutOfRange);
+    // one that took a page before holds its space's lock, so the walk
+    // below, taking that lock after it, unmaps what it mapped.
+    if (mapped) {
+        unmap_truncated(id_, size);
     }
 }
 

@@ -87,9 +87,15 @@ public:
     // Sets the size (ftruncate): pages past the new end are dropped from
     // the cache (and their charge released), the tail of the last page
     // zeroed, so the bytes read back as zeros if the file grows again.
-    // Mappings that already map a dropped page keep that frame until they
-    // unmap it (Linux unmaps them: see docs/architecture.md).
+    // If the cache was ever mapped, every address space then unmaps the
+    // pages past the new end (space_walk.h), as Linux's truncate_pagecache:
+    // the next access there is SIGBUS, or a fresh zero page after regrowth.
+    // Lock order: the cache's lock is dropped before any space's is taken
+    // (a fault takes the space's, then the cache's).
     void truncate(u64 size) const;
+    // An address space maps (part of) this object: truncation must then
+    // look for its pages in every space.
+    void note_mapped() const;
 
     // A number no other cache has had (futex keys, tests).
     u64 id() const { return id_; }
@@ -104,6 +110,7 @@ private:
     struct State {
         klib::Vec<Entry> pages; // sorted by index
         u64 size = 0;
+        bool mapped = false; // ever mapped by an address space
     };
     static usize lower_bound(const klib::Vec<Entry>& v, u64 index);
     klib::Result<keel::Frame> get(u64 index, bool past_end) const;

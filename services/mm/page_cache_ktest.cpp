@@ -172,3 +172,41 @@ KTEST(page_cache_shared_mappings_in_two_spaces_see_one_page) {
 }
 
 } // namespace services::mm
+
+namespace services::mm {
+
+// Truncation's unmap (Linux's unmap_mapping_range with even_cows): pages
+// at or past the cut go from shared and private areas of the object, COW
+// copies included; the partial last page and other objects' pages stay.
+KTEST(page_cache_unmap_object_from_drops_pages_past_cut) {
+    klib::Arc<PageCache> c = MUST(PageCache::anonymous(3 * PAGE));
+    klib::Arc<PageCache> d = MUST(PageCache::anonymous(PAGE));
+    AddressSpace a = MUST(AddressSpace::create());
+    MUST(a.map(at(0x10000000, 3 * PAGE, true, c)));
+    MUST(a.map(at(0x30000000, 3 * PAGE, false, c)));
+    MUST(a.map(at(0x50000000, PAGE, true, d)));
+    for (u64 i = 0; i < 3; ++i) {
+        MUST(a.write_val<u8>(0x10000000 + i * PAGE, u8('s')));
+    }
+    MUST(a.read_val<u8>(0x30000000));
+    MUST(a.read_val<u8>(0x30000000 + PAGE));
+    MUST(a.write_val<u8>(0x30000000 + 2 * PAGE, u8('p'))); // a COW copy
+    MUST(a.write_val<u8>(0x50000000, u8('d')));
+    KEXPECT_EQ(a.resident_pages(), u64(7));
+    a.unmap_object_from(c->id(), PAGE + 5); // keeps pages 0 and 1
+    KEXPECT_EQ(a.resident_pages(), u64(5));
+    KEXPECT_EQ(a.area_count(), usize(3)); // the areas stay
+    KEXPECT_EQ(MUST(a.read_val<u8>(0x10000000 + PAGE)), u8('s'));
+    KEXPECT_EQ(MUST(a.read_val<u8>(0x50000000)), u8('d'));
+    // Not truncated yet: the next access maps the cache's page again (the
+    // COW copy is gone).
+    KEXPECT_EQ(MUST(a.read_val<u8>(0x30000000 + 2 * PAGE)), u8('s'));
+    a.unmap_object_from(c->id(), 0);
+    KEXPECT_EQ(a.resident_pages(), u64(1));
+    KEXPECT_EQ(MUST(a.read_val<u8>(0x50000000)), u8('d'));
+    // A truncated object faults past its end (SIGBUS).
+    c->truncate(PAGE);
+    KEXPECT(a.handle_fault(0x10000000 + PAGE, Access{}).error() == klib::Error::OutOfRange);
+}
+
+} // namespace services::mm

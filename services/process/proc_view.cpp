@@ -1,5 +1,6 @@
 #include "proc_view.h"
 
+#include "../mm/space_walk.h"
 #include "../procfs/source.h"
 #include "stack.h"
 #include "table.h"
@@ -291,11 +292,29 @@ public:
     }
 };
 
+// mm's view of every running thread's space (truncation unmaps pages
+// from them). Lock order: g_threads, then each space's lock (nothing takes
+// g_threads while holding a space's lock: records are read or written
+// with the spaces' own calls made outside it), so no allocation is needed
+// and no recorded space is missed.
+class Spaces final : public mm::SpaceWalker {
+public:
+    void for_each_space(klib::FunctionRef<void(const mm::AddressSpace&)> f) const override {
+        g_threads.with([&](klib::Vec<Rec>& v) {
+            for (const Rec& r : v) {
+                f(*r.space);
+            }
+        });
+    }
+};
+
 } // namespace
 
 klib::Result<void> install_proc_source() {
     auto s = TRY(klib::Arc<Source>::make());
     procfs::set_source(klib::Arc<procfs::ProcessSource>(klib::move(s)));
+    auto w = TRY(klib::Arc<Spaces>::make());
+    mm::set_space_walker(klib::Arc<mm::SpaceWalker>(klib::move(w)));
     return {};
 }
 
